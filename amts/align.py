@@ -1,0 +1,377 @@
+"""Pair every English block and sentence with its existing human translation.
+
+Three kinds of evidence, strongest first:
+
+1. **Structure.** Code, math, directives (``:label:``) and tab markers are copied
+   by translators; matched by content they split the file into short regions.
+2. **Surviving tokens.** Inside a region, prose blocks are aligned by dynamic
+   programming over beads (1-1, 1-2, 2-1, 1-0, 0-1 …) scored by the tokens both
+   sides share (:mod:`amts.anchors`) …
+3. **Length**, Gale and Church's model, with the length ratio learned from the
+   file pair itself rather than assumed for the language pair.
+
+Sentences are then aligned the same way inside each aligned block pair, with
+beads up to 3-3.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from amts import anchors
+from amts.anchors import FeatureExtractor, Features
+from amts.document import VERBATIM_KINDS, Block, Document, Kind
+from amts.glossary import Glossary
+from amts.sentences import split_sentences
+
+ALIGNER_VERSION = "1"
+
+#: Bead shapes and their prior cost (−log of how often translators produce them).
+BLOCK_BEADS: dict[tuple[int, int], float] = {
+    (1, 1): 0.0,
+    (1, 0): 4.0,
+    (0, 1): 4.0,
+    (2, 1): 2.3,
+    (1, 2): 2.3,
+    (3, 1): 4.0,
+    (1, 3): 4.0,
+}
+SENTENCE_BEADS: dict[tuple[int, int], float] = {
+    (1, 1): 0.0,
+    (1, 0): 3.0,
+    (0, 1): 3.0,
+    (2, 1): 1.8,
+    (1, 2): 1.8,
+    (2, 2): 3.0,
+    (3, 1): 3.2,
+    (1, 3): 3.2,
+    (3, 2): 4.0,
+    (2, 3): 4.0,
+}
+_ANCHOR_WEIGHT = 6.0
+_LENGTH_VARIANCE = 6.8  # Gale and Church's s², in source characters
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Units ``src`` of the source paired with units ``tgt`` of the target."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A sentence (or a block's whole content) as a span of its document's text."""
+
+    block: int
+    start: int
+    end: int
+
+    def of(self, document: Document) -> str:
+        return document.text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceLink:
+    """Sentences of one aligned block pair."""
+
+    src: tuple[Segment, ...]
+    tgt: tuple[Segment, ...]
+    confidence: float
+
+
+@dataclass
+class Alignment:
+    """The alignment of a source document with its translation.
+
+    ``blocks`` links indices of ``source.blocks`` and ``target.blocks``; blank
+    blocks are never linked, a block in no link has no counterpart.
+    """
+
+    source: Document
+    target: Document
+    src_lang: str
+    tgt_lang: str
+    blocks: list[Link]
+    sentences: list[SentenceLink]
+
+
+class Aligner:
+    """Aligns file pairs of one language pair, optionally steered by a glossary."""
+
+    def __init__(self, src_lang: str, tgt_lang: str, glossary: Glossary | None = None) -> None:
+        self.src_lang = src_lang
+        self.tgt_lang = tgt_lang
+        self._src_features, self._tgt_features = anchors.extractors(glossary)
+
+    def align(self, source: Document, target: Document, *, sentences: bool = True) -> Alignment:
+        pair = _FilePair(source, target, self._src_features, self._tgt_features)
+        block_links = pair.align_blocks()
+        sentence_links: list[SentenceLink] = []
+        if sentences:
+            for link in block_links:
+                if link.src and link.tgt and source.blocks[link.src[0]].is_prose:
+                    sentence_links.extend(self._align_sentences(pair, link))
+        return Alignment(source, target, self.src_lang, self.tgt_lang, block_links, sentence_links)
+
+    def _align_sentences(self, pair: _FilePair, link: Link) -> list[SentenceLink]:
+        src = _segments(pair.source, link.src, self.src_lang)
+        tgt = _segments(pair.target, link.tgt, self.tgt_lang)
+        if not src or not tgt:
+            return []
+        if len(src) == 1 and len(tgt) == 1:
+            return [SentenceLink((src[0],), (tgt[0],), link.confidence)]
+        src_features = [self._src_features(s.of(pair.source)) for s in src]
+        tgt_features = [self._tgt_features(s.of(pair.target)) for s in tgt]
+        ratio = pair.ratio
+        beads = _dp(src_features, tgt_features, SENTENCE_BEADS, ratio)
+        return [
+            SentenceLink(
+                tuple(src[i] for i in bead.src),
+                tuple(tgt[j] for j in bead.tgt),
+                min(bead.confidence, link.confidence) if link.confidence < 0.5 else bead.confidence,
+            )
+            for bead in beads
+            if bead.src and bead.tgt
+        ]
+
+
+def align(
+    source: Document,
+    target: Document,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Glossary | None = None,
+) -> Alignment:
+    """Align ``target`` (a translation) with its ``source``; see :class:`Aligner`."""
+    return Aligner(src_lang, tgt_lang, glossary).align(source, target)
+
+
+def _segments(document: Document, blocks: Sequence[int], lang: str) -> list[Segment]:
+    segments = []
+    for index in blocks:
+        block = document.blocks[index]
+        start, end = block.content_span()
+        offset = block.start + start
+        content = block.text[start:end]
+        if block.kind in (Kind.HEADING, Kind.TABLE, Kind.FIGURE):
+            if content.strip():
+                stripped = len(content) - len(content.lstrip())
+                segments.append(Segment(index, offset + stripped, offset + len(content.rstrip())))
+            continue
+        for sentence in split_sentences(content, lang):
+            segments.append(Segment(index, offset + sentence.start, offset + sentence.end))
+    return segments
+
+
+class _FilePair:
+    def __init__(
+        self,
+        source: Document,
+        target: Document,
+        src_features: FeatureExtractor,
+        tgt_features: FeatureExtractor,
+    ) -> None:
+        self.source = source
+        self.target = target
+        self.src_blocks = [i for i, b in enumerate(source.blocks) if b.kind is not Kind.BLANK]
+        self.tgt_blocks = [i for i, b in enumerate(target.blocks) if b.kind is not Kind.BLANK]
+        self.src_features = {
+            i: src_features(source.blocks[i].content)
+            for i in self.src_blocks
+            if source.blocks[i].is_prose
+        }
+        self.tgt_features = {
+            i: tgt_features(target.blocks[i].content)
+            for i in self.tgt_blocks
+            if target.blocks[i].is_prose
+        }
+        src_length = sum(f.length for f in self.src_features.values())
+        tgt_length = sum(f.length for f in self.tgt_features.values())
+        self.ratio = (tgt_length + 1.0) / (src_length + 1.0)
+
+    def align_blocks(self) -> list[Link]:
+        """Structure first: anchors cut the file into regions aligned by :func:`_dp`."""
+        links: list[Link] = []
+        # Prose gets keys that match nothing: only structure may anchor.
+        src_keys = [_structure_key(self.source.blocks[i]) or ("s", i) for i in self.src_blocks]
+        tgt_keys = [_structure_key(self.target.blocks[j]) or ("t", j) for j in self.tgt_blocks]
+        matcher = SequenceMatcher(None, src_keys, tgt_keys, autojunk=False)
+        si = ti = 0
+        for match in matcher.get_matching_blocks():
+            links.extend(self._align_region(si, match.a, ti, match.b))
+            for k in range(match.size):
+                links.append(
+                    Link((self.src_blocks[match.a + k],), (self.tgt_blocks[match.b + k],), 1.0)
+                )
+            si, ti = match.a + match.size, match.b + match.size
+        return links
+
+    def _align_region(self, s0: int, s1: int, t0: int, t1: int) -> list[Link]:
+        src = self.src_blocks[s0:s1]
+        tgt = self.tgt_blocks[t0:t1]
+        if not src or not tgt:
+            return []
+        links = []
+        # Verbatim blocks left over (code the translation changed) pair among themselves.
+        src_prose = [i for i in src if self.source.blocks[i].is_prose]
+        tgt_prose = [j for j in tgt if self.target.blocks[j].is_prose]
+        links.extend(self._pair_verbatim(src, tgt))
+        if src_prose and tgt_prose:
+            beads = _dp(
+                [self.src_features[i] for i in src_prose],
+                [self.tgt_features[j] for j in tgt_prose],
+                BLOCK_BEADS,
+                self.ratio,
+                compatible=lambda a, b: _compatible(
+                    [self.source.blocks[src_prose[i]] for i in a],
+                    [self.target.blocks[tgt_prose[j]] for j in b],
+                ),
+            )
+            for bead in beads:
+                if bead.src and bead.tgt:
+                    links.append(
+                        Link(
+                            tuple(src_prose[i] for i in bead.src),
+                            tuple(tgt_prose[j] for j in bead.tgt),
+                            bead.confidence,
+                        )
+                    )
+        links.sort(key=lambda link: link.src[0])
+        return links
+
+    def _pair_verbatim(self, src: list[int], tgt: list[int]) -> list[Link]:
+        src_v = [i for i in src if self.source.blocks[i].kind in VERBATIM_KINDS]
+        tgt_v = [j for j in tgt if self.target.blocks[j].kind in VERBATIM_KINDS]
+        if not src_v or not tgt_v:
+            return []
+        links = []
+        src_kinds = [self.source.blocks[i].kind for i in src_v]
+        tgt_kinds = [self.target.blocks[j].kind for j in tgt_v]
+        matcher = SequenceMatcher(None, src_kinds, tgt_kinds, autojunk=False)
+        for a, b, size in matcher.get_matching_blocks():
+            for k in range(size):
+                i, j = src_v[a + k], tgt_v[b + k]
+                ratio = SequenceMatcher(
+                    None, self.source.blocks[i].text, self.target.blocks[j].text
+                ).quick_ratio()
+                links.append(Link((i,), (j,), round(ratio, 3)))
+        return links
+
+
+def _structure_key(block: Block) -> str | None:
+    """What identifies a verbatim block across languages; ``None`` for prose."""
+    if block.kind is Kind.CODE:
+        return "code:" + _code_key(block.text)
+    if block.kind in VERBATIM_KINDS:
+        return block.kind + ":" + "".join(block.text.split())
+    return None
+
+
+def _code_key(text: str) -> str:
+    """Code without comments and blank lines: translators translate the comments."""
+    lines = []
+    for line in text.splitlines():
+        code = line.split("#", 1)[0] if not line.lstrip().startswith("#@") else line
+        code = "".join(code.split())
+        if code:
+            lines.append(code)
+    return "\n".join(lines)
+
+
+def _compatible(src: list[Block], tgt: list[Block]) -> bool:
+    """Headings pair only with headings; figures and tables with their own kind."""
+    src_kinds = {b.kind for b in src}
+    tgt_kinds = {b.kind for b in tgt}
+    for special in (Kind.HEADING, Kind.FIGURE, Kind.TABLE):
+        if (special in src_kinds) != (special in tgt_kinds):
+            return False
+        if special in src_kinds and (len(src) > 1 or len(tgt) > 1):
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Bead:
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float
+
+
+def _length_cost(source: float, target: float, ratio: float) -> float:
+    """−log P(length match) in Gale and Church's model, with the file pair's own ratio."""
+    delta = (target - ratio * source) / math.sqrt(max(source, 1.0) * _LENGTH_VARIANCE * ratio)
+    probability = math.erfc(abs(delta) / math.sqrt(2.0))
+    return -math.log(max(probability, 1e-12))
+
+
+def _bead_cost(source: Features, target: Features, ratio: float) -> tuple[float, float]:
+    """(cost, confidence) of pairing two groups of units."""
+    length = _length_cost(source.length, target.length, ratio)
+    sim = anchors.similarity(source, target)
+    # Shared tokens lower the cost, contrary tokens raise it, none leave it to length alone.
+    evidence = 0.0 if sim is None else sim - anchors.NO_EVIDENCE
+    cost = length - _ANCHOR_WEIGHT * evidence
+    length_p = math.exp(-length)
+    confidence = length_p if sim is None else 0.4 * length_p + 0.6 * sim
+    return cost, confidence
+
+
+def _dp(
+    src: list[Features],
+    tgt: list[Features],
+    beads: dict[tuple[int, int], float],
+    ratio: float,
+    compatible=None,
+) -> list[_Bead]:
+    """Minimum-cost sequence of beads covering both sides (Gale-Church dynamic programming)."""
+    n, m = len(src), len(tgt)
+    inf = math.inf
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    merged_src: dict[tuple[int, int], Features] = {}
+    merged_tgt: dict[tuple[int, int], Features] = {}
+
+    def group(features, cache, start, size):
+        key = (start, size)
+        if key not in cache:
+            cache[key] = anchors.merge(features[start : start + size])
+        return cache[key]
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = cost[i][j]
+            if here == inf:
+                continue
+            for (di, dj), prior in beads.items():
+                ni, nj = i + di, j + dj
+                if ni > n or nj > m:
+                    continue
+                if di and dj:
+                    if compatible is not None and not compatible(range(i, ni), range(j, nj)):
+                        continue
+                    step, confidence = _bead_cost(
+                        group(src, merged_src, i, di), group(tgt, merged_tgt, j, dj), ratio
+                    )
+                else:
+                    step, confidence = 0.0, 0.0
+                total = here + prior + step
+                if total < cost[ni][nj]:
+                    cost[ni][nj] = total
+                    back[ni][nj] = (di, dj, confidence)
+    result = []
+    i, j = n, m
+    while i or j:
+        step = back[i][j]
+        assert step is not None
+        di, dj, confidence = step
+        result.append(_Bead(tuple(range(i - di, i)), tuple(range(j - dj, j)), round(confidence, 3)))
+        i, j = i - di, j - dj
+    result.reverse()
+    return result

@@ -1,0 +1,150 @@
+"""The ``amts`` command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from amts import document, formats
+from amts.errors import AmtsError
+from amts.glossary import Glossary, load_glossary
+from amts.parallel import LEVELS, CorpusBuilder, find_file_pairs, unit_text
+
+
+class _Command(click.Command):
+    """Turns AMTS errors into one line on stderr and exit status 2, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AmtsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(package_name="amts")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """Keep translations of a markdown book in sync with its English source."""
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _languages(func):
+    func = click.option("--tgt-lang", required=True, help="Target language code, e.g. zh.")(func)
+    func = click.option("--src-lang", default="en", show_default=True)(func)
+    return click.option(
+        "--glossary",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Term glossary (TERMINOLOGY.md format) used as alignment anchors.",
+    )(func)
+
+
+def _glossary(path: Path | None, src_lang: str, tgt_lang: str) -> Glossary | None:
+    return load_glossary(path, src_lang=src_lang, tgt_lang=tgt_lang) if path else None
+
+
+@main.command(cls=_Command)
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
+@_languages
+@click.option("--level", type=click.Choice(LEVELS), default="sentence", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["tsv"]), default="tsv", show_default=True)
+@click.option("--with-confidence", is_flag=True, help="Add a third column: the confidence.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def align(
+    source: Path,
+    target: Path,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Path | None,
+    level: str,
+    fmt: str,
+    with_confidence: bool,
+    output: Path | None,
+) -> None:
+    """Align SOURCE (English) with TARGET (its translation): one pair per line."""
+    builder = CorpusBuilder(
+        src_lang, tgt_lang, level=level, glossary=_glossary(glossary, src_lang, tgt_lang)
+    )
+    alignment = builder.aligner.align(
+        document.load(source), document.load(target), sentences=level == "sentence"
+    )
+    lines = []
+    for src_text, tgt_text, confidence in builder._units(alignment):
+        row = [unit_text(src_text), unit_text(tgt_text)]
+        if with_confidence:
+            row.append(f"{confidence:.3f}")
+        lines.append("\t".join(row) + "\n")
+    if output is None:
+        sys.stdout.writelines(lines)
+        return
+    with formats.atomic_output(output) as out:
+        out.writelines(lines)
+
+
+@main.command("parallel-data", cls=_Command)
+@click.option("--source-repo", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--target-repo", required=True, type=click.Path(file_okay=False, path_type=Path))
+@_languages
+@click.option("--level", type=click.Choice(LEVELS), default="sentence", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(formats.FORMATS), help="Default: from -o.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="SRC=TGT",
+    help="Pair a renamed file: source path = target path (repeatable).",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def parallel_data(
+    source_repo: Path,
+    target_repo: Path,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Path | None,
+    level: str,
+    fmt: str | None,
+    min_confidence: float,
+    mappings: tuple[str, ...],
+    output: Path,
+) -> None:
+    """Build a parallel corpus for Amazon Translate from a translated repository."""
+    mapping = dict(_split_mapping(item) for item in mappings)
+    builder = CorpusBuilder(
+        src_lang,
+        tgt_lang,
+        level=level,
+        min_confidence=min_confidence,
+        glossary=_glossary(glossary, src_lang, tgt_lang),
+    )
+    file_pairs = find_file_pairs(source_repo, target_repo, mapping, builder.summary)
+    if not file_pairs:
+        raise click.ClickException(f"no file pairs found in {source_repo} and {target_repo}")
+    write = formats.writer(fmt or formats.format_for(output))
+    with (
+        click.progressbar(
+            length=len(file_pairs), label="aligning", file=sys.stderr, item_show_func=_name
+        ) as bar,
+        formats.atomic_output(output) as out,
+    ):
+        records = builder.build(file_pairs, progress=lambda pair: bar.update(1, pair))
+        write(out, ((p.source, p.target) for p in records), src_lang, tgt_lang)
+    for line in builder.summary.lines():
+        click.echo(line, err=True)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _name(pair) -> str | None:
+    return pair.name if pair is not None else None
+
+
+def _split_mapping(item: str) -> tuple[str, str]:
+    source, sep, target = item.partition("=")
+    if not sep or not source or not target:
+        raise click.BadParameter(f"expected SRC=TGT, got {item!r}", param_hint="--map")
+    return source, target

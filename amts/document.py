@@ -1,0 +1,327 @@
+"""The book's markdown as an ordered list of blocks that join back to the file byte for byte.
+
+d2lbook adds structure that plain markdown does not know: `:label:` lines under
+headings, `$$` display math with `:eqlabel:`, `:begin_tab:`/`:end_tab:` regions and
+fences tagged for a framework. Those lines are found first, line by line; the
+prose between them is handed to mistletoe, which tells headings, paragraphs, list
+items, tables, quotes and HTML apart. Every block keeps its exact source, so an
+update can rewrite one block and leave every other byte of the file alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from mistletoe import block_token
+from mistletoe.html_renderer import HtmlRenderer
+
+from amts.errors import InputError, MarkupError
+
+
+class Kind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE = "table"
+    QUOTE = "quote"
+    FIGURE = "figure"
+    CODE = "code"
+    MATH = "math"
+    DIRECTIVE = "directive"
+    TAB_BEGIN = "tab_begin"
+    TAB_END = "tab_end"
+    HTML = "html"
+    RULE = "rule"
+    BLANK = "blank"
+
+
+#: Blocks whose words a translator translates.
+PROSE_KINDS = frozenset(
+    {Kind.HEADING, Kind.PARAGRAPH, Kind.LIST_ITEM, Kind.TABLE, Kind.QUOTE, Kind.FIGURE}
+)
+#: Blocks a translation copies from the English: code, math and d2lbook's directives.
+VERBATIM_KINDS = frozenset({Kind.CODE, Kind.MATH, Kind.DIRECTIVE, Kind.TAB_BEGIN, Kind.TAB_END})
+
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_DIRECTIVE = re.compile(
+    r"^[ \t]*:(?P<name>label|eqlabel|width|height|bibliography|begin_tab|end_tab):"
+    r"[ \t]*(?:`[^`]*`)?[ \t]*\r?$"
+)
+_MATH_OPEN = re.compile(r"^[ \t]*\$\$")
+_FIGURE = re.compile(r"^[ \t]*!\[(?P<caption>.*)\]\([^)]*\)[ \t]*\r?\n?$", re.DOTALL)
+_HEADING_PREFIX = re.compile(r"^[ \t]*#{1,6}[ \t]*")
+_LIST_PREFIX = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+")
+_QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?")
+_DIRECTIVE_KINDS = {"begin_tab": Kind.TAB_BEGIN, "end_tab": Kind.TAB_END}
+
+_MISTLETOE_KINDS: dict[type, Kind] = {
+    block_token.Heading: Kind.HEADING,
+    block_token.SetextHeading: Kind.HEADING,
+    block_token.Paragraph: Kind.PARAGRAPH,
+    block_token.ListItem: Kind.LIST_ITEM,
+    block_token.Table: Kind.TABLE,
+    block_token.Quote: Kind.QUOTE,
+    block_token.HtmlBlock: Kind.HTML,
+    block_token.ThematicBreak: Kind.RULE,
+    block_token.BlockCode: Kind.CODE,
+    block_token.CodeFence: Kind.CODE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of whole lines of the source, ``text`` exactly as in the file."""
+
+    kind: Kind
+    text: str
+    start: int
+    line: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def is_prose(self) -> bool:
+        return self.kind in PROSE_KINDS
+
+    @property
+    def directive(self) -> str | None:
+        """The directive's name (``label``, ``eqlabel``, ``begin_tab`` …) for directive lines."""
+        match = _DIRECTIVE.match(self.text)
+        return match["name"] if match else None
+
+    def content_span(self) -> tuple[int, int]:
+        """Where the words are inside ``text``: without a heading's ``#``, a list marker,
+        a quote's ``>``, a figure's target, or the final line break."""
+        end = len(self.text.rstrip("\r\n"))
+        prefix = None
+        if self.kind is Kind.HEADING:
+            prefix = _HEADING_PREFIX.match(self.text)
+        elif self.kind is Kind.LIST_ITEM:
+            prefix = _LIST_PREFIX.match(self.text)
+        elif self.kind is Kind.QUOTE:
+            prefix = _QUOTE_PREFIX.match(self.text)
+        elif self.kind is Kind.FIGURE:
+            match = _FIGURE.match(self.text)
+            if match:
+                return match.start("caption"), match.end("caption")
+        start = prefix.end() if prefix else 0
+        return start, max(start, end)
+
+    @property
+    def content(self) -> str:
+        start, end = self.content_span()
+        return self.text[start:end]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed markdown file: ``"".join(b.text for b in blocks) == text``."""
+
+    text: str
+    blocks: tuple[Block, ...]
+    path: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def prose(self) -> list[Block]:
+        return [block for block in self.blocks if block.is_prose]
+
+    @cached_property
+    def labels(self) -> list[str]:
+        """Every ``:label:`` and ``:eqlabel:`` value, in order: what links into this section."""
+        return re.findall(r":(?:eq)?label:`([^`]+)`", self.text)
+
+
+def _lines(text: str) -> list[str]:
+    """Split after each ``\\n`` only: ``str.splitlines`` would also split at form feeds."""
+    lines = text.split("\n")
+    result = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        result.append(lines[-1])
+    return result
+
+
+def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
+    char, size = fence[0], len(fence)
+    closing = re.compile(rf"^[ \t]*{re.escape(char)}{{{size},}}[ \t]*\r?\n?$")
+    for index in range(start + 1, len(lines)):
+        if closing.match(lines[index]):
+            return index
+    return None
+
+
+def _math_end(lines: list[str], start: int) -> int:
+    """Last line of a display-math block opened at ``start``.
+
+    ``$$…$$`` on one line closes at once; otherwise the block runs to the line that
+    ends with ``$$`` (d2l writes ``$$`` on its own line or at the end of the formula).
+    An unclosed ``$$`` stops at the next blank line, as markdown renderers do.
+    """
+    first = lines[start].strip()
+    if len(first) > 2 and "$$" in first[2:]:
+        return start
+    for index in range(start + 1, len(lines)):
+        line = lines[index].strip()
+        if not line:
+            return index - 1
+        if "$$" in line:
+            return index
+    return len(lines) - 1
+
+
+def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
+    """(kind, first, last) line ranges, relative to ``lines``, of a region without d2l structure."""
+    starts: list[tuple[int, Kind]] = []
+    # mistletoe loses count of lines when the last one has no line break.
+    terminated = [*lines[:-1], lines[-1].rstrip("\n") + "\n"]
+    for token in block_token.tokenize(terminated):
+        if isinstance(token, block_token.List):
+            starts.extend((line - 1, Kind.LIST_ITEM) for line in _item_lines(token))
+        else:
+            kind = _MISTLETOE_KINDS.get(type(token), Kind.PARAGRAPH)
+            starts.append((token.line_number - 1, kind))
+    if not starts:
+        return [(Kind.PARAGRAPH, 0, len(lines) - 1)]
+    starts[0] = (0, starts[0][1])
+    ranges = []
+    for index, (start, kind) in enumerate(starts):
+        stop = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
+        ranges.append((kind, start, stop - 1))
+    return ranges
+
+
+def _item_lines(token: block_token.List) -> list[int]:
+    """First lines of a list's items, nested items included: each is a unit of translation."""
+    lines = []
+    for item in token.children:
+        lines.append(item.line_number)
+        for child in item.children:
+            if isinstance(child, block_token.List):
+                lines.extend(_item_lines(child))
+    return lines
+
+
+def _figure_or(kind: Kind, text: str) -> Kind:
+    if kind is Kind.PARAGRAPH and _FIGURE.match(text):
+        return Kind.FIGURE
+    return kind
+
+
+class _Builder:
+    """Collects blocks from line ranges, splitting trailing blank lines into their own block."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.offsets = [0]
+        for line in lines:
+            self.offsets.append(self.offsets[-1] + len(line))
+        self.blocks: list[Block] = []
+
+    def add(self, kind: Kind, first: int, last: int) -> None:
+        if kind is not Kind.BLANK:
+            content_last = last
+            while content_last > first and not self.lines[content_last].strip():
+                content_last -= 1
+            if content_last < last:
+                self.add(kind, first, content_last)
+                self.add(Kind.BLANK, content_last + 1, last)
+                return
+        text = "".join(self.lines[first : last + 1])
+        if kind is Kind.PARAGRAPH:
+            kind = _figure_or(kind, text)
+        self.blocks.append(Block(kind, text, self.offsets[first], first + 1))
+
+
+def parse(text: str, path: str | None = None) -> Document:
+    """Parse d2lbook markdown; raises :class:`MarkupError` for a code fence never closed."""
+    # The renderer's context is how mistletoe enables HTML blocks, which it leaves out by default.
+    with HtmlRenderer():
+        return _parse(text, path)
+
+
+def _parse(text: str, path: str | None) -> Document:
+    lines = _lines(text)
+    builder = _Builder(lines)
+    index, region_start = 0, None
+
+    def flush_region(stop: int) -> None:
+        nonlocal region_start
+        if region_start is None:
+            return
+        for kind, first, last in _prose_blocks(lines[region_start:stop]):
+            builder.add(kind, region_start + first, region_start + last)
+        region_start = None
+
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip():
+            flush_region(index)
+            last = index
+            while last + 1 < len(lines) and not lines[last + 1].strip():
+                last += 1
+            builder.add(Kind.BLANK, index, last)
+            index = last + 1
+            continue
+        if fence := _FENCE.match(line):
+            closing = _closing_fence(lines, index, fence["fence"])
+            if closing is None:
+                where = f"{path}:{index + 1}" if path else f"line {index + 1}"
+                raise MarkupError(
+                    f"{where}: code fence {fence['fence']!r} is never closed; "
+                    "close it so code is not mistaken for prose"
+                )
+            flush_region(index)
+            builder.add(Kind.CODE, index, closing)
+            index = closing + 1
+            continue
+        if _MATH_OPEN.match(line):
+            flush_region(index)
+            last = _math_end(lines, index)
+            builder.add(Kind.MATH, index, last)
+            index = last + 1
+            continue
+        if directive := _DIRECTIVE.match(line):
+            flush_region(index)
+            builder.add(_DIRECTIVE_KINDS.get(directive["name"], Kind.DIRECTIVE), index, index)
+            index += 1
+            continue
+        if region_start is None:
+            region_start = index
+        index += 1
+    flush_region(len(lines))
+    return Document(text, tuple(builder.blocks), path)
+
+
+def decode(data: bytes, path: str | Path) -> str:
+    """UTF-8 text of a markdown file, or an :class:`InputError` that says what is wrong."""
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: binary file (NUL bytes), not markdown")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); re-save it as UTF-8"
+        ) from exc
+    return text
+
+
+def load(path: str | Path) -> Document:
+    """Read and parse a markdown file; every failure is an :class:`InputError` naming it."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a directory, expected a markdown file") from exc
+    return parse(decode(data, path), str(path))

@@ -1,0 +1,71 @@
+"""Term glossaries kept by the translation teams (d2l-zh's ``TERMINOLOGY.md``).
+
+A glossary steers two things: alignment (an English term and its agreed
+translation are a lexical anchor across languages) and the engine (Amazon
+Translate's custom terminology).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from amts.errors import InputError
+
+# "鞍点，saddle point": target term, a full-width or ASCII comma, English term.
+_ENTRY = re.compile(r"^\s*(?P<target>[^，,#]+?)\s*[，,]\s*(?P<source>.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """English term → target term, in file order."""
+
+    pairs: tuple[tuple[str, str], ...] = field(default=())
+    src_lang: str = "en"
+    tgt_lang: str = "zh"
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def to_csv(self) -> str:
+        """The CSV that Amazon Translate's ``ImportTerminology`` takes (header: language codes)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([self.src_lang, self.tgt_lang])
+        writer.writerows(self.pairs)
+        return out.getvalue()
+
+
+def parse_glossary(text: str, *, src_lang: str = "en", tgt_lang: str = "zh") -> Glossary:
+    """Parse ``TERMINOLOGY.md``: one ``target，source`` entry per line, headings ignored."""
+    pairs = []
+    seen = set()
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _ENTRY.match(line)
+        if not match:
+            continue
+        source, target = match["source"], match["target"]
+        if (source, target) not in seen:
+            seen.add((source, target))
+            pairs.append((source, target))
+    return Glossary(tuple(pairs), src_lang, tgt_lang)
+
+
+def load_glossary(path: str | Path, *, src_lang: str = "en", tgt_lang: str = "zh") -> Glossary:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: glossary file not found") from exc
+    except UnicodeDecodeError as exc:
+        reason = f"{exc.reason} at byte {exc.start}"
+        raise InputError(f"{path}: glossary is not UTF-8 ({reason})") from exc
+    glossary = parse_glossary(text, src_lang=src_lang, tgt_lang=tgt_lang)
+    if not glossary.pairs:
+        raise InputError(f"{path}: no 'target，source' entries found; is this a glossary?")
+    return glossary
