@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 
 from amts import anchors
 from amts.anchors import FeatureExtractor, Features
+from amts.diff import pair_similar
 from amts.document import VERBATIM_KINDS, Block, Document, Kind
 from amts.glossary import Glossary
 from amts.sentences import split_sentences
@@ -107,10 +108,10 @@ class Aligner:
     def __init__(self, src_lang: str, tgt_lang: str, glossary: Glossary | None = None) -> None:
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
-        self._src_features, self._tgt_features = anchors.extractors(glossary)
+        self.source_features, self.target_features = anchors.extractors(glossary)
 
     def align(self, source: Document, target: Document, *, sentences: bool = True) -> Alignment:
-        pair = _FilePair(source, target, self._src_features, self._tgt_features)
+        pair = _FilePair(source, target, self.source_features, self.target_features)
         block_links = pair.align_blocks()
         sentence_links: list[SentenceLink] = []
         if sentences:
@@ -120,14 +121,14 @@ class Aligner:
         return Alignment(source, target, self.src_lang, self.tgt_lang, block_links, sentence_links)
 
     def _align_sentences(self, pair: _FilePair, link: Link) -> list[SentenceLink]:
-        src = _segments(pair.source, link.src, self.src_lang)
-        tgt = _segments(pair.target, link.tgt, self.tgt_lang)
+        src = sentence_segments(pair.source, link.src, self.src_lang)
+        tgt = sentence_segments(pair.target, link.tgt, self.tgt_lang)
         if not src or not tgt:
             return []
         if len(src) == 1 and len(tgt) == 1:
             return [SentenceLink((src[0],), (tgt[0],), link.confidence)]
-        src_features = [self._src_features(s.of(pair.source)) for s in src]
-        tgt_features = [self._tgt_features(s.of(pair.target)) for s in tgt]
+        src_features = [self.source_features(s.of(pair.source)) for s in src]
+        tgt_features = [self.target_features(s.of(pair.target)) for s in tgt]
         ratio = pair.ratio
         beads = _dp(src_features, tgt_features, SENTENCE_BEADS, ratio)
         return [
@@ -152,7 +153,7 @@ def align(
     return Aligner(src_lang, tgt_lang, glossary).align(source, target)
 
 
-def _segments(document: Document, blocks: Sequence[int], lang: str) -> list[Segment]:
+def sentence_segments(document: Document, blocks: Sequence[int], lang: str) -> list[Segment]:
     segments = []
     for index in blocks:
         block = document.blocks[index]
@@ -246,34 +247,29 @@ class _FilePair:
         return links
 
     def _pair_verbatim(self, src: list[int], tgt: list[int]) -> list[Link]:
+        """Code the translation changed still pairs with the English code most like it."""
         src_v = [i for i in src if self.source.blocks[i].kind in VERBATIM_KINDS]
         tgt_v = [j for j in tgt if self.target.blocks[j].kind in VERBATIM_KINDS]
         if not src_v or not tgt_v:
             return []
-        links = []
-        src_kinds = [self.source.blocks[i].kind for i in src_v]
-        tgt_kinds = [self.target.blocks[j].kind for j in tgt_v]
-        matcher = SequenceMatcher(None, src_kinds, tgt_kinds, autojunk=False)
-        for a, b, size in matcher.get_matching_blocks():
-            for k in range(size):
-                i, j = src_v[a + k], tgt_v[b + k]
-                ratio = SequenceMatcher(
-                    None, self.source.blocks[i].text, self.target.blocks[j].text
-                ).quick_ratio()
-                links.append(Link((i,), (j,), round(ratio, 3)))
-        return links
+        pairs = pair_similar(
+            [self.source.blocks[i].text for i in src_v],
+            [self.target.blocks[j].text for j in tgt_v],
+            lambda a, b: self.source.blocks[src_v[a]].kind is self.target.blocks[tgt_v[b]].kind,
+        )
+        return [Link((src_v[a],), (tgt_v[b],), round(score, 3)) for a, b, score in pairs]
 
 
 def _structure_key(block: Block) -> str | None:
     """What identifies a verbatim block across languages; ``None`` for prose."""
     if block.kind is Kind.CODE:
-        return "code:" + _code_key(block.text)
+        return "code:" + code_key(block.text)
     if block.kind in VERBATIM_KINDS:
         return block.kind + ":" + "".join(block.text.split())
     return None
 
 
-def _code_key(text: str) -> str:
+def code_key(text: str) -> str:
     """Code without comments and blank lines: translators translate the comments."""
     lines = []
     for line in text.splitlines():

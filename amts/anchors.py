@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from amts.glossary import Glossary
 from amts.protect import SpanKind, protected_spans, strip_spans
 
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:[.,]\d+)*(?![A-Za-z0-9_])")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 NO_EVIDENCE = 0.5  # the similarity assumed when neither side has a surviving token
 SMOOTHING = 4.0

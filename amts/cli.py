@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,7 +13,13 @@ import click
 from amts import document, formats
 from amts.errors import AmtsError
 from amts.glossary import Glossary, load_glossary
-from amts.parallel import LEVELS, CorpusBuilder, find_file_pairs, unit_text
+from amts.parallel import LEVELS, CorpusBuilder, FilePair, find_file_pairs, unit_text
+
+
+class _Failure(click.ClickException):
+    """One line on stderr and exit status 2, no traceback."""
+
+    exit_code = 2
 
 
 class _Command(click.Command):
@@ -21,7 +29,7 @@ class _Command(click.Command):
         try:
             return super().invoke(ctx)
         except AmtsError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise _Failure(str(exc)) from exc
 
 
 @click.group()
@@ -124,22 +132,34 @@ def parallel_data(
     )
     file_pairs = find_file_pairs(source_repo, target_repo, mapping, builder.summary)
     if not file_pairs:
-        raise click.ClickException(f"no file pairs found in {source_repo} and {target_repo}")
+        raise _Failure(f"no file pairs found in {source_repo} and {target_repo}")
     write = formats.writer(fmt or formats.format_for(output))
-    with (
-        click.progressbar(
-            length=len(file_pairs), label="aligning", file=sys.stderr, item_show_func=_name
-        ) as bar,
-        formats.atomic_output(output) as out,
-    ):
-        records = builder.build(file_pairs, progress=lambda pair: bar.update(1, pair))
-        write(out, ((p.source, p.target) for p in records), src_lang, tgt_lang)
-    for line in builder.summary.lines():
-        click.echo(line, err=True)
+    try:
+        with _progress(len(file_pairs)) as progress, formats.atomic_output(output) as out:
+            records = builder.build(file_pairs, progress=progress)
+            write(out, ((p.source, p.target) for p in records), src_lang, tgt_lang)
+            if not builder.summary.files_paired:
+                # Every file failed: an empty corpus must not replace a good one.
+                raise _Failure(f"no file pair could be aligned; {output} was not written")
+    finally:
+        for line in builder.summary.lines():
+            click.echo(line, err=True)
     click.echo(f"wrote {output}", err=True)
 
 
-def _name(pair) -> str | None:
+@contextmanager
+def _progress(length: int) -> Iterator[Callable[[FilePair], None] | None]:
+    """A progress bar on a terminal only: a log or a pipe gets the summary alone."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(
+        length=length, label="aligning", file=sys.stderr, item_show_func=_name
+    ) as bar:
+        yield lambda pair: bar.update(1, pair)
+
+
+def _name(pair: FilePair | None) -> str | None:
     return pair.name if pair is not None else None
 
 
@@ -148,3 +168,88 @@ def _split_mapping(item: str) -> tuple[str, str]:
     if not sep or not source or not target:
         raise click.BadParameter(f"expected SRC=TGT, got {item!r}", param_hint="--map")
     return source, target
+
+
+def _engine(name: str, *, parallel_data: Path | None, glossary: Glossary | None):
+    """The engine asked for; Amazon's settings come from the environment (AMTS_AWS_*)."""
+    from amts.engines import create_engine
+
+    if name != "amazon":
+        return create_engine(name)
+    import os
+
+    from amts.engines.amazon import AmazonSettings
+
+    settings = AmazonSettings.from_env(os.environ)
+    return create_engine(
+        "amazon", settings=settings, parallel_data_path=parallel_data, glossary=glossary
+    )
+
+
+@main.command("update-file", cls=_Command)
+@click.option("--old-source", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--new-source", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--old-target", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_languages
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["memory", "amazon"]),
+    default="memory",
+    show_default=True,
+)
+@click.option(
+    "--parallel-data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Parallel data of the target repo: the translation memory (and ACT data).",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the reviewer report as JSON here, and as markdown beside it (.md).",
+)
+def update_file(
+    old_source: Path,
+    new_source: Path,
+    old_target: Path,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Path | None,
+    engine_name: str,
+    parallel_data: Path | None,
+    output: Path,
+    report_path: Path | None,
+) -> None:
+    """Carry the change OLD_SOURCE → NEW_SOURCE into the translation OLD_TARGET."""
+    from amts.memory import TranslationMemory
+    from amts.update import Updater
+
+    terms = _glossary(glossary, src_lang, tgt_lang)
+    memory = TranslationMemory.from_file(parallel_data) if parallel_data else None
+    engine = _engine(engine_name, parallel_data=parallel_data, glossary=terms)
+    updater = Updater(src_lang, tgt_lang, engine, memory, terms)
+    documents = [document.load(p) for p in (old_source, new_source, old_target)]
+    text, report = updater.update(*documents, path=str(old_target))
+    with formats.atomic_output(output) as out:
+        out.write(text)
+    if report_path is not None:
+        from amts import report as reports
+
+        reports.write_json(report, report_path)
+        with formats.atomic_output(report_path.with_suffix(".md")) as out:
+            out.write(reports.render_markdown([report]))
+    counts = report.counts()
+    click.echo(
+        f"{len(report.changes)} blocks changed; sentences: "
+        + ", ".join(f"{n} {origin}" for origin, n in counts.items() if n)
+        + f"; {report.chars_sent} characters for the engine",
+        err=True,
+    )
+    for note in report.notes[:20]:
+        click.echo(f"note: {note}", err=True)
+
+
+if __name__ == "__main__":
+    main()

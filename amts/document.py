@@ -36,6 +36,7 @@ class Kind(StrEnum):
     TAB_END = "tab_end"
     HTML = "html"
     RULE = "rule"
+    FRONT_MATTER = "front_matter"
     BLANK = "blank"
 
 
@@ -47,10 +48,14 @@ PROSE_KINDS = frozenset(
 VERBATIM_KINDS = frozenset({Kind.CODE, Kind.MATH, Kind.DIRECTIVE, Kind.TAB_BEGIN, Kind.TAB_END})
 
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+#: Roles are inline markup inside prose; any other ``:name:`` alone on a line is a directive
+#: (``:label:``, ``:width:``, ``:begin_tab:``, ``:begin_slide:`` …).
+ROLES = frozenset({"numref", "ref", "eqref", "cite", "citet", "citep", "doc", "math"})
 _DIRECTIVE = re.compile(
-    r"^[ \t]*:(?P<name>label|eqlabel|width|height|bibliography|begin_tab|end_tab):"
+    r"^[ \t]*:(?P<name>(?!(?:" + "|".join(sorted(ROLES)) + r"):)[a-z_]+):"
     r"[ \t]*(?:`[^`]*`)?[ \t]*\r?$"
 )
+_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*:")
 _MATH_OPEN = re.compile(r"^[ \t]*\$\$")
 _FIGURE = re.compile(r"^[ \t]*!\[(?P<caption>.*)\]\([^)]*\)[ \t]*\r?\n?$", re.DOTALL)
 _HEADING_PREFIX = re.compile(r"^[ \t]*#{1,6}[ \t]*")
@@ -247,10 +252,25 @@ def parse(text: str, path: str | None = None) -> Document:
         return _parse(text, path)
 
 
+def _front_matter_end(lines: list[str]) -> int | None:
+    """Last line of YAML front matter (``---`` … ``---`` at the top, ``key: value`` inside)."""
+    if not lines or lines[0].rstrip() != "---" or len(lines) < 3:
+        return None
+    if not _FRONT_MATTER_KEY.match(lines[1]):
+        return None
+    for index in range(1, min(len(lines), 100)):
+        if lines[index].rstrip() in ("---", "..."):
+            return index
+    return None
+
+
 def _parse(text: str, path: str | None) -> Document:
     lines = _lines(text)
     builder = _Builder(lines)
     index, region_start = 0, None
+    if (end := _front_matter_end(lines)) is not None:
+        builder.add(Kind.FRONT_MATTER, 0, end)
+        index = end + 1
 
     def flush_region(stop: int) -> None:
         nonlocal region_start

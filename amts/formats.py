@@ -90,10 +90,18 @@ def atomic_output(path: str | Path):
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             yield out
+        # mkstemp makes the file 0600; give it the mode a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_pairs(path: str | Path) -> tuple[str, str, list[tuple[str, str]]]:
@@ -108,7 +116,11 @@ def read_pairs(path: str | Path) -> tuple[str, str, list[tuple[str, str]]]:
     fmt = format_for(path)
     if fmt == "tmx":
         return _read_tmx(path, text)
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t" if fmt == "tsv" else ","))
+    # TSV is written unquoted (a field never holds a tab or line break): a leading '"' is text.
+    if fmt == "tsv":
+        rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+    else:
+        rows = list(csv.reader(io.StringIO(text)))
     if not rows or len(rows[0]) != 2:
         raise InputError(f"{path}: expected a header line of two language codes, e.g. 'en\\tzh'")
     (src_lang, tgt_lang), body = rows[0], rows[1:]

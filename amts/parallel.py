@@ -25,8 +25,11 @@ log = logging.getLogger(__name__)
 
 ORIGIN_SUFFIX = "_origin.md"
 LEVELS = ("sentence", "paragraph")
-_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+# Every line break str.splitlines knows (form feed, U+2028 …), not only \n: a unit is one line.
+_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])[ \t]*")
 _SPACES = re.compile(r"[ \t]+")
+# Control characters XML 1.0 forbids (a TMX holding one is not well-formed) and the BOM.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\ufeff\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,8 @@ class Summary:
 
 def unit_text(text: str) -> str:
     """One line of a corpus: a newline inside a unit becomes one space, tabs never appear."""
-    return _SPACES.sub(" ", _LINE_BREAK.sub(" ", text)).strip()
+    text = _INVISIBLE.sub("", _LINE_BREAK.sub(" ", text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def find_file_pairs(

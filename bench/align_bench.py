@@ -19,7 +19,7 @@ from pathlib import Path
 from nltk.translate import gale_church
 
 from amts import document
-from amts.align import ALIGNER_VERSION, Aligner, _segments
+from amts.align import ALIGNER_VERSION, Aligner, sentence_segments
 from amts.anchors import FeatureExtractor
 from amts.glossary import load_glossary
 
@@ -90,8 +90,8 @@ def nltk_pairs(source, target, src_lang: str, tgt_lang: str):
                 "\n".join(target.blocks[j].content for j in tgt_ids),
             )
         )
-        src_sent = _segments(source, src_ids, src_lang)
-        tgt_sent = _segments(target, tgt_ids, tgt_lang)
+        src_sent = sentence_segments(source, src_ids, src_lang)
+        tgt_sent = sentence_segments(target, tgt_ids, tgt_lang)
         if not src_sent or not tgt_sent:
             continue
         s_len = [max(1, round(length(s.of(source)).length)) for s in src_sent]

@@ -1,0 +1,386 @@
+"""The reviewer's report: JSON for tools, markdown for the pull-request body.
+
+The markdown puts what needs a human first (untranslated sentences, weak alignments,
+notes), then one section per file with a table of changed blocks and a collapsible
+``<details>`` per block. GitHub refuses a body over 65,536 characters, so the rendering
+is capped at :data:`MAX_BODY_CHARS` by dropping block details from the end; the JSON
+report always has everything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from amts.changes import BlockChange, ChangeKind, Origin, UpdateReport
+from amts.formats import atomic_output
+from amts.quality import format_score
+
+MAX_BODY_CHARS = 60_000  # below GitHub's 65,536 with room for what a bot appends
+LOW_CONFIDENCE = 0.5  # an old English ↔ translation link below this needs a look
+REVIEW = "needs a human"
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+# ------------------------------------------------------------------------------ JSON
+
+
+def to_json(report: UpdateReport) -> str:
+    """One report as JSON: enums as their values, Chinese and other text unescaped."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def write_json(reports: Sequence[UpdateReport] | UpdateReport, path: str | Path) -> None:
+    """Write one report (an object) or several (an array), atomically."""
+    data = (
+        reports.to_dict()
+        if isinstance(reports, UpdateReport)
+        else [report.to_dict() for report in reports]
+    )
+    with atomic_output(path) as out:
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# ------------------------------------------------------------------- markdown pieces
+
+
+def _cell(text: str | None) -> str:
+    """A table cell: one line, pipes escaped, tag-like ``<`` escaped outside code spans."""
+    text = " ".join((text or "").split()).replace("|", "\\|")
+    out, start = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        out += [_TAG_START.sub(r"\\<", text[start : span.start()]), span.group()]
+        start = span.end()
+    out.append(_TAG_START.sub(r"\\<", text[start:]))
+    return "".join(out)
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks inside ``text``."""
+    runs = [len(run) for run in re.findall(r"`+", text)]
+    ticks = "`" * (max(runs, default=0) + 1)
+    pad = " " if runs else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _fenced(text: str, info: str = "") -> str:
+    """A fenced block longer than any backtick run inside (d2l blocks hold code fences)."""
+    runs = [len(run) for run in re.findall(r"`+", text)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    return f"{fence}{info}\n{text.rstrip(chr(10))}\n{fence}"
+
+
+def _diff(old: str | None, new: str | None) -> str:
+    """Every line of the block, marked ``-``/``+``/`` `` so GitHub colours the change."""
+    old_lines, new_lines = (old or "").splitlines(), (new or "").splitlines()
+    lines: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            lines += [f"  {line}" for line in old_lines[i1:i2]]
+            continue
+        lines += [f"- {line}" for line in old_lines[i1:i2]]
+        lines += [f"+ {line}" for line in new_lines[j1:j2]]
+    return "\n".join(lines)
+
+
+def _number(value: int) -> str:
+    return f"{value:,}"
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{_number(count)} {word if count == 1 else plural or word + 's'}"
+
+
+def _shown(change: BlockChange) -> bool:
+    """Changed blocks, and unchanged ones that still need a human."""
+    return change.kind != ChangeKind.UNCHANGED or bool(_flags(change))
+
+
+def _flags(change: BlockChange) -> list[str]:
+    """Why a block needs a human, short enough for a table cell."""
+    flags = []
+    untranslated = sum(s.origin == Origin.UNTRANSLATED for s in change.sentences)
+    if untranslated:
+        flags.append(f"{untranslated} untranslated")
+    if change.confidence is not None and change.confidence < LOW_CONFIDENCE:
+        flags.append(f"low alignment {change.confidence:.2f}")
+    notes = bool(change.note) + sum(bool(s.note) for s in change.sentences)
+    if notes:
+        flags.append(_plural(notes, "note"))
+    return flags
+
+
+@dataclass
+class _Tally:
+    """What the summary paragraph counts, over one report or all of them."""
+
+    files: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    origins: Counter[str] = field(default_factory=Counter)
+    chars_sent: int = 0
+    changed_chars: int = 0
+    file_chars: int = 0
+    untranslated: int = 0
+    low_confidence: int = 0
+    notes: int = 0
+
+    def add(self, report: UpdateReport) -> None:
+        self.files += 1
+        self.origins.update(report.counts())
+        self.chars_sent += report.chars_sent
+        self.changed_chars += report.changed_chars
+        self.file_chars += report.file_chars
+        self.notes += len(report.notes)
+        for change in report.changes:
+            if change.kind != ChangeKind.UNCHANGED:
+                self.kinds[change.kind.value] += 1
+            self.untranslated += sum(s.origin == Origin.UNTRANSLATED for s in change.sentences)
+            if change.confidence is not None and change.confidence < LOW_CONFIDENCE:
+                self.low_confidence += 1
+            self.notes += bool(change.note) + sum(bool(s.note) for s in change.sentences)
+
+    def blocks(self) -> str:
+        total = sum(self.kinds.values())
+        kinds = ", ".join(f"{n} {k}" for k in ChangeKind if (n := self.kinds[k.value]))
+        return _plural(total, "block") + " changed" + (f" ({kinds})" if kinds else "")
+
+    def sentences(self) -> str:
+        parts = [
+            f"{_number(self.origins[Origin.KEPT])} kept",
+            f"{_number(self.origins[Origin.MEMORY])} from memory",
+            f"{_number(self.origins[Origin.ENGINE])} from the engine",
+            f"{_number(self.origins[Origin.UNTRANSLATED])} untranslated",
+        ]
+        if self.origins[Origin.VERBATIM]:
+            parts.append(f"{_number(self.origins[Origin.VERBATIM])} verbatim (code, math)")
+        return "Sentences: " + ", ".join(parts) + "."
+
+    def cost(self, whole: str) -> str:
+        if not self.chars_sent:
+            return "No characters were sent to the engine."
+        ratios = []
+        if self.changed_chars:
+            ratio = self.chars_sent / self.changed_chars
+            ratios.append(
+                f"{ratio:.2f}× the {_number(self.changed_chars)} English characters that changed"
+            )
+        if self.file_chars:
+            share = 100 * self.chars_sent / self.file_chars
+            ratios.append(
+                f"{share:.1f}% of the {_number(self.file_chars)} that re-translating "
+                f"the {whole} would send"
+            )
+        tail = f", that is {' and '.join(ratios)}" if ratios else ""
+        return f"Characters sent to the engine: {_number(self.chars_sent)}{tail}."
+
+    def review(self) -> str:
+        items = []
+        if self.untranslated:
+            items.append(_plural(self.untranslated, "untranslated sentence"))
+        if self.low_confidence:
+            items.append(
+                _plural(self.low_confidence, "low-confidence alignment") + f" (< {LOW_CONFIDENCE})"
+            )
+        if self.notes:
+            items.append(_plural(self.notes, "note"))
+        if not items:
+            return "Nothing is flagged for a human beyond the usual review."
+        return f"**{REVIEW.capitalize()}:** {', '.join(items)}; marked *{REVIEW}* below."
+
+
+def _tally(reports: Sequence[UpdateReport]) -> _Tally:
+    tally = _Tally()
+    for report in reports:
+        tally.add(report)
+    return tally
+
+
+def _summary(reports: Sequence[UpdateReport], title: str | None) -> str:
+    tally = _tally(reports)
+    engines = ", ".join(dict.fromkeys(r.engine for r in reports if r.engine)) or "none"
+    whole = "whole file" if len(reports) == 1 else "whole files"
+    paragraph = " ".join(
+        [
+            f"{_plural(tally.files, 'file')}, {tally.blocks()}; engine: {engines}.",
+            tally.sentences(),
+            tally.cost(whole),
+        ]
+    )
+    parts = [f"## {title or 'AMTS translation update'}", paragraph, tally.review()]
+    scored = [report for report in reports if report.quality]
+    if len(reports) == 1 and scored:
+        parts.append(f"Quality on this file: {format_score(scored[0].quality)}")
+    elif scored:
+        parts.append(
+            "Quality, file by file:\n\n"
+            + "\n".join(f"- {_code(r.path)}: {format_score(r.quality)}" for r in scored)
+        )
+    signatures = list(dict.fromkeys(r.signature for r in reports if r.signature))
+    if signatures:
+        parts.append("AMTS report signature: " + ", ".join(_code(s) for s in signatures))
+    return "\n\n".join(parts)
+
+
+def _sentence_table(change: BlockChange) -> str:
+    rows = ["| Source sentence | Origin | Detail / score | Note |", "|---|---|---|---|"]
+    for sentence in change.sentences:
+        detail = sentence.detail
+        if sentence.score is not None:
+            detail = f"{detail} {sentence.score:.2f}".strip()
+        note = sentence.note
+        if sentence.origin == Origin.UNTRANSLATED:
+            note = f"**{REVIEW}: untranslated**" + (f"; {_cell(note)}" if note else "")
+        else:
+            note = _cell(note)
+        rows.append(
+            f"| {_cell(sentence.source)} | {sentence.origin.value} | {_cell(detail)} | {note} |"
+        )
+    return "\n".join(rows)
+
+
+def _label(number: int, change: BlockChange) -> str:
+    parts = [f"{number}. {change.kind.value} {change.block_kind}"]
+    if change.line is not None:
+        parts.append(f"line {change.line}")
+    if change.confidence is not None:
+        parts.append(f"alignment {change.confidence:.2f}")
+    if flags := _flags(change):
+        parts.append(f"{REVIEW}: {', '.join(flags)}")
+    return " · ".join(parts)
+
+
+def _details(number: int, change: BlockChange) -> str:
+    """One block, collapsed: English diff, old and new translation, sentence table."""
+    parts = [f"<details>\n<summary>{html.escape(_label(number, change))}</summary>"]
+    if change.note:
+        parts.append(f"**{REVIEW}:** {change.note}")
+    if change.old_source is not None or change.new_source is not None:
+        parts.append(
+            "English, before → after:\n\n"
+            + _fenced(_diff(change.old_source, change.new_source), "diff")
+        )
+    if change.old_target is not None:
+        removed = change.kind == ChangeKind.DELETED or change.new_target is None
+        label = "Translation removed" if removed else "Translation replaced"
+        parts.append(f"{label}:\n\n" + _fenced(change.old_target, "text"))
+    if change.new_target is not None:
+        parts.append("New translation:\n\n" + _fenced(change.new_target, "text"))
+    if change.sentences:
+        parts.append(_sentence_table(change))
+    parts.append("</details>")
+    return "\n\n".join(parts)
+
+
+def _block_table(shown: list[BlockChange]) -> str:
+    rows = [
+        f"| # | Change | Block | Line | Alignment | {REVIEW.capitalize()} |",
+        "|--:|---|---|--:|--:|---|",
+    ]
+    for number, change in enumerate(shown, start=1):
+        line = "–" if change.line is None else str(change.line)
+        confidence = "–" if change.confidence is None else f"{change.confidence:.2f}"
+        flags = _cell(", ".join(_flags(change)))
+        rows.append(
+            f"| {number} | {change.kind.value} | {_cell(change.block_kind)} | {line} "
+            f"| {confidence} | {flags} |"
+        )
+    return "\n".join(rows)
+
+
+@dataclass
+class _Section:
+    head: str  # heading, file summary, notes, block table: never dropped before details
+    details: list[str]
+
+
+def _section(report: UpdateReport, *, alone: bool) -> _Section:
+    """A file's heading, notes and block table; its own counts only when there are several."""
+    shown = [change for change in report.changes if _shown(change)]
+    parts = [f"### {_code(report.path)} ({report.src_lang} → {report.tgt_lang})"]
+    if not alone:
+        tally = _tally([report])
+        parts.append(
+            " ".join(
+                [
+                    f"Engine: {report.engine or 'none'}; {tally.blocks()}.",
+                    tally.sentences(),
+                    tally.cost("whole file"),
+                ]
+            )
+        )
+    if report.notes:
+        notes = "\n".join(f"- {' '.join(note.split())}" for note in report.notes)
+        parts.append(f"Notes ({REVIEW}):\n\n{notes}")
+    parts.append(_block_table(shown) if shown else "No block changed.")
+    details = [_details(number, change) for number, change in enumerate(shown, start=1)]
+    return _Section("\n\n".join(parts), details)
+
+
+# -------------------------------------------------------------------------- markdown
+
+
+def render_markdown(
+    reports: Sequence[UpdateReport],
+    *,
+    title: str | None = None,
+    retry_command: str | None = None,
+    json_report: str | None = None,
+    limit: int = MAX_BODY_CHARS,
+) -> str:
+    """A pull-request body for reviewers, at most ``limit`` characters.
+
+    ``json_report`` names the JSON report that a shortened body points to for the
+    block details it had to leave out.
+    """
+    top = _summary(reports, title)
+    sections = [_section(report, alone=len(reports) == 1) for report in reports]
+    tail = f"To retry: {_code(retry_command)}" if retry_command else ""
+    where = f"the JSON report {_code(json_report)}" if json_report else "the JSON report"
+    total = sum(len(section.details) for section in sections)
+
+    def build(keep: int, files: int = len(sections)) -> str:
+        parts = [top]
+        dropped = [
+            _plural(total - keep, "changed block's details", "changed blocks' details")
+            if keep < total
+            else "",
+            _plural(len(sections) - files, "file section") if files < len(sections) else "",
+        ]
+        if any(dropped):
+            left_out = " and ".join(d for d in dropped if d)
+            parts.append(
+                f"> **Shortened** to fit GitHub's limit on a pull-request body: {left_out} "
+                f"left out, from the end. {where[0].upper()}{where[1:]} has the full details."
+            )
+        left = keep
+        for section in sections[:files]:
+            parts.append(section.head)
+            parts += section.details[:left]
+            left -= min(left, len(section.details))
+        if tail:
+            parts.append(tail)
+        return "\n\n".join(parts) + "\n"
+
+    body = build(total)
+    if len(body) <= limit:
+        return body
+    low, high = 0, total - 1  # the largest number of details kept that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if len(build(middle)) <= limit else (low, middle - 1)
+    if len(body := build(low)) <= limit:
+        return body
+    for files in range(len(sections) - 1, -1, -1):  # then whole file sections, from the end
+        if len(body := build(0, files)) <= limit:
+            return body
+    notice = f"\n\n> **Cut** at {_number(limit)} characters: see {where}.\n"
+    cut = body[: max(limit - len(notice), 0)]
+    return cut[: cut.rfind("\n") + 1 or len(cut)].rstrip() + notice
