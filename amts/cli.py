@@ -170,8 +170,16 @@ def _split_mapping(item: str) -> tuple[str, str]:
     return source, target
 
 
-def _engine(name: str, *, parallel_data: Path | None, glossary: Glossary | None):
-    """The engine asked for; Amazon's settings come from the environment (AMTS_AWS_*)."""
+def make_engine(
+    name: str,
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    parallel_data: Path | None = None,
+    glossary: Glossary | None = None,
+):
+    """The engine asked for. Amazon's settings come from ``AMTS_AWS_*`` variables; the
+    parallel data and glossary given on the command line are what it is steered by."""
     from amts.engines import create_engine
 
     if name != "amazon":
@@ -181,9 +189,16 @@ def _engine(name: str, *, parallel_data: Path | None, glossary: Glossary | None)
     from amts.engines.amazon import AmazonSettings
 
     settings = AmazonSettings.from_env(os.environ)
-    return create_engine(
-        "amazon", settings=settings, parallel_data_path=parallel_data, glossary=glossary
-    )
+    options = {}
+    if parallel_data is not None:
+        options["parallel_data_path"] = parallel_data
+        if not settings.parallel_data_name:
+            options["parallel_data_name"] = f"amts-{src_lang}-{tgt_lang}"
+    if glossary is not None:
+        options["glossary"] = glossary
+        if not settings.terminology_name:
+            options["terminology_name"] = f"amts-{src_lang}-{tgt_lang}"
+    return create_engine("amazon", settings=settings, **options)
 
 
 @main.command("update-file", cls=_Command)
@@ -228,7 +243,13 @@ def update_file(
 
     terms = _glossary(glossary, src_lang, tgt_lang)
     memory = TranslationMemory.from_file(parallel_data) if parallel_data else None
-    engine = _engine(engine_name, parallel_data=parallel_data, glossary=terms)
+    engine = make_engine(
+        engine_name,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        parallel_data=parallel_data,
+        glossary=terms,
+    )
     updater = Updater(src_lang, tgt_lang, engine, memory, terms)
     documents = [document.load(p) for p in (old_source, new_source, old_target)]
     text, report = updater.update(*documents, path=str(old_target))

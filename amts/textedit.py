@@ -37,33 +37,48 @@ class EditConflict(Exception):
 
 
 def apply_edits(
-    text: str, edits: list[TextEdit], render: Callable[[object], str] = str
+    text: str,
+    edits: list[TextEdit],
+    render: Callable[[object], str] = str,
+    joiner: Callable[[str, str], str] | None = None,
 ) -> tuple[str, list[TextEdit]]:
     """The new text, and the edits that were refused because they overlapped an earlier one.
 
     Edits are applied in order of position; insertions at a position come before a
     replacement starting there, and equal positions keep the order they were made in.
+    ``joiner(left, right)`` may put a separator where an edit meets its surroundings
+    (the last character before and the first after).
     """
     ordered = sorted(edits, key=lambda e: (e.start, e.end > e.start, e.order))
     out: list[str] = []
-    position = 0
-    length = 0
+    position = length = 0
     refused = []
+    last_edit_end = -1  # length of the output where the last edit's text ended
+
+    def append(piece: str, touches_edit: bool) -> None:
+        nonlocal length
+        if not piece:
+            return
+        if touches_edit and joiner is not None and length:
+            glue = joiner(out[-1][-1], piece[0])
+            if glue:
+                out.append(glue)
+                length += len(glue)
+        out.append(piece)
+        length += len(piece)
+
     for edit in ordered:
         if edit.start < position:
             refused.append(edit)
             continue
-        out.append(text[position : edit.start])
-        length += edit.start - position
-        replacement = "".join(
-            part if isinstance(part, str) else render(part) for part in edit.parts
-        )
-        edit.new_start = length
-        out.append(replacement)
-        length += len(replacement)
-        edit.new_end = length
+        chunk = text[position : edit.start]
+        append(chunk, touches_edit=length == last_edit_end)
+        replacement = "".join(part if isinstance(part, str) else render(part) for part in edit.parts)
+        append(replacement, touches_edit=True)
+        edit.new_start = length - len(replacement)
+        edit.new_end = last_edit_end = length
         position = edit.end
-    out.append(text[position:])
+    append(text[position:], touches_edit=length == last_edit_end)
     return "".join(out), refused
 
 

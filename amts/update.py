@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from amts.align import Aligner, Alignment, Link, Segment, SentenceLink, sentence_segments
@@ -32,6 +33,7 @@ from amts.glossary import Glossary
 from amts.markers import project_markers, strip_markers
 from amts.memory import TranslationMemory
 from amts.parallel import unit_text
+from amts.quality import evaluate_engine
 from amts.sentences import normalize_language
 from amts.textedit import OffsetMap, TextEdit, apply_edits
 
@@ -60,7 +62,10 @@ class Updater:
         engine: Engine,
         memory: TranslationMemory | None = None,
         glossary: Glossary | None = None,
+        *,
+        evaluate: int = 20,
     ) -> None:
+        self.evaluate = evaluate  # held-out sentences to score a paid engine on (0: none)
         self.src_lang = normalize_language(src_lang)
         self.tgt_lang = normalize_language(tgt_lang)
         self.engine = engine
@@ -77,7 +82,31 @@ class Updater:
         if self.memory is not None:
             memories.append(self.memory)
         run = _Run(self, alignment, new_source, memories, path)
-        return run.execute()
+        text, report = run.execute()
+        if self.evaluate and self.engine.name != "memory" and report.chars_sent:
+            self._evaluate(alignment, report)
+        return text, report
+
+    def _evaluate(self, alignment: Alignment, report: UpdateReport) -> None:
+        """BLEU and chrF of the engine on already-translated sentences of the same file,
+        the AMTS write-up's way of telling reviewers how far to trust the new sentences."""
+        pairs = [
+            (
+                unit_text(" ".join(s.of(alignment.source) for s in link.src)),
+                unit_text("".join(t.of(alignment.target) for t in link.tgt)),
+            )
+            for link in alignment.sentences
+            if len(link.src) == 1 and len(link.tgt) == 1
+        ]
+        evaluation = evaluate_engine(
+            self.engine, pairs, src_lang=self.src_lang, tgt_lang=self.tgt_lang, size=self.evaluate
+        )
+        report.quality = evaluation.quality
+        if evaluation.chars_sent:
+            report.notes.append(
+                f"quality check: {evaluation.chars_sent} characters of held-out sentences "
+                "were sent to the engine (not counted in the update's cost)"
+            )
 
 
 class _Run:
@@ -125,7 +154,8 @@ class _Run:
             self._plan(edit)
         self._translate_pending()
         edits = [e for plan in self.plans for e in plan.edits]
-        text, refused = apply_edits(self.target.text, edits, render=lambda r: r.target)
+        joiner = _latin_joiner if self.updater.tgt_lang in _CJK else None
+        text, refused = apply_edits(self.target.text, edits, render=_render, joiner=joiner)
         for edit in refused:
             line = self.target.text.count("\n", 0, edit.start) + 1
             self.report.notes.append(
@@ -333,10 +363,11 @@ class _Run:
             self._edit(plan, start, end, [])
             return
         parts: list = []
-        for index, sentence in enumerate(new_members):
-            if index:
-                parts.append(self.separator)
-            parts.append(self._translate(plan, sentence))
+        for sentence in new_members:
+            result = self._translate(plan, sentence)
+            if parts:
+                parts.append(_Gap(parts[-1], result, self.separator))
+            parts.append(result)
         self._edit(plan, start, end, parts)
 
     def _reconcile_markup(self, plan, old_block: Block, new_block: Block, link: Link) -> None:
@@ -414,9 +445,9 @@ class _Run:
         if cursor < len(text) and text[cursor] == "\n":
             parts = ["\n", result]
         elif cursor > 0 and text[cursor - 1] not in "\n":
-            parts = [self.separator, result]
+            parts = [_Gap(text[cursor - 1], result, self.separator), result]
         else:
-            parts = [result, self.separator]
+            parts = [result, _Gap(result, text[cursor : cursor + 1], self.separator)]
         self._edit(plan, cursor, cursor, parts)
 
     def _sentence_cursor(self, old: int, link: Link) -> int:
@@ -442,13 +473,14 @@ class _Run:
         content_start, content_end = block.content_span()
         segments = sentence_segments(self.new, [new], self.updater.src_lang)
         parts: list = [block.text[:content_start]]
-        previous_end = None
+        previous = None
         for segment in segments:
-            if previous_end is not None:
-                gap = self.new.text[previous_end : segment.start]
-                parts.append("\n" if "\n" in gap else self.separator)
-            parts.append(self._translate(plan, segment.of(self.new)))
-            previous_end = segment.end
+            result = self._translate(plan, segment.of(self.new))
+            if previous is not None:
+                gap = self.new.text[previous[0].end : segment.start]
+                parts.append("\n" if "\n" in gap else _Gap(previous[1], result, self.separator))
+            parts.append(result)
+            previous = (segment, result)
         parts.append(block.text[content_end:])
         return parts
 
@@ -468,12 +500,17 @@ class _Run:
         if not self.pending:
             return
         engine = self.updater.engine
+        before = engine.chars_sent
         translations = engine.translate(
             [r.source for r in self.pending],
             src_lang=self.updater.src_lang,
             tgt_lang=self.updater.tgt_lang,
         )
-        self.report.chars_sent += sum(len(r.source) for r in self.pending)
+        # A paid engine counts what it really sent (it skips duplicates and code-only
+        # segments); for the free memory engine, count what a paid one would be sent.
+        spent = engine.chars_sent - before
+        handed = sum(len(r.source) for r in self.pending)
+        self.report.chars_sent += spent if engine.name != "memory" else handed
         for result, translation in zip(self.pending, translations, strict=True):
             if translation.ok:
                 result.target = translation.text
@@ -573,6 +610,45 @@ def _number_only_edit(old: str, new: str, tgt_lang: str) -> bool:
 def _sentence_key(sentence: str) -> str:
     """d2l's highlight markers (``[** … **]``) mark, they do not say: adding them is no edit."""
     return normalize(strip_markers(sentence))
+
+
+class _Gap:
+    """The space between two sentences, decided once both are known: none between Chinese
+    sentences, one where English (left untranslated) meets English."""
+
+    def __init__(self, left: object, right: object, default: str) -> None:
+        self.left, self.right, self.default = left, right, default
+
+    def render(self) -> str:
+        left, right = _render(self.left), _render(self.right)
+        if left and right and _is_narrow_text(left[-1]) and _is_narrow_text(right[0]):
+            return " "
+        return self.default
+
+
+def _is_narrow_text(char: str) -> bool:
+    return not char.isspace() and not _is_wide(char)
+
+
+def _is_wide(char: str) -> bool:
+    """CJK characters and full-width punctuation, which need no space around them."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _latin_joiner(left: str, right: str) -> str:
+    """In Chinese text, an English sentence left untranslated still needs a space after its
+    full stop when more English follows."""
+    if left in ".!?;:" and not _is_wide(right) and (right.isalnum() or right in "`$[(*"):
+        return " "
+    return ""
+
+
+def _render(part: object) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, SentenceResult):
+        return part.target
+    return part.render()
 
 
 def _span(segments: tuple[Segment, ...]) -> tuple[int, int]:
