@@ -201,6 +201,15 @@ def make_engine(
     return create_engine("amazon", settings=settings, **options)
 
 
+def markdown_report_path(report: Path, *outputs: Path) -> Path:
+    """``report.json`` → ``report.md``, never one of the translation files being written."""
+    candidate = report.with_suffix(".md")
+    taken = {path.resolve() for path in outputs}
+    if candidate.resolve() in taken or candidate.resolve() == report.resolve():
+        candidate = report.with_name(report.name + ".md")
+    return candidate
+
+
 @main.command("update-file", cls=_Command)
 @click.option("--old-source", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--new-source", required=True, type=click.Path(dir_okay=False, path_type=Path))
@@ -259,8 +268,8 @@ def update_file(
         from amts import report as reports
 
         reports.write_json(report, report_path)
-        with formats.atomic_output(report_path.with_suffix(".md")) as out:
-            out.write(reports.render_markdown([report]))
+        with formats.atomic_output(markdown_report_path(report_path, output)) as out:
+            out.write(reports.render_markdown([report], json_report=report_path.name))
     counts = report.counts()
     click.echo(
         f"{len(report.changes)} blocks changed; sentences: "

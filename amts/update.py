@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 UPDATE_VERSION = "1"
 _CJK = {"zh", "ja"}
+_WIDE = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_SPACE = re.compile(f"(?<=[{_WIDE}])[ \t]+(?=[{_WIDE}])")
 #: Never written into a translation: the target's front matter is its own.
 _SKIPPED_KINDS = {Kind.FRONT_MATTER}
 
@@ -427,15 +429,19 @@ class _Run:
             result.note = "highlight markers placed at the nearest clause boundary; please check"
 
     def _remove_sentence(self, plan: _BlockPlan, slink: SentenceLink) -> None:
+        """Remove a sentence's translation, and its line when it had one to itself."""
         start, end = _span(slink.tgt)
         text = self.target.text
         while end < len(text) and text[end] in " \t":
             end += 1
         at_line_start = start == 0 or text[start - 1] == "\n"
-        if at_line_start and end < len(text) and text[end] == "\n" and end + 1 < len(text):
-            if text[end + 1] not in "\n":
-                end += 1  # the sentence had its own line
-        elif end < len(text) and text[end] == "\n":
+        at_line_end = end == len(text) or text[end] == "\n"
+        if at_line_start and at_line_end:
+            if end + 1 < len(text) and text[end + 1] != "\n":
+                end += 1  # the paragraph goes on: take this line's break with it
+            elif start >= 2 and text[start - 2] != "\n":
+                start -= 1  # the paragraph's last line: take the break before it
+        elif at_line_end:
             while start > 0 and text[start - 1] in " \t":
                 start -= 1
         self._edit(plan, start, end, [])
@@ -489,12 +495,18 @@ class _Run:
         self.report.changed_chars += len(source)
         match = next(filter(None, (m.lookup(source) for m in self.memories)), None)
         if match is not None:
-            result = SentenceResult(source, match.target, Origin.MEMORY, match.kind, match.score)
+            target = self._tidy(match.target)
+            result = SentenceResult(source, target, Origin.MEMORY, match.kind, match.score)
         else:
             result = SentenceResult(source, source, Origin.ENGINE)
             self.pending.append(result)
         plan.change.sentences.append(result)
         return result
+
+    def _tidy(self, text: str) -> str:
+        """Corpora keep a unit on one line (a line break became a space); Chinese and
+        Japanese put no space between their characters."""
+        return _CJK_SPACE.sub("", text) if self.updater.tgt_lang in _CJK else text
 
     def _translate_pending(self) -> None:
         if not self.pending:
@@ -513,7 +525,7 @@ class _Run:
         self.report.chars_sent += spent if engine.name != "memory" else handed
         for result, translation in zip(self.pending, translations, strict=True):
             if translation.ok:
-                result.target = translation.text
+                result.target = self._tidy(translation.text)
                 result.detail = translation.origin
                 result.score = translation.score
             else:
