@@ -6,3 +6,32 @@ translation memory, engines and reports. It knows nothing of GitHub; the app in
 """
 
 __version__ = "0.1.0"
+
+# The public API, imported on first use so that ``import amts`` stays cheap.
+_EXPORTS = {
+    "Document": "amts.document",
+    "parse": "amts.document",
+    "load": "amts.document",
+    "Aligner": "amts.align",
+    "Alignment": "amts.align",
+    "align": "amts.align",
+    "split_sentences": "amts.sentences",
+    "protected_spans": "amts.protect",
+    "CorpusBuilder": "amts.parallel",
+    "find_file_pairs": "amts.parallel",
+    "TranslationMemory": "amts.memory",
+    "Updater": "amts.update",
+    "UpdateReport": "amts.changes",
+    "create_engine": "amts.engines",
+    "load_glossary": "amts.glossary",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        from importlib import import_module
+
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'amts' has no attribute {name!r}")

@@ -101,6 +101,15 @@ class Alignment:
     blocks: list[Link]
     sentences: list[SentenceLink]
 
+    def coverage(self) -> float:
+        """Share of the source's prose (in characters, weighted by link confidence) that
+        found its translation: a translation that no longer follows its source scores low."""
+        prose = {i: len(b.content) for i, b in enumerate(self.source.blocks) if b.is_prose}
+        confidence = {i: link.confidence for link in self.blocks if link.tgt for i in link.src}
+        total = sum(prose.values())
+        covered = sum(size * confidence.get(i, 0.0) for i, size in prose.items())
+        return covered / total if total else 1.0
+
 
 class Aligner:
     """Aligns file pairs of one language pair, optionally steered by a glossary."""

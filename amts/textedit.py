@@ -73,7 +73,9 @@ def apply_edits(
             continue
         chunk = text[position : edit.start]
         append(chunk, touches_edit=length == last_edit_end)
-        replacement = "".join(part if isinstance(part, str) else render(part) for part in edit.parts)
+        replacement = "".join(
+            part if isinstance(part, str) else render(part) for part in edit.parts
+        )
         append(replacement, touches_edit=True)
         edit.new_start = length - len(replacement)
         edit.new_end = last_edit_end = length
