@@ -19,6 +19,7 @@ from pathlib import Path
 from mistletoe import block_token
 from mistletoe.html_renderer import HtmlRenderer
 
+from amts import files
 from amts.errors import InputError, MarkupError
 
 
@@ -324,24 +325,12 @@ def decode(data: bytes, path: str | Path) -> str:
     """UTF-8 text of a markdown file, or an :class:`InputError` that says what is wrong."""
     if not data.strip():
         raise InputError(f"{path}: file is empty")
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: binary file (NUL bytes), not markdown")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); re-save it as UTF-8"
-        ) from exc
-    return text
+    return files.decode(data, path, "markdown file")
 
 
 def load(path: str | Path) -> Document:
     """Read and parse a markdown file; every failure is an :class:`InputError` naming it."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory, expected a markdown file") from exc
-    return parse(decode(data, path), str(path))
+    text = files.read_text(path, "markdown file")
+    if not text.strip():
+        raise InputError(f"{path}: file is empty")
+    return parse(text, str(path))

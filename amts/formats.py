@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from amts import __version__
 from amts.errors import InputError
+from amts.files import read_text
 
 MAX_RECORD_BYTES = 1000
 FORMATS = ("tsv", "csv", "tmx")
@@ -107,12 +108,7 @@ def _umask() -> int:
 def read_pairs(path: str | Path) -> tuple[str, str, list[tuple[str, str]]]:
     """Read a parallel data file written by :func:`render`: (src_lang, tgt_lang, pairs)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: parallel data file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: parallel data is not UTF-8") from exc
+    text = read_text(path, "parallel data file")
     fmt = format_for(path)
     if fmt == "tmx":
         return _read_tmx(path, text)

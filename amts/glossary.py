@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amts.errors import InputError
+from amts.files import read_text
 
 # "鞍点，saddle point": target term, a full-width or ASCII comma, English term.
 _ENTRY = re.compile(r"^\s*(?P<target>[^，,#]+?)\s*[，,]\s*(?P<source>.+?)\s*$")
@@ -58,13 +59,7 @@ def parse_glossary(text: str, *, src_lang: str = "en", tgt_lang: str = "zh") -> 
 
 def load_glossary(path: str | Path, *, src_lang: str = "en", tgt_lang: str = "zh") -> Glossary:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: glossary file not found") from exc
-    except UnicodeDecodeError as exc:
-        reason = f"{exc.reason} at byte {exc.start}"
-        raise InputError(f"{path}: glossary is not UTF-8 ({reason})") from exc
+    text = read_text(path, "glossary file")
     glossary = parse_glossary(text, src_lang=src_lang, tgt_lang=tgt_lang)
     if not glossary.pairs:
         raise InputError(f"{path}: no 'target，source' entries found; is this a glossary?")

@@ -1,0 +1,33 @@
+"""Reading the files AMTS is given, with errors that name the file and what it was for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from amts.errors import InputError
+
+
+def decode(data: bytes, path: str | Path, what: str = "text file") -> str:
+    """UTF-8 text, or an :class:`InputError` saying what is wrong with it."""
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: binary file (NUL bytes), not a {what}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); re-save it as UTF-8"
+        ) from exc
+
+
+def read_text(path: str | Path, what: str = "text file") -> str:
+    """The UTF-8 text of ``path``; ``what`` names the file's role in messages."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: {what} not found") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a directory, expected a {what}") from exc
+    except PermissionError as exc:
+        raise InputError(f"{path}: permission denied reading the {what}") from exc
+    return decode(data, path, what)
