@@ -1,0 +1,279 @@
+"""Git repositories as a sync reads and writes them.
+
+Files are read from commits, never from a working tree: the English at two revisions,
+the translation at the target's ``HEAD``. A sync's result is written as one commit on
+a new branch through a *temporary index* (``GIT_INDEX_FILE``) and git's plumbing
+(``hash-object``, ``update-index``, ``write-tree``, ``commit-tree``, ``update-ref``):
+the maintainer's checkout, index and current branch are never touched, no hook runs,
+and the branch appears only once its commit is complete (``update-ref`` with an all-zero
+old value refuses to overwrite a branch that appeared meanwhile).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import git
+
+from amts.errors import InputError
+
+log = logging.getLogger(__name__)
+
+#: Who a sync commit is by: fixed, whatever the machine's git configuration says.
+AMTS_IDENTITY = ("AMTS", "amts@users.noreply.github.com")
+FILE_MODE = "100644"
+CHANGE_KINDS = ("added", "modified", "deleted", "renamed")
+_STATUS = {"A": "added", "M": "modified", "T": "modified", "D": "deleted"}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One file changed between two revisions (``git diff --name-status -M``)."""
+
+    kind: str  # one of CHANGE_KINDS
+    old_path: str | None  # None when added
+    new_path: str | None  # None when deleted
+
+    @property
+    def path(self) -> str:
+        return self.new_path or self.old_path or ""
+
+
+class GitRepo:
+    """A git repository opened for a sync; ``role`` ("source", "target") names it in errors."""
+
+    def __init__(self, path: str | Path, role: str) -> None:
+        self.path = Path(path)
+        self.role = role
+        try:
+            self.repo = git.Repo(self.path)
+        except git.NoSuchPathError:
+            raise InputError(f"{self.path}: {role} repository not found") from None
+        except git.InvalidGitRepositoryError:
+            raise InputError(
+                f"{self.path}: the {role} repository is not a git repository; give the top "
+                "directory of a git clone"
+            ) from None
+        self._git("rev-parse", "--git-dir")  # surfaces "dubious ownership" and the like now
+        self._trees: dict[str, git.Tree] = {}
+
+    def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the git processes GitPython keeps running for the repository."""
+        self.repo.close()
+
+    def _git(self, *args: str, **kwargs) -> str:
+        try:
+            return self.repo.git.execute(["git", *args], **kwargs)
+        except git.GitCommandError as exc:
+            message = (exc.stderr or "").strip().removeprefix("stderr:").strip(" '\n")
+            command = next(arg for arg in args if not arg.startswith("-"))
+            raise InputError(
+                f"{self.path}: git {command} failed in the {self.role} repository: {message}"
+            ) from exc
+
+    # -- revisions ------------------------------------------------------------------------
+
+    def resolve(self, rev: str, option: str = "") -> str:
+        """The full SHA of the commit ``rev`` names; ``option`` is the flag it came from."""
+        try:
+            return self.repo.git.rev_parse(
+                "--verify", "--quiet", "--end-of-options", rev + "^{commit}"
+            )
+        except git.GitCommandError:
+            given = f"{option} {rev}" if option else repr(rev)
+            raise InputError(
+                f"{self.path}: unknown revision {given} in the {self.role} repository; give a "
+                f"commit, branch or tag that exists there (git -C {self.path} log --oneline), "
+                "or fetch it first"
+            ) from None
+
+    def head(self) -> str:
+        try:
+            return self.repo.git.rev_parse("--verify", "--quiet", "HEAD^{commit}")
+        except git.GitCommandError:
+            raise InputError(
+                f"{self.path}: the {self.role} repository has no commits yet; commit the "
+                "translation first"
+            ) from None
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch, or ``None`` on a detached HEAD."""
+        try:
+            return self.repo.git.symbolic_ref("--quiet", "--short", "HEAD")
+        except git.GitCommandError:
+            return None
+
+    def remote_url(self) -> str | None:
+        """``origin``'s URL without any user or token in it: it ends up in commits."""
+        url = self.repo.git.config("--get", "remote.origin.url", with_exceptions=False)
+        parts = urlsplit(url)
+        if parts.scheme and "@" in parts.netloc:
+            url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+        return url or None
+
+    # -- reading --------------------------------------------------------------------------
+
+    def changes(self, old: str, new: str) -> list[Change]:
+        """Files added, modified, deleted or renamed from ``old`` to ``new``."""
+        fields = self._git("diff", "--name-status", "-M", "-z", old, new, "--").split("\0")
+        changes, index = [], 0
+        while index < len(fields) and fields[index]:
+            status = fields[index][0]
+            if status in "RC":
+                old_path, new_path = fields[index + 1], fields[index + 2]
+                index += 3
+                if status == "C":  # not asked for (no -C); a copy is a new file
+                    changes.append(Change("added", None, new_path))
+                else:
+                    changes.append(Change("renamed", old_path, new_path))
+                continue
+            path, index = fields[index + 1], index + 2
+            kind = _STATUS.get(status, "modified")
+            changes.append(
+                Change(kind, None if kind == "added" else path, None if kind == "deleted" else path)
+            )
+        return changes
+
+    def _tree(self, rev: str) -> git.Tree:
+        tree = self._trees.get(rev)
+        if tree is None:
+            tree = self._trees[rev] = self.repo.commit(rev).tree
+        return tree
+
+    def _blob(self, rev: str, path: str) -> git.Blob | None:
+        try:
+            item = self._tree(rev) / path
+        except KeyError:
+            return None
+        return item if item.type == "blob" else None
+
+    def read(self, rev: str, path: str) -> bytes | None:
+        """The bytes of ``path`` at ``rev`` exactly as committed, or ``None`` if absent."""
+        blob = self._blob(rev, path)
+        return blob.data_stream.read() if blob is not None else None
+
+    def mode(self, rev: str, path: str) -> str | None:
+        blob = self._blob(rev, path)
+        return f"{blob.mode:o}" if blob is not None else None
+
+    def files(self, rev: str) -> list[str]:
+        """Every file path at ``rev``."""
+        listing = self._git("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
+        return [path for path in listing.split("\0") if path]
+
+    def dirty_paths(self) -> list[str]:
+        """Tracked files with uncommitted changes, staged or not (untracked files do not count:
+        a sync never sees them)."""
+        if self.repo.bare:
+            return []
+        status = self._git(  # --no-optional-locks: the maintainer's index is not rewritten
+            "--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no"
+        )
+        entries, paths = status.split("\0"), []
+        index = 0
+        while index < len(entries) and entries[index]:
+            paths.append(entries[index][3:])
+            index += 2 if entries[index][0] in "RC" else 1  # a rename is followed by its origin
+        return paths
+
+    # -- writing --------------------------------------------------------------------------
+
+    def check_branch_name(self, name: str) -> str:
+        try:
+            return self.repo.git.check_ref_format("--branch", name)
+        except git.GitCommandError:
+            raise InputError(f"{name!r} is not a valid git branch name (--branch)") from None
+
+    def branch_exists(self, name: str) -> bool:
+        status, _, _ = self.repo.git.show_ref(
+            "--verify",
+            "--quiet",
+            f"refs/heads/{name}",
+            with_exceptions=False,
+            with_extended_output=True,
+        )
+        return status == 0
+
+    def commit(
+        self,
+        parent: str,
+        files: Mapping[str, bytes | None],
+        message: str,
+        branch: str,
+        *,
+        modes: Mapping[str, str] | None = None,
+        identity: tuple[str, str] = AMTS_IDENTITY,
+    ) -> str:
+        """Commit ``parent``'s tree with ``files`` written (``None``: deleted) on a new branch.
+
+        A file keeps its mode in ``parent`` unless ``modes`` gives one (a renamed file's).
+        Returns the commit's SHA; raises :class:`InputError` if ``branch`` exists.
+        """
+        modes = dict(modes or {})
+        written = sorted(path for path, data in files.items() if data is not None)
+        with tempfile.TemporaryDirectory(prefix="amts-commit-") as tmp:
+            blobs = self._store(Path(tmp), [files[path] for path in written])
+            zero = "0" * len(parent)
+            entries = [
+                f"{modes.get(p) or self.mode(parent, p) or FILE_MODE} {sha}\t{p}\0"
+                for p, sha in zip(written, blobs, strict=True)
+            ]
+            entries += [f"0 {zero}\t{p}\0" for p, data in sorted(files.items()) if data is None]
+            info = Path(tmp, "index-info")
+            info.write_bytes("".join(entries).encode("utf-8"))
+            env = {"GIT_INDEX_FILE": str(Path(tmp, "index").resolve())}
+            self._git("read-tree", parent, env=env)
+            with info.open("rb") as stdin:
+                self._git("update-index", "-z", "--index-info", env=env, istream=stdin)
+            tree = self._git("write-tree", env=env)
+        name, email = identity
+        person = {
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+        }
+        commit = self._git(
+            "commit-tree", "--no-gpg-sign", tree, "-p", parent, "-m", message, env=person
+        )
+        try:
+            self._git("update-ref", "-m", "amts sync", f"refs/heads/{branch}", commit, zero)
+        except InputError:
+            if self.branch_exists(branch):  # it appeared since the caller checked
+                raise InputError(self.branch_exists_message(branch)) from None
+            raise
+        log.info("repo.branch_created: %s %s at %s", self.path, branch, commit)
+        return commit
+
+    def branch_exists_message(self, branch: str) -> str:
+        return (
+            f"{self.path}: branch {branch!r} already exists in the {self.role} repository; "
+            f"delete it (git -C {self.path} branch -D {branch}) if it is an older run's, "
+            "or pass another name with --branch"
+        )
+
+    def _store(self, tmp: Path, contents: list[bytes | None]) -> list[str]:
+        """Write blobs into the object database, as-is (no filters), in one git call."""
+        if not contents:
+            return []
+        names = []
+        for number, data in enumerate(contents):
+            name = tmp / f"blob-{number}"
+            name.write_bytes(data or b"")
+            names.append(str(name))
+        listing = tmp / "paths"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        with listing.open("rb") as stdin:
+            out = self._git("hash-object", "-w", "--no-filters", "--stdin-paths", istream=stdin)
+        return out.split()

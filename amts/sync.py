@@ -1,0 +1,352 @@
+"""Carry every English change between two revisions into a translation repository.
+
+The markdown files changed in the source (``git diff -M`` from ``base`` to ``to``) are
+carried one by one with :class:`~amts.update.Updater`, and the result becomes ONE commit
+on a new branch of the target (see :mod:`amts.repo`), ready for a pull request. A file
+that cannot be carried is skipped with a note and recorded as *pending* in the target's
+state file, so that the next sync retries it from the English its translation follows.
+
+Translation repositories come in two layouts. d2l-zh keeps ``X_origin.md``, the English
+that ``X.md`` was translated from: that is the old English of an update, and it is
+refreshed to the new English. d2l-pt keeps translations only: the old English is the
+source at ``base``. Either way a translation has the English file's path.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from amts import document
+from amts.changes import UpdateReport
+from amts.document import Document, Kind
+from amts.errors import AmtsError, InputError
+from amts.memory import TranslationMemory
+from amts.parallel import ORIGIN_SUFFIX
+from amts.repo import Change, GitRepo
+from amts.syncreport import FileResult, SyncResult, commit_message, pr_title
+from amts.syncstate import STATE_PATH, Pending, SyncState
+from amts.update import Updater
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Work:
+    kind: str  # of the English change
+    path: str | None  # the English at ``to``, where the translation belongs (None: deleted)
+    old_path: str | None  # where the translation is now, and its English at ``base``
+    base: str
+    retry: bool = False
+
+
+def origin_path(path: str) -> str:
+    return path[: -len(".md")] + ORIGIN_SUFFIX
+
+
+def _is_markdown(path: str | None) -> bool:
+    return path is not None and path.endswith(".md")
+
+
+class Synchronizer:
+    """One sync from a source repository into a target repository with one updater.
+
+    Without a translation memory, the updater gets one mined from the target itself
+    (about 4 s for the whole d2l-zh book), only when there is something to carry.
+    """
+
+    def __init__(self, source: GitRepo, target: GitRepo, updater: Updater) -> None:
+        self.source, self.target, self.updater = source, target, updater
+
+    def run(
+        self, base: str | None = None, to: str | None = None, branch: str | None = None
+    ) -> SyncResult:
+        """Carry the changes and commit them; see :class:`SyncResult` for the outcome."""
+        self.to = self.source.resolve(to or "HEAD", "--to")
+        self.head = self.target.head()
+        state = self._state(given_base=base is not None)
+        if base is None and state is None:
+            raise InputError(
+                f"{self.target.path}: no base revision: give the English revision the "
+                f"translation was last synced with (--from REV), or let a sync write it to "
+                f"{STATE_PATH} in the target repository"
+            )
+        option = "--from" if base is not None else f"(source_revision in {STATE_PATH})"
+        self.base = self.source.resolve(base or state.source_revision, option)
+        result = SyncResult(self.base, self.to)
+        pending = state.pending if state else []
+        works = self._plan(result, pending) if self.base != self.to else []
+        if not works:
+            result.nothing = "already synced" if self.base == self.to else "no markdown changed"
+            if pending:  # retried with the next English change, under a new branch name
+                result.nothing += f"; {len(pending)} skipped files wait for the next change"
+            log.info("sync.nothing_to_do: %s", result.nothing)
+            return result
+        branch = self.target.check_branch_name(branch or f"amts/sync-{self.to[:8]}")
+        self._refuse_unsafe(branch)
+        self.target_files = set(self.target.files(self.head))
+        self.origins = any(p.endswith(ORIGIN_SUFFIX) for p in self.target_files)
+        if self.updater.memory is None:
+            self.updater.memory = self._mine()
+        files: dict[str, bytes | None] = {}
+        modes: dict[str, str] = {}
+        pending = []
+        for work in works:
+            outcome = self._carry_safely(work, files, modes)
+            result.files.append(outcome)
+            if outcome.status == "skipped":
+                pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
+                result.failed |= not work.retry  # still failing is no news; a new failure is
+        if not result.carried:
+            result.nothing = (
+                "no file could be carried"
+                if result.failed
+                else "the files skipped before still fail"
+                if pending
+                else "no translation changed"
+            )
+            return result
+        new_state = SyncState(
+            self.to, self.source.remote_url(), datetime.now(UTC).isoformat(timespec="seconds")
+        )
+        new_state.pending = [p for p in pending if p.path]
+        files[STATE_PATH] = new_state.to_bytes()
+        result.title = pr_title(result, self.updater.src_lang)
+        message = commit_message(result, self.source.remote_url() or str(self.source.path))
+        result.commit = self.target.commit(self.head, files, message, branch, modes=modes)
+        result.branch = branch
+        log.info("sync.committed: %s on %s", result.commit, branch)
+        return result
+
+    def _state(self, *, given_base: bool) -> SyncState | None:
+        data = self.target.read(self.head, STATE_PATH)
+        if data is None:
+            return None
+        try:
+            return SyncState.from_bytes(data, f"{self.target.path}: {STATE_PATH} at HEAD")
+        except InputError as exc:
+            if not given_base:
+                raise
+            log.warning("sync.state_ignored: %s", exc)  # --from given; the commit replaces it
+            return None
+
+    def _refuse_unsafe(self, branch: str) -> None:
+        dirty = self.target.dirty_paths()
+        if dirty:
+            raise InputError(
+                f"{self.target.path}: the target repository has uncommitted changes "
+                f"({len(dirty)} files, e.g. {dirty[0]}); commit or stash them first: the sync "
+                "branches from HEAD and would leave them out"
+            )
+        if self.target.branch_exists(branch):
+            raise InputError(self.target.branch_exists_message(branch))
+
+    # -- the plan -------------------------------------------------------------------------
+
+    def _plan(self, result: SyncResult, pending: list[Pending]) -> list[_Work]:
+        changes = self.source.changes(self.base, self.to)
+        earlier = {p.path: p for p in pending}
+        works = []
+        for change in changes:
+            if not (_is_markdown(change.old_path) or _is_markdown(change.new_path)):
+                result.ignored.append(change.path)
+                continue
+            work = _work(change, self.base)
+            if work.old_path in earlier:  # skipped before: its translation is still older
+                skipped = earlier.pop(work.old_path)
+                work.old_path, work.base, work.retry = skipped.old_path, skipped.base, True
+            works.append(work)
+        for skipped in earlier.values():
+            kind = "modified" if skipped.old_path == skipped.path else "renamed"
+            kind = "added" if skipped.old_path is None else kind
+            works.append(_Work(kind, skipped.path, skipped.old_path, skipped.base, retry=True))
+        if result.ignored:
+            log.info(
+                "sync.ignored_files: %d changed files are not markdown (.md), e.g. %s",
+                len(result.ignored),
+                result.ignored[0],
+            )
+        log.info("sync.plan: %d markdown files to carry", len(works))
+        return works
+
+    def _mine(self) -> TranslationMemory:
+        """The sentence pairs of the target's translations (with their origin files, or with
+        the source at ``base``)."""
+        started = time.perf_counter()
+        updater = self.updater
+        memory = TranslationMemory(updater.src_lang, updater.tgt_lang)
+        if self.origins:
+            pairs = [
+                (self.target, self.head, origin_path(p), p)
+                for p in sorted(self.target_files)
+                if _is_markdown(p) and origin_path(p) in self.target_files
+            ]
+        else:
+            english = set(self.source.files(self.base))
+            pairs = [
+                (self.source, self.base, p, p)
+                for p in sorted(self.target_files)
+                if _is_markdown(p) and p in english
+            ]
+        for repo, rev, source_path, target_path in pairs:
+            try:
+                english = self._doc(repo, rev, source_path)
+                alignment = updater.aligner.align(
+                    english, self._doc(self.target, self.head, target_path)
+                )
+            except AmtsError as exc:
+                log.debug("sync.memory_file_skipped: %s", exc)
+                continue
+            memory.add_alignment(alignment)
+        log.info(
+            "sync.memory_built: %d sentences from %d file pairs in %.1f s",
+            len(memory),
+            len(pairs),
+            time.perf_counter() - started,
+        )
+        return memory
+
+    # -- one file -------------------------------------------------------------------------
+
+    def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
+        data = repo.read(rev, path)
+        if data is None:
+            return None
+        label = f"{repo.role}@{rev[:8]}:{path}"
+        return document.parse(document.decode(data, label), label)
+
+    def _carry_safely(self, work: _Work, files: dict, modes: dict) -> FileResult:
+        """Carry one change; a failure skips the file and writes none of it."""
+        outcome = FileResult(work.path or work.old_path or "", work.kind, "skipped")
+        if work.old_path != work.path and work.path and work.old_path:
+            outcome.old_path = work.old_path
+        try:
+            out, out_modes = self._carry(work, outcome)
+        except AmtsError as exc:
+            outcome.status, outcome.note = "skipped", str(exc)
+        except Exception as exc:  # a bug must not lose the other files' work
+            log.exception("sync.file_failed: %s", outcome.path)
+            outcome.status = "skipped"
+            outcome.note = f"AMTS internal error ({type(exc).__name__}: {exc}); please report it"
+        else:
+            files.update(out)
+            modes.update(out_modes)
+        if work.retry:
+            outcome.note = "; ".join(filter(None, [f"retried from {work.base[:8]}", outcome.note]))
+        log.info(
+            "sync.file_%s: %s%s",
+            outcome.status,
+            outcome.path,
+            f" ({outcome.note})" * bool(outcome.note),
+        )
+        return outcome
+
+    def _carry(self, work: _Work, outcome: FileResult):
+        out: dict[str, bytes | None] = {}
+        modes: dict[str, str] = {}
+        olds = self._with_origin(work.old_path)
+        if work.path is None:
+            out = {path: None for path in olds if path in self.target_files}
+            outcome.status = "deleted" if out else "unchanged"
+            outcome.note = "" if out else "there was no translation to delete"
+            return out, modes
+        new_bytes = self.source.read(self.to, work.path)
+        if new_bytes is None:  # a retry of a file the English no longer has
+            outcome.status, outcome.note = "unchanged", f"{work.path} is gone from the source"
+            return out, modes
+        new_english = self._doc(self.source, self.to, work.path)
+        moved = work.old_path is not None and work.old_path != work.path
+        if moved:
+            if work.path in self.target_files:
+                raise InputError(
+                    f"{work.path}: the target already has a file where {work.old_path} moves "
+                    "to; merge the two translations by hand"
+                )
+            for old, new in zip(olds, self._with_origin(work.path), strict=True):
+                if old in self.target_files:
+                    out[old] = None
+                    modes[new] = self.target.mode(self.head, old) or ""
+        current = work.old_path or work.path
+        translation = self.target.read(self.head, current)
+        if translation is None:
+            text, outcome.report = self._translate_new(new_english, work.path)
+            data, outcome.status = text.encode("utf-8"), "translated"
+        else:
+            old_english = self._old_english(work, current)
+            if old_english is None:
+                outcome.status = "unchanged"
+                outcome.note = (
+                    "a translation exists but the English it was made from is unknown (no "
+                    f"{origin_path(work.path)}); left as it is, please check it by hand"
+                )
+                return {}, {}
+            data = translation
+            if old_english.text != new_english.text:
+                old_target = self._doc(self.target, self.head, current)
+                text, outcome.report = self.updater.update(
+                    old_english, new_english, old_target, path=work.path
+                )
+                document.parse(text, work.path)  # never write what cannot be read back
+                data = text.encode("utf-8")
+            changed = data != translation
+            outcome.status = "updated" if changed else "unchanged"
+            if moved:
+                outcome.status, outcome.note = "renamed", "updated too" if changed else ""
+        if moved or data != translation:
+            out[work.path] = data
+        origin = self.target.read(self.head, origin_path(current)) if self.origins else None
+        if self.origins and (moved or origin != new_bytes):
+            out[origin_path(work.path)] = new_bytes
+            if outcome.status == "unchanged":
+                outcome.status, outcome.note = "updated", "origin file refreshed"
+        return out, modes
+
+    def _with_origin(self, path: str | None) -> list[str]:
+        if path is None:
+            return []
+        return [path, origin_path(path)] if self.origins else [path]
+
+    def _old_english(self, work: _Work, current: str) -> Document | None:
+        if self.origins and (origin := self._doc(self.target, self.head, origin_path(current))):
+            return origin
+        return self._doc(self.source, work.base, work.old_path) if work.old_path else None
+
+    def _translate_new(self, english: Document, path: str) -> tuple[str, UpdateReport]:
+        empty = document.parse("", path)
+        text, report = self.updater.update(empty, english, empty, path=path)
+        return follow_layout(english, text, path), report
+
+
+def _work(change: Change, base: str) -> _Work:
+    """A change of markdown files; a rename to or from another extension is a delete or add."""
+    old = change.old_path if _is_markdown(change.old_path) else None
+    new = change.new_path if _is_markdown(change.new_path) else None
+    kind = change.kind if old and new else ("added" if new else "deleted")
+    return _Work(kind, new, old, base)
+
+
+def follow_layout(english: Document, text: str, path: str) -> str:
+    """A new file's translation with the English's blank lines between blocks.
+
+    d2lbook reads ``:label:`` as the label of the line above it and a blank line ends a
+    list: a whole-file translation must keep the English's layout block for block. The
+    updater joins blocks with blank lines when the old translation is empty; until that
+    changes, this restores the layout, and refuses a translation whose blocks differ.
+    """
+    blocks = [b for b in english.blocks if b.kind not in (Kind.BLANK, Kind.FRONT_MATTER)]
+    translated = [b for b in document.parse(text, path).blocks if b.kind is not Kind.BLANK]
+    if [b.kind for b in blocks] != [b.kind for b in translated]:
+        raise AmtsError(
+            f"{path}: the new translation does not have the English's blocks; not written. "
+            "Translate this file by hand or report it"
+        )
+    parts, texts = [], iter(translated)
+    for block in english.blocks:
+        if block.kind is Kind.BLANK and parts:
+            parts.append(block.text)
+        elif block.kind not in (Kind.BLANK, Kind.FRONT_MATTER):
+            ending = block.text[len(block.text.rstrip("\r\n")) :]
+            parts.append(next(texts).text.rstrip("\r\n") + ending)
+    return "".join(parts)
