@@ -45,10 +45,19 @@ def _key(line: str) -> str:
     return key or "#" + comment.strip()
 
 
-def _is_prose_line(line: str) -> bool:
-    """A line a translator may rewrite whole: a comment or a docstring."""
+def _prose_kind(line: str) -> str | None:
+    """``"comment"`` or ``"docstring"`` for a line a translator may rewrite whole, else None."""
+    if _DOCSTRING.match(line):
+        return "docstring"
     code, comment = split_comment(line)
-    return (not code.strip() and bool(comment)) or bool(_DOCSTRING.match(line))
+    return "comment" if not code.strip() and comment else None
+
+
+def _same_prose(english: str, translated: str) -> bool:
+    """Both lines are comments, or both docstrings: a docstring is code the program sees, so
+    a comment never becomes one, nor one a comment."""
+    kind = _prose_kind(english)
+    return kind is not None and kind == _prose_kind(translated)
 
 
 def _with_translation(english: str, translated: str) -> str:
@@ -56,7 +65,7 @@ def _with_translation(english: str, translated: str) -> str:
     if english == translated:
         return english
     ending = english[len(english.rstrip("\r\n")) :]
-    if _is_prose_line(english) and _is_prose_line(translated):
+    if _same_prose(english, translated):
         indent = english[: len(english) - len(english.lstrip())]
         return indent + translated.strip() + ending
     code, comment = split_comment(english.rstrip("\r\n"))
@@ -81,7 +90,7 @@ def merge_code(new_english: str, old_translation: str) -> str:
             pairs = (
                 (i, j)
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
-                if _is_prose_line(english[i]) and _is_prose_line(translated[j])
+                if _same_prose(english[i], translated[j])
             )
         else:
             continue

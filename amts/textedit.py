@@ -85,17 +85,30 @@ def apply_edits(
 
 
 class OffsetMap:
-    """Maps offsets of the old text to the new one after :func:`apply_edits`."""
+    """Maps offsets of the old text to the new one after :func:`apply_edits`.
+
+    An offset where text was inserted maps after the insertion (before it with
+    ``before_insertions``); an offset inside a replaced span maps to the end of its
+    replacement.
+    """
 
     def __init__(self, applied: list[TextEdit]) -> None:
-        self._edits = sorted((e for e in applied if e.new_start >= 0), key=lambda e: e.start)
+        # apply_edits' order, in which the ends never decrease.
+        self._edits = sorted(
+            (e for e in applied if e.new_start >= 0),
+            key=lambda e: (e.start, e.end > e.start, e.order),
+        )
         self._ends = [e.end for e in self._edits]
 
-    def __call__(self, offset: int) -> int:
+    def __call__(self, offset: int, *, before_insertions: bool = False) -> int:
+        edits = self._edits
         index = bisect.bisect_right(self._ends, offset) - 1
-        while index >= 0 and self._edits[index].end > offset:
-            index -= 1
+        if before_insertions:
+            while index >= 0 and edits[index].is_insertion and edits[index].start == offset:
+                index -= 1
+        if index + 1 < len(edits) and edits[index + 1].start < offset:
+            return edits[index + 1].new_end  # inside a replaced span
         if index < 0:
             return offset
-        edit = self._edits[index]
+        edit = edits[index]
         return edit.new_end + (offset - edit.end)

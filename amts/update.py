@@ -137,7 +137,13 @@ class _Run:
         self.pending: list[SentenceResult] = []
         self.plans: list[_BlockPlan] = []
         self.order = 0
-        self.cursor = 0  # where an inserted block goes in the old translation
+        # Where an inserted block goes in the old translation: never before its front matter.
+        blocks = self.target.blocks
+        front = blocks[0] if blocks and blocks[0].kind in _SKIPPED_KINDS else None
+        self.cursor = front.end if front is not None else 0
+        # Removed blocks get their spans once all are known (see _plan_removals).
+        self.removals: list[tuple[TextEdit, int]] = []
+        self.untranslated_blocks: list[int] = []  # new English blocks with no translation
         self.block_link: dict[int, Link] = {}
         for link in alignment.blocks:
             for index in link.src:
@@ -154,6 +160,7 @@ class _Run:
     def execute(self) -> tuple[str, UpdateReport]:
         for edit in diff_blocks(self.old, self.new):
             self._plan(edit)
+        self._plan_removals()
         self._translate_pending()
         edits = [e for plan in self.plans for e in plan.edits]
         joiner = _latin_joiner if self.updater.tgt_lang in _CJK else None
@@ -178,6 +185,8 @@ class _Run:
         if kind is ChangeKind.UNCHANGED:
             if has_target:
                 self.cursor = self._target_end(link)
+            else:
+                self.untranslated_blocks.append(edit.new)
             return
         if kind is ChangeKind.DELETED:
             if has_target:
@@ -228,14 +237,12 @@ class _Run:
                     self._remove_sentence(plan, slink)
             return
         for index in link.tgt:
-            start, end = self._block_removal_span(index)
-            self._edit(plan, start, end, [])
+            self._remove_block(plan, index)
 
     def _move(self, edit: Edit, link: Link) -> None:
         plan = self._new_plan(ChangeKind.MOVED, edit.old, edit.new, link)
         for index in link.tgt:
-            start, end = self._block_removal_span(index)
-            self._edit(plan, start, end, [])
+            self._remove_block(plan, index)
         text = "".join(self.target.blocks[j].text for j in link.tgt)
         for segment in sentence_segments(self.new, [edit.new], self.updater.src_lang):
             plan.change.sentences.append(
@@ -298,18 +305,25 @@ class _Run:
             [_sentence_key(s.of(self.new)) for s in new_sentences],
         )
         cursor = self._sentence_cursor(old, link)
+        # A translation shared by several sentences is redone whole when one of them changed
+        # (known before the loop: its unchanged members must not be reported as kept).
         dirty: dict[int, SentenceLink] = {}
+        for edit in edits:
+            if edit.kind is not ChangeKind.UNCHANGED and edit.old is not None:
+                segment = old_sentences[edit.old]
+                slink = self.sentence_link.get((segment.start, segment.end))
+                if slink is not None and len(slink.src) > 1:
+                    dirty[id(slink)] = slink
         handled: set[int] = set()
         for edit in edits:
             old_seg = old_sentences[edit.old] if edit.old is not None else None
             new_seg = new_sentences[edit.new] if edit.new is not None else None
             slink = self.sentence_link.get((old_seg.start, old_seg.end)) if old_seg else None
-            if slink is not None and len(slink.src) > 1 and edit.kind is not ChangeKind.UNCHANGED:
-                dirty[id(slink)] = slink
             if edit.kind is ChangeKind.UNCHANGED:
                 if slink is not None:
                     cursor = max(cursor, _span(slink.tgt)[1])
-                    self._keep_sentence(plan, old_seg.of(self.old), new_seg.of(self.new), slink)
+                    if id(slink) not in dirty:
+                        self._keep_sentence(plan, old_seg.of(self.old), new_seg.of(self.new), slink)
                 continue
             if edit.kind is ChangeKind.DELETED:
                 if slink is not None and len(slink.src) == 1:
@@ -340,6 +354,19 @@ class _Run:
                 start, end = _span(slink.tgt)
                 self._edit(plan, start, end, [result])
                 cursor = max(cursor, end)
+                continue
+            if edit.kind is ChangeKind.MOVED and slink is not None and len(slink.src) == 1:
+                # Moved inside the paragraph: its human translation moves with it.
+                self._remove_sentence(plan, slink)
+                start, end = _span(slink.tgt)
+                result = SentenceResult(
+                    new_seg.of(self.new),
+                    self.target.text[start:end],
+                    Origin.KEPT,
+                    note="moved within its paragraph",
+                )
+                plan.change.sentences.append(result)
+                self._insert_sentence(plan, cursor, result)
                 continue
             if slink is not None and len(slink.src) > 1:
                 handled.add(edit.new)
@@ -452,6 +479,8 @@ class _Run:
             parts = ["\n", result]
         elif cursor > 0 and text[cursor - 1] not in "\n":
             parts = [_Gap(text[cursor - 1], result, self.separator), result]
+        elif _paragraph_goes_on(text, cursor):
+            parts = [result, "\n"]  # a paragraph written line by line: a line of its own
         else:
             parts = [result, _Gap(result, text[cursor : cursor + 1], self.separator)]
         self._edit(plan, cursor, cursor, parts)
@@ -542,19 +571,39 @@ class _Run:
     def _target_end(self, link: Link) -> int:
         return self._target_span(link)[1]
 
-    def _block_removal_span(self, index: int) -> tuple[int, int]:
-        """A block and the blank lines after it (before it, at the end of the file)."""
+    def _remove_block(self, plan: _BlockPlan, index: int) -> None:
+        """Remove target block ``index``; its span is set by :meth:`_plan_removals`."""
+        self.order += 1
+        edit = TextEdit(-1, -1, [], self.order)
+        plan.edits.append(edit)
+        self.removals.append((edit, index))
+
+    def _plan_removals(self) -> None:
+        """Spans of the removed blocks, decided once all are known: blocks removed at the end
+        of the file take the blank lines before them, which must not be claimed twice."""
+        removed = {index for _, index in self.removals}
+        blocks = self.target.blocks
+        kept = [j for j, b in enumerate(blocks) if b.kind is not Kind.BLANK and j not in removed]
+        last_kept = kept[-1] if kept else -1
+        for edit, index in self.removals:
+            edit.start, edit.end = self._block_removal_span(index, index > last_kept, removed)
+
+    def _block_removal_span(self, index: int, at_end: bool, removed: set[int]) -> tuple[int, int]:
+        """A block and the blank lines after it; at the end of the file (only removed blocks
+        after it), the blank lines before it unless the removed block before it took them."""
         blocks = self.target.blocks
         block = blocks[index]
         end = index + 1
         while end < len(blocks) and blocks[end].kind is Kind.BLANK:
             end += 1
-        if end < len(blocks):
+        if not at_end:
             return block.start, blocks[end].start
         start = index
         while start > 0 and blocks[start - 1].kind is Kind.BLANK:
             start -= 1
-        return blocks[start].start, block.end
+        if start > 0 and start - 1 in removed:
+            start = index
+        return blocks[start].start, blocks[end].start if end < len(blocks) else block.end
 
     # -- report -----------------------------------------------------------------------
 
@@ -565,16 +614,35 @@ class _Run:
             applied = [e for e in plan.edits if e not in refused]
             if plan.target_blocks and change.kind is ChangeKind.MODIFIED:
                 start, end = self._target_span_of(plan.target_blocks)
-                new_start, new_end = offsets(start), offsets(end)
-            elif applied and change.kind in (ChangeKind.INSERTED, ChangeKind.MOVED):
+                # The block's own edits are in it; a block inserted right after it is not.
+                new_start = min([offsets(start), *(e.new_start for e in applied)])
+                new_end = max([offsets(end, before_insertions=True), *(e.new_end for e in applied)])
+            elif applied and (
+                change.kind in (ChangeKind.INSERTED, ChangeKind.MOVED) or not plan.target_blocks
+            ):
                 inserted = applied[-1]
                 new_start, new_end = inserted.new_start, inserted.new_end
             else:
                 new_start = new_end = -1
             if new_start >= 0:
-                change.new_target = text[new_start:new_end].strip("\n")
+                new_text = text[new_start:new_end]
+                # The block's first line, not the blank line inserted before it.
+                new_start += len(new_text) - len(new_text.lstrip("\n"))
+                change.new_target = new_text.strip("\n")
                 change.line = text.count("\n", 0, new_start) + 1
             self.report.changes.append(change)
+        if all(block.kind is Kind.BLANK for block in self.target.blocks):
+            self.report.notes.append(
+                "the old translation is empty: only the English that changed was translated; "
+                "the rest of the file needs a full translation"
+            )
+        elif self.untranslated_blocks:
+            count, first = len(self.untranslated_blocks), self.untranslated_blocks[0]
+            self.report.notes.append(
+                f"{count} unchanged English block(s) have no counterpart in the old translation "
+                f"and stay untranslated (first at line {self.new.blocks[first].line} of the new "
+                "English); the translation may not follow its English, please check"
+            )
         for change in self.report.changes:
             for sentence in change.sentences:
                 if sentence.origin is Origin.UNTRANSLATED:
@@ -665,6 +733,16 @@ def _render(part: object) -> str:
 
 def _span(segments: tuple[Segment, ...]) -> tuple[int, int]:
     return segments[0].start, segments[-1].end
+
+
+def _paragraph_goes_on(text: str, line_start: int) -> bool:
+    """A non-blank line follows the one starting at ``line_start`` (a paragraph written over
+    several lines, or the block after it with no blank line between)."""
+    end = text.find("\n", line_start)
+    if end == -1:
+        return False
+    following = text.find("\n", end + 1)
+    return bool(text[end + 1 : following if following != -1 else len(text)].strip())
 
 
 def _blank_around(document: Document, index: int) -> tuple[str, str]:
