@@ -101,6 +101,17 @@ class Alignment:
     blocks: list[Link]
     sentences: list[SentenceLink]
 
+    def fit(self) -> float:
+        """Mean confidence of the prose links, weighted by length: a partial translation
+        fits well where it exists; a translation of some other text fits nowhere."""
+        prose = [
+            (sum(len(self.source.blocks[i].content) for i in link.src), link.confidence)
+            for link in self.blocks
+            if link.src and link.tgt and self.source.blocks[link.src[0]].is_prose
+        ]
+        total = sum(size for size, _ in prose)
+        return sum(size * c for size, c in prose) / total if total else 1.0
+
     def coverage(self) -> float:
         """Share of the source's prose (in characters, weighted by link confidence) that
         found its translation: a translation that no longer follows its source scores low."""
@@ -212,15 +223,32 @@ class _FilePair:
         src_keys = [_structure_key(self.source.blocks[i]) or ("s", i) for i in self.src_blocks]
         tgt_keys = [_structure_key(self.target.blocks[j]) or ("t", j) for j in self.tgt_blocks]
         matcher = SequenceMatcher(None, src_keys, tgt_keys, autojunk=False)
+        regions, anchors = [], []
         si = ti = 0
         for match in matcher.get_matching_blocks():
-            links.extend(self._align_region(si, match.a, ti, match.b))
+            regions.append((si, match.a, ti, match.b))
             for k in range(match.size):
-                links.append(
+                anchors.append(
                     Link((self.src_blocks[match.a + k],), (self.tgt_blocks[match.b + k],), 1.0)
                 )
             si, ti = match.a + match.size, match.b + match.size
-        return links
+        self._learn_ratio(regions)
+        for region in regions:
+            links.extend(self._align_region(*region))
+        return sorted(links + anchors, key=lambda link: link.src[0])
+
+    def _learn_ratio(self, regions: list[tuple[int, int, int, int]]) -> None:
+        """The length ratio of the prose in regions where both sides have some: a partial
+        translation (the second half not yet translated) must not halve it."""
+        src_length = tgt_length = 0.0
+        for s0, s1, t0, t1 in regions:
+            src = [self.src_features[i] for i in self.src_blocks[s0:s1] if i in self.src_features]
+            tgt = [self.tgt_features[j] for j in self.tgt_blocks[t0:t1] if j in self.tgt_features]
+            if src and tgt:
+                src_length += sum(f.length for f in src)
+                tgt_length += sum(f.length for f in tgt)
+        if src_length and tgt_length:
+            self.ratio = (tgt_length + 1.0) / (src_length + 1.0)
 
     def _align_region(self, s0: int, s1: int, t0: int, t1: int) -> list[Link]:
         src = self.src_blocks[s0:s1]

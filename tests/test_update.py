@@ -10,7 +10,7 @@ from amts.changes import ChangeKind, Origin
 from amts.document import parse
 from amts.engines.base import Engine, Translation
 from amts.engines.memory import MemoryEngine
-from amts.errors import LanguageError
+from amts.errors import AlignmentError, LanguageError
 from amts.glossary import Glossary
 from amts.memory import TranslationMemory
 from amts.update import Updater
@@ -885,11 +885,14 @@ def test_quality_check_of_a_paid_engine_is_not_counted_as_update_cost():
     assert report.chars_sent == 52
     assert report.quality is not None
     assert report.quality.sentences == 3
-    assert len(engine.calls) == 2  # the update's batch, then the held-out sentences
-    held_out = sum(len(s) for s in engine.calls[1])
+    # One engine call: the update's sentence first, then the held-out sentences.
+    [call] = engine.calls
+    assert call[0] == "Common examples include predicting prices of houses."
+    held_out = sum(len(s) for s in call[1:])
+    assert len(call) == 4
     assert report.notes == [
         f"quality check: {held_out} characters of held-out sentences were sent to the engine "
-        "(not counted in the update's cost)"
+        "(not counted in the cost)"
     ]
 
 
@@ -1094,7 +1097,6 @@ HALF_ZH = ZH[: ZH.index("一个样本的损失是")]
     [
         pytest.param(REORDERED_ZH, id="paragraphs in another order"),
         pytest.param(HALF_ZH, id="second half missing"),
-        pytest.param("# 别的\n\n完全不同的文字。\n", id="another text altogether"),
     ],
 )
 def test_translation_in_another_structure_is_updated_without_losing_text(old_zh):
@@ -1109,6 +1111,15 @@ def test_translation_in_another_structure_is_updated_without_losing_text(old_zh)
             assert line in text.splitlines()
     low = [c for c in report.changes if c.confidence is not None and c.confidence < 0.5]
     assert report.notes or low
+
+
+def test_translation_of_another_text_is_refused():
+    """A translation that is not of this English at all is not edited: a clear error."""
+    new_en = edited(EN, (COMMON, "Common examples include predicting prices."))
+    with pytest.raises(AlignmentError, match=r"linear\.md: the translation does not follow"):
+        Updater("en", "zh", MemoryEngine()).update(
+            parse(EN), parse(new_en), parse("# 别的\n\n完全不同的文字。\n"), path="linear.md"
+        )
 
 
 def test_translation_missing_its_second_half_is_updated_and_noted():
