@@ -190,10 +190,10 @@ def make_engine(
 
     settings = AmazonSettings.from_env(os.environ)
     options = {}
+    if not settings.parallel_data_name:
+        options["parallel_data_name"] = f"amts-{src_lang}-{tgt_lang}"
     if parallel_data is not None:
         options["parallel_data_path"] = parallel_data
-        if not settings.parallel_data_name:
-            options["parallel_data_name"] = f"amts-{src_lang}-{tgt_lang}"
     if glossary is not None:
         options["glossary"] = glossary
         if not settings.terminology_name:

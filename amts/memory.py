@@ -14,7 +14,7 @@ Matching ignores line wrapping: runs of whitespace count as one space.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import ne
 from pathlib import Path
@@ -153,6 +153,12 @@ class TranslationMemory:
     def __len__(self) -> int:
         """The number of distinct source sentences (whitespace-normalized)."""
         return len(self._entries)
+
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        """Each source sentence with its preferred translation, in the order added: the
+        memory as parallel data (see :mod:`amts.formats`)."""
+        for entry in self._entries.values():
+            yield entry.source, entry.preferred()[0]
 
     def add(self, source: str, target: str) -> None:
         """Remember ``target`` as a translation of ``source``.

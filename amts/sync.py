@@ -15,14 +15,18 @@ source at ``base``. Either way a translation has the English file's path.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from amts import document
-from amts.changes import UpdateReport
+from amts import document, formats
 from amts.document import Document, Kind
 from amts.errors import AmtsError, InputError
+from amts.fileplan import FilePlan
 from amts.memory import TranslationMemory
 from amts.parallel import ORIGIN_SUFFIX
 from amts.repo import Change, GitRepo
@@ -40,6 +44,46 @@ class _Work:
     old_path: str | None  # where the translation is now, and its English at ``base``
     base: str
     retry: bool = False
+
+
+class _Job:
+    """A file waiting for the engine: its plan, and how to finish it once translated."""
+
+    def __init__(self, sync, work, outcome, new_english, new_bytes, moved, current) -> None:
+        self.sync, self.work, self.outcome = sync, work, outcome
+        self.new_english, self.new_bytes = new_english, new_bytes
+        self.moved, self.current = moved, current
+        self.translation: bytes | None = None
+        self.plan: FilePlan | None = None
+        self.failed = ""
+
+    def complete(self) -> None:
+        """Write the translation (and refresh its origin file) into the outcome."""
+        sync, work, outcome = self.sync, self.work, self.outcome
+        if self.failed:
+            raise AmtsError(self.failed)
+        out = outcome.files
+        if self.translation is None:
+            text, outcome.report = sync.updater.finish(self.plan)
+            text = follow_layout(self.new_english, text, work.path)
+            data, outcome.status = text.encode("utf-8"), "translated"
+        else:
+            data = self.translation
+            if self.plan is not None:
+                text, outcome.report = sync.updater.finish(self.plan)
+                document.parse(text, work.path)  # never write what cannot be read back
+                data = text.encode("utf-8")
+            changed = data != self.translation
+            outcome.status = "updated" if changed else "unchanged"
+            if self.moved:
+                outcome.status, outcome.note = "renamed", "updated too" if changed else ""
+        if self.moved or data != self.translation:
+            out[work.path] = data
+        origin = sync.target.read(sync.head, origin_path(self.current)) if sync.origins else None
+        if sync.origins and (self.moved or origin != self.new_bytes):
+            out[origin_path(work.path)] = self.new_bytes
+            if outcome.status == "unchanged":
+                outcome.status, outcome.note = "updated", "origin file refreshed"
 
 
 def origin_path(path: str) -> str:
@@ -64,6 +108,14 @@ class Synchronizer:
         self, base: str | None = None, to: str | None = None, branch: str | None = None
     ) -> SyncResult:
         """Carry the changes and commit them; see :class:`SyncResult` for the outcome."""
+        self._cleanup: list = []
+        try:
+            return self._run(base, to, branch)
+        finally:
+            for cleanup in self._cleanup:
+                cleanup()
+
+    def _run(self, base: str | None, to: str | None, branch: str | None) -> SyncResult:
         self.to = self.source.resolve(to or "HEAD", "--to")
         self.head = self.target.head()
         state = self._state(given_base=base is not None)
@@ -90,11 +142,20 @@ class Synchronizer:
         self.origins = any(p.endswith(ORIGIN_SUFFIX) for p in self.target_files)
         if self.updater.memory is None:
             self.updater.memory = self._mine()
+            if self.updater.paid:
+                self._share_corpus()
         files: dict[str, bytes | None] = {}
         modes: dict[str, str] = {}
         pending = []
-        for work in works:
-            outcome = self._carry_safely(work, files, modes)
+        # Plan every file first, so that the engine is called once for all of them.
+        carried = [(work, self._carry_safely(work)) for work in works]
+        self._translate([job for _, (_, job) in carried if job is not None])
+        for work, (outcome, job) in carried:
+            if job is not None:
+                self._complete_safely(job)
+            if outcome.status != "skipped":
+                files.update(outcome.files)
+                modes.update(outcome.modes)
             result.files.append(outcome)
             if outcome.status == "skipped":
                 pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
@@ -208,6 +269,18 @@ class Synchronizer:
         )
         return memory
 
+    def _share_corpus(self) -> None:
+        """Give the mined pairs to an engine that learns from examples (Amazon's parallel
+        data): the sentence pairs of this very translation repository."""
+        folder = Path(tempfile.mkdtemp(prefix="amts-corpus-"))
+        self._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+        corpus = folder / f"{self.updater.src_lang}-{self.updater.tgt_lang}.tsv"
+        with formats.atomic_output(corpus) as out:
+            formats.write_tsv(
+                out, self.updater.memory.pairs(), self.updater.src_lang, self.updater.tgt_lang
+            )
+        self.updater.engine.use_parallel_data(corpus)
+
     # -- one file -------------------------------------------------------------------------
 
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
@@ -217,23 +290,34 @@ class Synchronizer:
         label = f"{repo.role}@{rev[:8]}:{path}"
         return document.parse(document.decode(data, label), label)
 
-    def _carry_safely(self, work: _Work, files: dict, modes: dict) -> FileResult:
-        """Carry one change; a failure skips the file and writes none of it."""
+    def _carry_safely(self, work: _Work) -> tuple[FileResult, _Job | None]:
+        """Plan one change; a failure skips the file and writes none of it."""
         outcome = FileResult(work.path or work.old_path or "", work.kind, "skipped")
         if work.old_path != work.path and work.path and work.old_path:
             outcome.old_path = work.old_path
+        job = None
+        with self._failure(work, outcome):
+            job = self._carry(work, outcome)
+        return outcome, job
+
+    def _complete_safely(self, job: _Job) -> None:
+        with self._failure(job.work, job.outcome):
+            job.complete()
+        if job.outcome.status == "skipped":
+            job.outcome.files, job.outcome.modes = {}, {}
+
+    @contextmanager
+    def _failure(self, work: _Work, outcome: FileResult):
+        """Errors skip the file with a note; other files go on."""
         try:
-            out, out_modes = self._carry(work, outcome)
+            yield
         except AmtsError as exc:
             outcome.status, outcome.note = "skipped", str(exc)
         except Exception as exc:  # a bug must not lose the other files' work
             log.exception("sync.file_failed: %s", outcome.path)
             outcome.status = "skipped"
             outcome.note = f"AMTS internal error ({type(exc).__name__}: {exc}); please report it"
-        else:
-            files.update(out)
-            modes.update(out_modes)
-        if work.retry:
+        if work.retry and outcome.status == "skipped" and "retried from" not in outcome.note:
             outcome.note = "; ".join(filter(None, [f"retried from {work.base[:8]}", outcome.note]))
         log.info(
             "sync.file_%s: %s%s",
@@ -241,21 +325,32 @@ class Synchronizer:
             outcome.path,
             f" ({outcome.note})" * bool(outcome.note),
         )
-        return outcome
 
-    def _carry(self, work: _Work, outcome: FileResult):
-        out: dict[str, bytes | None] = {}
-        modes: dict[str, str] = {}
+    def _translate(self, jobs: list[_Job]) -> None:
+        """One engine call for every file; if the engine fails, the files that needed it are
+        skipped (and retried by the next sync), the others go ahead."""
+        plans = [job.plan for job in jobs]
+        try:
+            self.updater.translate(plans)
+        except AmtsError as exc:
+            log.error("sync.engine_failed: %s", exc)
+            for job in jobs:
+                if job.plan.pending or job.plan.held_out:
+                    job.failed = f"the translation engine failed: {exc}"
+
+    def _carry(self, work: _Work, outcome: FileResult) -> _Job | None:
+        """The files a change writes (in ``outcome``), or a job waiting for the engine."""
+        out, modes = outcome.files, outcome.modes
         olds = self._with_origin(work.old_path)
         if work.path is None:
-            out = {path: None for path in olds if path in self.target_files}
+            out.update({path: None for path in olds if path in self.target_files})
             outcome.status = "deleted" if out else "unchanged"
             outcome.note = "" if out else "there was no translation to delete"
-            return out, modes
+            return None
         new_bytes = self.source.read(self.to, work.path)
         if new_bytes is None:  # a retry of a file the English no longer has
             outcome.status, outcome.note = "unchanged", f"{work.path} is gone from the source"
-            return out, modes
+            return None
         new_english = self._doc(self.source, self.to, work.path)
         moved = work.old_path is not None and work.old_path != work.path
         if moved:
@@ -269,39 +364,28 @@ class Synchronizer:
                     out[old] = None
                     modes[new] = self.target.mode(self.head, old) or ""
         current = work.old_path or work.path
-        translation = self.target.read(self.head, current)
-        if translation is None:
-            text, outcome.report = self._translate_new(new_english, work.path)
-            data, outcome.status = text.encode("utf-8"), "translated"
-        else:
-            old_english = self._old_english(work, current)
-            if old_english is None:
-                outcome.status = "unchanged"
-                outcome.note = (
-                    "a translation exists but the English it was made from is unknown (no "
-                    f"{origin_path(work.path)}); left as it is, please check it by hand"
-                )
-                return {}, {}
-            data = translation
-            if old_english.text != new_english.text:
-                old_target = self._doc(self.target, self.head, current)
-                text, outcome.report = self.updater.update(
-                    old_english, new_english, old_target, path=work.path
-                )
-                document.parse(text, work.path)  # never write what cannot be read back
-                data = text.encode("utf-8")
-            changed = data != translation
-            outcome.status = "updated" if changed else "unchanged"
-            if moved:
-                outcome.status, outcome.note = "renamed", "updated too" if changed else ""
-        if moved or data != translation:
-            out[work.path] = data
-        origin = self.target.read(self.head, origin_path(current)) if self.origins else None
-        if self.origins and (moved or origin != new_bytes):
-            out[origin_path(work.path)] = new_bytes
-            if outcome.status == "unchanged":
-                outcome.status, outcome.note = "updated", "origin file refreshed"
-        return out, modes
+        job = _Job(self, work, outcome, new_english, new_bytes, moved, current)
+        job.translation = self.target.read(self.head, current)
+        if job.translation is None:
+            empty = document.parse("", work.path)
+            job.plan = self.updater.plan(empty, new_english, empty, path=work.path)
+            return job
+        old_english = self._old_english(work, current)
+        if old_english is None:
+            outcome.status = "unchanged"
+            outcome.note = (
+                "a translation exists but the English it was made from is unknown (no "
+                f"{origin_path(work.path)}); left as it is, please check it by hand"
+            )
+            out.clear()
+            modes.clear()
+            return None
+        if old_english.text != new_english.text:
+            old_target = self._doc(self.target, self.head, current)
+            job.plan = self.updater.plan(old_english, new_english, old_target, path=work.path)
+            return job
+        job.complete()
+        return None
 
     def _with_origin(self, path: str | None) -> list[str]:
         if path is None:
@@ -312,11 +396,6 @@ class Synchronizer:
         if self.origins and (origin := self._doc(self.target, self.head, origin_path(current))):
             return origin
         return self._doc(self.source, work.base, work.old_path) if work.old_path else None
-
-    def _translate_new(self, english: Document, path: str) -> tuple[str, UpdateReport]:
-        empty = document.parse("", path)
-        text, report = self.updater.update(empty, english, empty, path=path)
-        return follow_layout(english, text, path), report
 
 
 def _work(change: Change, base: str) -> _Work:

@@ -27,6 +27,9 @@ class FileResult:
     old_path: str | None = None  # a renamed file's former path
     note: str = ""
     report: UpdateReport | None = field(default=None, repr=False)
+    # What the change writes into the target (None: delete), and file modes to keep.
+    files: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    modes: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,10 @@ class Engine(ABC):
 
     def __init__(self) -> None:
         self.chars_sent = 0  # characters sent to a paid service: the cost
+
+    def use_parallel_data(self, path: Path) -> None:  # noqa: B027 - optional hook
+        """Learn from this parallel data file (Amazon's Active Custom Translation); engines
+        that cannot learn from examples ignore it."""
 
     @abstractmethod
     def translate(

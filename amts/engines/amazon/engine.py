@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -53,9 +54,22 @@ class AmazonEngine(Engine):
         self._aws = AwsClients(settings, session)
         self._count_lock = threading.Lock()
         bucket = Bucket(self._aws, settings)
-        resources = Resources(settings, self._aws, bucket, sleep)
-        self._realtime = RealtimeTranslator(self._aws, resources, self._count)
-        self._batch = BatchTranslator(settings, self._aws, bucket, resources, self._count, sleep)
+        self._resources = Resources(settings, self._aws, bucket, sleep)
+        self._realtime = RealtimeTranslator(self._aws, self._resources, self._count)
+        self._batch = BatchTranslator(
+            settings, self._aws, bucket, self._resources, self._count, sleep
+        )
+
+    def use_parallel_data(self, path: Path) -> None:
+        """Steer batch jobs with this parallel data (mined from the translation repository
+        when none was given); the resource is named ``amts-<src>-<tgt>`` unless configured."""
+        if self.settings.parallel_data_path is not None:
+            return  # the file the user gave wins
+        name = self.settings.parallel_data_name or "amts-parallel-data"
+        self.settings = dataclasses.replace(
+            self.settings, parallel_data_path=Path(path), parallel_data_name=name
+        )
+        self._resources.settings = self._batch.settings = self.settings
 
     def close(self) -> None:
         """Close the HTTP connection pools of both clients."""
