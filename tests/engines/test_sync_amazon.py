@@ -123,7 +123,7 @@ def test_failed_job_skips_the_files_that_needed_it(books, aws_env, emulator, tmp
     the others wait for the next sync in the state file."""
     english, chinese, base, to = books
     emulator.fail_next_job("FAILED", message="Internal error (emulated)")
-    result, body, report = sync(english, chinese, base, tmp_path)
+    result, _, report = sync(english, chinese, base, tmp_path)
     assert result.exit_code == 0, result.output
     data = json.loads(report.read_text())
     status = {file["path"]: (file["status"], file["note"]) for file in data["files"]}
