@@ -306,6 +306,13 @@ def update_file(
 )
 @click.option("--branch", help="Branch to create in the target. Default: amts/sync-<--to>.")
 @click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="English paths not to carry, besides README.md, CONTRIBUTING.md, STYLE_GUIDE.md "
+    "and .github/* (repeatable).",
+)
+@click.option(
     "--pr-body",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the pull request body (markdown) here.",
@@ -327,6 +334,7 @@ def sync(
     engine_name: str,
     parallel_data: Path | None,
     branch: str | None,
+    exclude: tuple[str, ...],
     pr_body: Path | None,
     report_path: Path | None,
 ) -> None:
@@ -340,7 +348,7 @@ def sync(
 
     from amts.memory import TranslationMemory
     from amts.repo import GitRepo
-    from amts.sync import Synchronizer
+    from amts.sync import DEFAULT_EXCLUDE, Synchronizer
     from amts.syncreport import render_pr_body, summary_lines, write_report
     from amts.update import Updater
 
@@ -357,7 +365,8 @@ def sync(
     )
     updater = Updater(src_lang, tgt_lang, engine, memory, terms)
     with GitRepo(source_repo, "source") as source, GitRepo(target_repo, "target") as target:
-        result = Synchronizer(source, target, updater).run(from_rev, to_rev, branch)
+        excluded = (*DEFAULT_EXCLUDE, *exclude)
+        result = Synchronizer(source, target, updater, excluded).run(from_rev, to_rev, branch)
     for line in summary_lines(result):
         click.echo(line, err=True)
     if report_path is not None and result.files:
@@ -368,6 +377,8 @@ def sync(
     retry = ["amts", "sync", "--source-repo", source_repo, "--target-repo", target_repo]
     retry += ["--src-lang", src_lang, "--tgt-lang", tgt_lang, "--from", result.base]
     retry += ["--to", result.to, "--engine", engine_name]
+    for pattern in exclude:
+        retry += ["--exclude", pattern]
     for option, value in (
         ("--parallel-data", parallel_data),
         ("--glossary", glossary),
@@ -387,6 +398,22 @@ def sync(
         with formats.atomic_output(pr_body) as out:
             out.write(body)
     click.echo(result.title)
+
+
+@main.command(cls=_Command)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("amts-demo"),
+    show_default=True,
+    help="Where the demo writes its files.",
+)
+def demo(out: Path) -> None:
+    """The main job on the built-in sample book (examples/book): mine parallel data, carry
+    an English change into the Chinese translation, write the reviewer report. Offline."""
+    from amts.demo import run_demo
+
+    run_demo(out, say=lambda line: click.echo(line))
 
 
 if __name__ == "__main__":

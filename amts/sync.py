@@ -18,9 +18,11 @@ import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from fnmatch import fnmatch
 from pathlib import Path
 
 from amts import document, formats
@@ -44,6 +46,10 @@ class _Work:
     old_path: str | None  # where the translation is now, and its English at ``base``
     base: str
     retry: bool = False
+
+
+#: The repository's own pages, not the book: each language repo keeps its own.
+DEFAULT_EXCLUDE = ("README.md", "CONTRIBUTING.md", "STYLE_GUIDE.md", ".github/*")
 
 
 class _Job:
@@ -101,8 +107,18 @@ class Synchronizer:
     (about 4 s for the whole d2l-zh book), only when there is something to carry.
     """
 
-    def __init__(self, source: GitRepo, target: GitRepo, updater: Updater) -> None:
+    def __init__(
+        self,
+        source: GitRepo,
+        target: GitRepo,
+        updater: Updater,
+        exclude: Sequence[str] = DEFAULT_EXCLUDE,
+    ) -> None:
         self.source, self.target, self.updater = source, target, updater
+        self.exclude = tuple(exclude)
+
+    def excluded(self, path: str | None) -> bool:
+        return path is not None and any(fnmatch(path, pattern) for pattern in self.exclude)
 
     def run(
         self, base: str | None = None, to: str | None = None, branch: str | None = None
@@ -213,6 +229,10 @@ class Synchronizer:
         for change in changes:
             if not (_is_markdown(change.old_path) or _is_markdown(change.new_path)):
                 result.ignored.append(change.path)
+                continue
+            if self.excluded(change.new_path or change.old_path):
+                result.ignored.append(change.path)
+                log.info("sync.excluded: %s", change.path)
                 continue
             work = _work(change, self.base)
             if work.old_path in earlier:  # skipped before: its translation is still older

@@ -466,3 +466,16 @@ def test_follow_layout_restores_the_english_blank_lines() -> None:
     assert follow_layout(english, spread, "zh.md") == "# 标题\n:label:`x`\n\n* 一\n* 二\n"
     with pytest.raises(AmtsError, match="does not have the English's blocks"):
         follow_layout(english, "# 标题\n\n一段话。\n", "zh.md")
+
+
+def test_repository_pages_and_excluded_paths_are_not_carried(books: Books):
+    """README.md and the like belong to each repository; --exclude adds more patterns."""
+    books.en.write("README.md", "# Dive into Deep Learning\n\nThe English repository.\n")
+    books.en.write("drafts/notes.md", "# Notes\n\nNot part of the book.\n")
+    books.en.edit(TENSORS, NUMEL_OLD, NUMEL_NEW)
+    books.en.commit("README, drafts and a real change")
+    result = sync(books, books.zh, "--from", books.base, "--exclude", "drafts/*")
+    assert result.exit_code == 0, result.output
+    changed = diff(books.zh, f"amts/sync-{books.en.rev('HEAD')[:8]}")
+    assert all("README" not in line and "drafts" not in line for line in changed)
+    assert any(TENSORS in line for line in changed)
