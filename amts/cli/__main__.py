@@ -1,0 +1,5 @@
+"""``python -m amts.cli``."""
+
+from amts.cli import main
+
+main()

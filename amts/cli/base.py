@@ -1,0 +1,81 @@
+"""The command group and what every ``amts`` command shares: errors, options, engines."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from amts.errors import AmtsError
+from amts.glossary import Glossary, load_glossary
+
+
+class Failure(click.ClickException):
+    """One line on stderr and exit status 2, no traceback."""
+
+    exit_code = 2
+
+
+class Command(click.Command):
+    """Turns AMTS errors into one line on stderr and exit status 2, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AmtsError as exc:
+            raise Failure(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(package_name="amts")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """Keep translations of a markdown book in sync with its English source."""
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def language_options(func):
+    func = click.option("--tgt-lang", required=True, help="Target language code, e.g. zh.")(func)
+    func = click.option("--src-lang", default="en", show_default=True)(func)
+    return click.option(
+        "--glossary",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Term glossary (TERMINOLOGY.md format) used as alignment anchors.",
+    )(func)
+
+
+def glossary_from(path: Path | None, src_lang: str, tgt_lang: str) -> Glossary | None:
+    return load_glossary(path, src_lang=src_lang, tgt_lang=tgt_lang) if path else None
+
+
+def make_engine(
+    name: str,
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    parallel_data: Path | None = None,
+    glossary: Glossary | None = None,
+):
+    """The engine asked for. Amazon's settings come from ``AMTS_AWS_*`` variables; the
+    parallel data and glossary given on the command line are what it is steered by."""
+    from amts.engines import create_engine
+
+    if name != "amazon":
+        return create_engine(name)
+    import os
+
+    from amts.engines.amazon import AmazonSettings
+
+    settings = AmazonSettings.from_env(os.environ)
+    options = {}
+    if not settings.parallel_data_name:
+        options["parallel_data_name"] = f"amts-{src_lang}-{tgt_lang}"
+    if parallel_data is not None:
+        options["parallel_data_path"] = parallel_data
+    if glossary is not None:
+        options["glossary"] = glossary
+        if not settings.terminology_name:
+            options["terminology_name"] = f"amts-{src_lang}-{tgt_lang}"
+    return create_engine("amazon", settings=settings, **options)

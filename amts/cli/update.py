@@ -1,0 +1,90 @@
+"""``amts update-file``: carry one English change into its translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from amts import document, formats
+from amts.cli.base import Command, glossary_from, language_options, main, make_engine
+
+
+def markdown_report_path(report: Path, *outputs: Path) -> Path:
+    """``report.json`` → ``report.md``, never one of the translation files being written."""
+    candidate = report.with_suffix(".md")
+    taken = {path.resolve() for path in outputs}
+    if candidate.resolve() in taken or candidate.resolve() == report.resolve():
+        candidate = report.with_name(report.name + ".md")
+    return candidate
+
+
+@main.command("update-file", cls=Command)
+@click.option("--old-source", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--new-source", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--old-target", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@language_options
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["memory", "amazon"]),
+    default="memory",
+    show_default=True,
+)
+@click.option(
+    "--parallel-data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Parallel data of the target repo: the translation memory (and ACT data).",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the reviewer report as JSON here, and as markdown beside it (.md).",
+)
+def update_file(
+    old_source: Path,
+    new_source: Path,
+    old_target: Path,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Path | None,
+    engine_name: str,
+    parallel_data: Path | None,
+    output: Path,
+    report_path: Path | None,
+) -> None:
+    """Carry the change OLD_SOURCE → NEW_SOURCE into the translation OLD_TARGET."""
+    from amts.memory import TranslationMemory
+    from amts.update import Updater
+
+    terms = glossary_from(glossary, src_lang, tgt_lang)
+    memory = TranslationMemory.from_file(parallel_data) if parallel_data else None
+    engine = make_engine(
+        engine_name,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        parallel_data=parallel_data,
+        glossary=terms,
+    )
+    updater = Updater(src_lang, tgt_lang, engine, memory, terms)
+    documents = [document.load(p) for p in (old_source, new_source, old_target)]
+    text, report = updater.update(*documents, path=str(old_target))
+    with formats.atomic_output(output) as out:
+        out.write(text)
+    if report_path is not None:
+        from amts import report as reports
+
+        reports.write_json(report, report_path)
+        with formats.atomic_output(markdown_report_path(report_path, output)) as out:
+            out.write(reports.render_markdown([report], json_report=report_path.name))
+    counts = report.counts()
+    click.echo(
+        f"{len(report.changes)} blocks changed; sentences: "
+        + ", ".join(f"{n} {origin}" for origin, n in counts.items() if n)
+        + f"; {report.chars_sent} characters for the engine",
+        err=True,
+    )
+    for note in report.notes[:20]:
+        click.echo(f"note: {note}", err=True)
