@@ -79,3 +79,52 @@ def make_engine(
         if not settings.terminology_name:
             options["terminology_name"] = f"amts-{src_lang}-{tgt_lang}"
     return create_engine("amazon", settings=settings, **options)
+
+
+def engine_options(help_parallel_data: str):
+    """``--engine`` and ``--parallel-data``, shared by the commands that translate."""
+
+    def decorate(func):
+        from amts.engines import ENGINES
+
+        func = click.option(
+            "--parallel-data",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=help_parallel_data,
+        )(func)
+        return click.option(
+            "--engine",
+            "engine_name",
+            type=click.Choice(sorted(ENGINES)),
+            default="memory",
+            show_default=True,
+            help="memory: the translation memory only (offline); amazon: Amazon Translate.",
+        )(func)
+
+    return decorate
+
+
+def make_updater(
+    engine_name: str,
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    parallel_data: Path | None,
+    glossary: Path | None,
+):
+    """The updater the options ask for: translation memory, glossary, engine."""
+    from amts.memory import TranslationMemory
+    from amts.update import Updater
+
+    terms = glossary_from(glossary, src_lang, tgt_lang)
+    memory = None
+    if parallel_data is not None:
+        memory = TranslationMemory.from_file(parallel_data, src_lang, tgt_lang)
+    engine = make_engine(
+        engine_name,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        parallel_data=parallel_data,
+        glossary=terms,
+    )
+    return Updater(src_lang, tgt_lang, engine, memory, terms)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from amts import formats
-from amts.cli.base import Command, glossary_from, language_options, main, make_engine
+from amts.cli.base import Command, engine_options, language_options, main, make_updater
 
 
 @main.command("sync", cls=Command)
@@ -22,18 +22,7 @@ from amts.cli.base import Command, glossary_from, language_options, main, make_e
     help="English revision the translation follows. Default: the target's .amts/state.json.",
 )
 @click.option("--to", "to_rev", metavar="REV", help="English revision to sync to. Default: HEAD.")
-@click.option(
-    "--engine",
-    "engine_name",
-    type=click.Choice(["memory", "amazon"]),
-    default="memory",
-    show_default=True,
-)
-@click.option(
-    "--parallel-data",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Translation memory (and ACT data). Default: mined from the target repository.",
-)
+@engine_options("Translation memory (and ACT data). Default: mined from the target repository.")
 @click.option("--branch", help="Branch to create in the target. Default: amts/sync-<--to>.")
 @click.option(
     "--exclude",
@@ -76,24 +65,17 @@ def sync(
     """
     import shlex
 
-    from amts.memory import TranslationMemory
     from amts.repo import GitRepo
     from amts.sync import DEFAULT_EXCLUDE, Synchronizer
     from amts.syncreport import render_pr_body, summary_lines, write_report
-    from amts.update import Updater
 
-    terms = glossary_from(glossary, src_lang, tgt_lang)
-    memory = None
-    if parallel_data is not None:
-        memory = TranslationMemory.from_file(parallel_data, src_lang, tgt_lang)
-    engine = make_engine(
+    updater = make_updater(
         engine_name,
         src_lang=src_lang,
         tgt_lang=tgt_lang,
         parallel_data=parallel_data,
-        glossary=terms,
+        glossary=glossary,
     )
-    updater = Updater(src_lang, tgt_lang, engine, memory, terms)
     with GitRepo(source_repo, "source") as source, GitRepo(target_repo, "target") as target:
         excluded = (*DEFAULT_EXCLUDE, *exclude)
         result = Synchronizer(source, target, updater, excluded).run(from_rev, to_rev, branch)

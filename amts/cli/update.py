@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from amts import document, formats
-from amts.cli.base import Command, glossary_from, language_options, main, make_engine
+from amts.cli.base import Command, engine_options, language_options, main, make_updater
 
 
 def markdown_report_path(report: Path, *outputs: Path) -> Path:
@@ -24,18 +24,7 @@ def markdown_report_path(report: Path, *outputs: Path) -> Path:
 @click.option("--new-source", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--old-target", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @language_options
-@click.option(
-    "--engine",
-    "engine_name",
-    type=click.Choice(["memory", "amazon"]),
-    default="memory",
-    show_default=True,
-)
-@click.option(
-    "--parallel-data",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Parallel data of the target repo: the translation memory (and ACT data).",
-)
+@engine_options("Parallel data of the target repo: the translation memory (and ACT data).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--report",
@@ -56,19 +45,14 @@ def update_file(
     report_path: Path | None,
 ) -> None:
     """Carry the change OLD_SOURCE → NEW_SOURCE into the translation OLD_TARGET."""
-    from amts.memory import TranslationMemory
-    from amts.update import Updater
 
-    terms = glossary_from(glossary, src_lang, tgt_lang)
-    memory = TranslationMemory.from_file(parallel_data) if parallel_data else None
-    engine = make_engine(
+    updater = make_updater(
         engine_name,
         src_lang=src_lang,
         tgt_lang=tgt_lang,
         parallel_data=parallel_data,
-        glossary=terms,
+        glossary=glossary,
     )
-    updater = Updater(src_lang, tgt_lang, engine, memory, terms)
     documents = [document.load(p) for p in (old_source, new_source, old_target)]
     text, report = updater.update(*documents, path=str(old_target))
     with formats.atomic_output(output) as out:
