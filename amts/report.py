@@ -131,9 +131,11 @@ class _Tally:
     untranslated: int = 0
     low_confidence: int = 0
     notes: int = 0
+    paid: bool = False  # an engine that sends text somewhere, rather than the memory
 
     def add(self, report: UpdateReport) -> None:
         self.files += 1
+        self.paid |= report.engine != "memory"
         self.origins.update(report.counts())
         self.chars_sent += report.chars_sent
         self.changed_chars += report.changed_chars
@@ -166,6 +168,11 @@ class _Tally:
     def cost(self, whole: str) -> str:
         if not self.chars_sent:
             return "No characters were sent to the engine."
+        what = (
+            "Characters sent to the engine"
+            if self.paid
+            else "Characters a paid engine would be sent (nothing left this machine)"
+        )
         ratios = []
         if self.changed_chars:
             ratio = self.chars_sent / self.changed_chars
@@ -179,7 +186,7 @@ class _Tally:
                 f"the {whole} would send"
             )
         tail = f", that is {' and '.join(ratios)}" if ratios else ""
-        return f"Characters sent to the engine: {_number(self.chars_sent)}{tail}."
+        return f"{what}: {_number(self.chars_sent)}{tail}."
 
     def review(self) -> str:
         items = []

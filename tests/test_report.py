@@ -309,3 +309,12 @@ def test_write_json_round_trips(tmp_path: Path, reports, shape: type) -> None:
     assert first["changes"][3]["kind"] == "deleted"
     assert "一条旧的评论。" in text
     assert [p.name for p in path.parent.iterdir()] == ["amts-report.json"]  # no temp left
+
+
+def test_memory_engine_cost_is_what_a_paid_engine_would_be_sent() -> None:
+    """The free memory engine sends nothing: the summary says what a paid one would cost."""
+    report = _report()
+    report.engine = "memory"
+    text = render_markdown([report])
+    assert "Characters a paid engine would be sent (nothing left this machine): 120" in text
+    assert "Characters sent to the engine" not in text
