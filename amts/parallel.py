@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amts import document
-from amts.align import Aligner, Alignment
+from amts.align import Aligner, Alignment, SentenceLink
+from amts.document import Document
 from amts.errors import InputError
 from amts.formats import MAX_RECORD_BYTES, record_bytes
 from amts.glossary import Glossary
@@ -55,11 +56,14 @@ class Summary:
 
     files_paired: int = 0
     pairs_written: int = 0
+    split: int = 0  # paragraphs too long for one record, split at their sentences
     skipped: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         lines = [f"files paired: {self.files_paired}", f"pairs written: {self.pairs_written}"]
+        if self.split:
+            lines.append(f"paragraphs split at sentence boundaries (over 1000 bytes): {self.split}")
         lines += [f"skipped ({reason}): {count}" for reason, count in sorted(self.skipped.items())]
         lines += [f"error: {error}" for error in self.errors]
         return lines
@@ -69,6 +73,40 @@ def unit_text(text: str) -> str:
     """One line of a corpus: a newline inside a unit becomes one space, tabs never appear."""
     text = _INVISIBLE.sub("", _LINE_BREAK.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
+
+
+def _span_text(segments, document: Document) -> str:
+    """Consecutive sentences of one block as the file has them (a Chinese translation puts
+    no space between sentences); across blocks, one line each."""
+    if len({segment.block for segment in segments}) == 1:
+        return document.text[segments[0].start : segments[-1].end]
+    return "\n".join(segment.of(document) for segment in segments)
+
+
+def _joined(link: SentenceLink, source: Document, target: Document) -> tuple[str, str, float]:
+    return _span_text(link.src, source), _span_text(link.tgt, target), link.confidence
+
+
+def _chunks(
+    links: list[SentenceLink], source: Document, target: Document
+) -> Iterator[tuple[str, str, float]]:
+    """Consecutive sentence pairs of a paragraph, grouped into records that fit the limit."""
+    group: list[SentenceLink] = []
+
+    def unit(links: list[SentenceLink]) -> tuple[str, str, float]:
+        src = _span_text([s for link in links for s in link.src], source)
+        tgt = _span_text([t for link in links for t in link.tgt], target)
+        return src, tgt, min(link.confidence for link in links)
+
+    for link in links:
+        if group:
+            src, tgt, _ = unit([*group, link])
+            if record_bytes(unit_text(src), unit_text(tgt)) > MAX_RECORD_BYTES:
+                yield unit(group)
+                group = []
+        group.append(link)
+    if group:
+        yield unit(group)
 
 
 def find_file_pairs(
@@ -153,32 +191,37 @@ class CorpusBuilder:
     def align_files(self, file_pair: FilePair) -> Alignment:
         source = document.load(file_pair.source)
         target = document.load(file_pair.target)
-        return self.aligner.align(source, target, sentences=self.level == "sentence")
+        # Sentences at paragraph level too: a paragraph too long for one record is split
+        # at its aligned sentence boundaries.
+        return self.aligner.align(source, target)
 
     def pairs(self, alignment: Alignment, name: str) -> Iterator[ParallelPair]:
-        for source, target, confidence in self._units(alignment):
+        for source, target, confidence in self.units(alignment):
             record = self._accept(source, target, confidence)
             if record is not None:
                 self.summary.pairs_written += 1
                 yield ParallelPair(record[0], record[1], confidence, name)
 
-    def _units(self, alignment: Alignment) -> Iterator[tuple[str, str, float]]:
+    def units(self, alignment: Alignment) -> Iterator[tuple[str, str, float]]:
+        """(English, translation, confidence) of every aligned unit of the level."""
         src, tgt = alignment.source, alignment.target
         if self.level == "sentence":
             for link in alignment.sentences:
-                yield (
-                    "\n".join(s.of(src) for s in link.src),
-                    "\n".join(s.of(tgt) for s in link.tgt),
-                    link.confidence,
-                )
+                yield _joined(link, src, tgt)
             return
+        sentences: dict[int, list[SentenceLink]] = {}
+        for link in alignment.sentences:
+            sentences.setdefault(link.src[0].block, []).append(link)
         for link in alignment.blocks:
             if link.src and link.tgt and src.blocks[link.src[0]].is_prose:
-                yield (
-                    "\n".join(src.blocks[i].content for i in link.src),
-                    "\n".join(tgt.blocks[j].content for j in link.tgt),
-                    link.confidence,
-                )
+                source = "\n".join(src.blocks[i].content for i in link.src)
+                target = "\n".join(tgt.blocks[j].content for j in link.tgt)
+                if record_bytes(unit_text(source), unit_text(target)) <= MAX_RECORD_BYTES:
+                    yield source, target, link.confidence
+                    continue
+                inside = [s for i in link.src for s in sentences.get(i, [])]
+                self.summary.split += 1
+                yield from _chunks(inside, src, tgt)
 
     def _accept(self, source: str, target: str, confidence: float) -> tuple[str, str] | None:
         source, target = unit_text(source), unit_text(target)

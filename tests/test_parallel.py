@@ -312,14 +312,25 @@ def test_records_over_1000_bytes_are_skipped_and_counted(tmp_path: Path) -> None
     assert summary.skipped == {"longer than 1000 bytes": 1}
 
 
-def test_paragraph_over_1000_bytes_is_skipped(tmp_path: Path) -> None:
+def test_paragraph_over_1000_bytes_is_split_at_its_sentences(tmp_path: Path) -> None:
+    """A paragraph pair too long for one record becomes records of whole sentence pairs."""
     repo = tmp_path / "zh"
-    english = " ".join(["Each sentence here is about forty bytes."] * 30)  # ~1,230 bytes
-    chinese = "这句话大约有十几个字节。" * 30
+    english = " ".join(f"Sentence number {i} says something about tensors." for i in range(30))
+    chinese = "".join(f"第{i}句话讲的是张量的一些事情。" for i in range(30))
     origin_pair(repo, "long", f"# Long\n\n{english}\n", f"# 长\n\n{chinese}\n")
     pairs, summary = build(find_file_pairs(tmp_path, repo), level="paragraph")
-    assert records(pairs) == [("Long", "长")]
-    assert summary.skipped == {"longer than 1000 bytes": 1}
+    written = records(pairs)
+    assert written[0] == ("Long", "长")
+    chunks = written[1:]
+    assert len(chunks) == 3  # 30 sentence pairs of ~95 bytes: 10 to a record
+    assert all(len(s.encode()) + len(t.encode()) <= 1000 for s, t in chunks)
+    assert chunks[0][0].startswith("Sentence number 0 says") and chunks[0][1].startswith("第0句")
+    assert chunks[-1][0].endswith("Sentence number 29 says something about tensors.")
+    assert chunks[-1][1].endswith("第29句话讲的是张量的一些事情。")
+    assert " ".join(s for s, _ in chunks) == english
+    assert all(" " not in t for _, t in chunks)  # Chinese sentences meet without a space
+    assert summary.split == 1
+    assert summary.skipped == {}
 
 
 def test_bad_files_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:

@@ -37,11 +37,9 @@ def align(
     builder = CorpusBuilder(
         src_lang, tgt_lang, level=level, glossary=glossary_from(glossary, src_lang, tgt_lang)
     )
-    alignment = builder.aligner.align(
-        document.load(source), document.load(target), sentences=level == "sentence"
-    )
+    alignment = builder.aligner.align(document.load(source), document.load(target))
     lines = []
-    for src_text, tgt_text, confidence in builder._units(alignment):
+    for src_text, tgt_text, confidence in builder.units(alignment):
         row = [unit_text(src_text), unit_text(tgt_text)]
         if with_confidence:
             row.append(f"{confidence:.3f}")
