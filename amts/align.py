@@ -17,6 +17,7 @@ beads up to 3-3.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -289,12 +290,31 @@ class _FilePair:
         tgt_v = [j for j in tgt if self.target.blocks[j].kind in VERBATIM_KINDS]
         if not src_v or not tgt_v:
             return []
+
+        def compatible(a: int, b: int) -> bool:
+            """Same kind, and for directives the same directive: a :label: never stands
+            for a :width:, nor a section's label for a figure's."""
+            source, target = self.source.blocks[src_v[a]], self.target.blocks[tgt_v[b]]
+            if source.kind is not target.kind:
+                return False
+            if source.kind is Kind.DIRECTIVE:
+                return source.directive == target.directive and _label_kind(
+                    source.text
+                ) == _label_kind(target.text)
+            return True
+
         pairs = pair_similar(
             [self.source.blocks[i].text for i in src_v],
             [self.target.blocks[j].text for j in tgt_v],
-            lambda a, b: self.source.blocks[src_v[a]].kind is self.target.blocks[tgt_v[b]].kind,
+            compatible,
         )
         return [Link((src_v[a],), (tgt_v[b],), round(score, 3)) for a, b, score in pairs]
+
+
+def _label_kind(text: str) -> str:
+    """``sec``, ``fig``, ``eq`` …: the prefix d2l gives a label (``:label:`fig_x```)."""
+    match = re.search(r"`([A-Za-z]+)_", text)
+    return match.group(1) if match else ""
 
 
 def _structure_key(block: Block) -> str | None:

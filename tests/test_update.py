@@ -1152,3 +1152,18 @@ def test_modified_paragraph_followed_by_an_inserted_one_is_reported_apart():
     modified, inserted = report.changes
     assert modified.new_target.endswith("我们将从最简单的模型开始。")
     assert inserted.new_target == "译:Regression is old."
+
+
+def test_unmatched_labels_pair_only_with_labels_of_their_kind():
+    """A translation's :label:`fig_…` never stands for the English :label:`sec_…`."""
+    from amts.align import Aligner
+
+    en = "# A\n:label:`sec_a`\n\nText.\n\n![Cap.](a.svg)\n:label:`fig_a`\n"
+    zh = "# 甲\n\n文字。\n\n![图。](a.svg)\n:label:`fig_old`\n"  # no section label
+    alignment = Aligner("en", "zh").align(parse(en), parse(zh))
+    pairs = {
+        alignment.source.blocks[link.src[0]].text: alignment.target.blocks[link.tgt[0]].text
+        for link in alignment.blocks
+        if link.tgt and alignment.source.blocks[link.src[0]].kind.value == "directive"
+    }
+    assert pairs == {":label:`fig_a`\n": ":label:`fig_old`\n"}
