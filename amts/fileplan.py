@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from amts.align import Alignment, Link, SentenceLink, sentence_segments
+from amts import __version__
+from amts.align import ALIGNER_VERSION, Alignment, Link, SentenceLink, sentence_segments
 from amts.changes import BlockChange, ChangeKind, Origin, SentenceResult, UpdateReport
 from amts.code import merge_code
 from amts.diff import Edit, diff_blocks, normalize
@@ -345,9 +346,10 @@ class FilePlan:
             if block.is_prose
             for s in sentence_segments(self.new, [index], self.src_lang)
         )
+        # Two reports compare only when made the same way (sacrebleu's signatures, for AMTS).
         report.signature = (
-            f"amts:update-{UPDATE_VERSION}|engine:{report.engine}"
-            f"|align:{self.src_lang}-{self.tgt_lang}"
+            f"amts:{__version__}|update:{UPDATE_VERSION}|aligner:{ALIGNER_VERSION}"
+            f"|engine:{report.engine}|langs:{self.src_lang}-{self.tgt_lang}"
             f"|memory:{sum(len(m) for m in self.memories)}"
         )
 
