@@ -26,12 +26,12 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from amts import document, formats
-from amts.document import Document, Kind
+from amts.document import Document
 from amts.errors import AmtsError, InputError
-from amts.fileplan import FilePlan
 from amts.memory import TranslationMemory
 from amts.parallel import ORIGIN_SUFFIX
 from amts.repo import Change, GitRepo
+from amts.syncfile import FileJob, origin_path
 from amts.syncreport import FileResult, SyncResult, commit_message, pr_title
 from amts.syncstate import STATE_PATH, Pending, SyncState
 from amts.update import Updater
@@ -50,50 +50,6 @@ class _Work:
 
 #: The repository's own pages, not the book: each language repo keeps its own.
 DEFAULT_EXCLUDE = ("README.md", "CONTRIBUTING.md", "STYLE_GUIDE.md", ".github/*")
-
-
-class _Job:
-    """A file waiting for the engine: its plan, and how to finish it once translated."""
-
-    def __init__(self, sync, work, outcome, new_english, new_bytes, moved, current) -> None:
-        self.sync, self.work, self.outcome = sync, work, outcome
-        self.new_english, self.new_bytes = new_english, new_bytes
-        self.moved, self.current = moved, current
-        self.translation: bytes | None = None
-        self.plan: FilePlan | None = None
-        self.failed = ""
-
-    def complete(self) -> None:
-        """Write the translation (and refresh its origin file) into the outcome."""
-        sync, work, outcome = self.sync, self.work, self.outcome
-        if self.failed:
-            raise AmtsError(self.failed)
-        out = outcome.files
-        if self.translation is None:
-            text, outcome.report = sync.updater.finish(self.plan)
-            text = follow_layout(self.new_english, text, work.path)
-            data, outcome.status = text.encode("utf-8"), "translated"
-        else:
-            data = self.translation
-            if self.plan is not None:
-                text, outcome.report = sync.updater.finish(self.plan)
-                document.parse(text, work.path)  # never write what cannot be read back
-                data = text.encode("utf-8")
-            changed = data != self.translation
-            outcome.status = "updated" if changed else "unchanged"
-            if self.moved:
-                outcome.status, outcome.note = "renamed", "updated too" if changed else ""
-        if self.moved or data != self.translation:
-            out[work.path] = data
-        origin = sync.target.read(sync.head, origin_path(self.current)) if sync.origins else None
-        if sync.origins and (self.moved or origin != self.new_bytes):
-            out[origin_path(work.path)] = self.new_bytes
-            if outcome.status == "unchanged":
-                outcome.status, outcome.note = "updated", "origin file refreshed"
-
-
-def origin_path(path: str) -> str:
-    return path[: -len(".md")] + ORIGIN_SUFFIX
 
 
 def _is_markdown(path: str | None) -> bool:
@@ -310,7 +266,7 @@ class Synchronizer:
         label = f"{repo.role}@{rev[:8]}:{path}"
         return document.parse(document.decode(data, label), label)
 
-    def _carry_safely(self, work: _Work) -> tuple[FileResult, _Job | None]:
+    def _carry_safely(self, work: _Work) -> tuple[FileResult, FileJob | None]:
         """Plan one change; a failure skips the file and writes none of it."""
         outcome = FileResult(work.path or work.old_path or "", work.kind, "skipped")
         if work.old_path != work.path and work.path and work.old_path:
@@ -320,7 +276,7 @@ class Synchronizer:
             job = self._carry(work, outcome)
         return outcome, job
 
-    def _complete_safely(self, job: _Job) -> None:
+    def _complete_safely(self, job: FileJob) -> None:
         with self._failure(job.work, job.outcome):
             job.complete()
         if job.outcome.status == "skipped":
@@ -346,7 +302,7 @@ class Synchronizer:
             f" ({outcome.note})" * bool(outcome.note),
         )
 
-    def _translate(self, jobs: list[_Job]) -> None:
+    def _translate(self, jobs: list[FileJob]) -> None:
         """One engine call for every file; if the engine fails, the files that needed it are
         skipped (and retried by the next sync), the others go ahead."""
         plans = [job.plan for job in jobs]
@@ -358,7 +314,7 @@ class Synchronizer:
                 if job.plan.pending or job.plan.held_out:
                     job.failed = f"the translation engine failed: {exc}"
 
-    def _carry(self, work: _Work, outcome: FileResult) -> _Job | None:
+    def _carry(self, work: _Work, outcome: FileResult) -> FileJob | None:
         """The files a change writes (in ``outcome``), or a job waiting for the engine."""
         out, modes = outcome.files, outcome.modes
         olds = self._with_origin(work.old_path)
@@ -384,7 +340,7 @@ class Synchronizer:
                     out[old] = None
                     modes[new] = self.target.mode(self.head, old) or ""
         current = work.old_path or work.path
-        job = _Job(self, work, outcome, new_english, new_bytes, moved, current)
+        job = FileJob(self, work, outcome, new_english, new_bytes, moved, current)
         job.translation = self.target.read(self.head, current)
         if job.translation is None:
             empty = document.parse("", work.path)
@@ -424,28 +380,3 @@ def _work(change: Change, base: str) -> _Work:
     new = change.new_path if _is_markdown(change.new_path) else None
     kind = change.kind if old and new else ("added" if new else "deleted")
     return _Work(kind, new, old, base)
-
-
-def follow_layout(english: Document, text: str, path: str) -> str:
-    """A new file's translation with the English's blank lines between blocks.
-
-    d2lbook reads ``:label:`` as the label of the line above it and a blank line ends a
-    list: a whole-file translation must keep the English's layout block for block. The
-    updater joins blocks with blank lines when the old translation is empty; until that
-    changes, this restores the layout, and refuses a translation whose blocks differ.
-    """
-    blocks = [b for b in english.blocks if b.kind not in (Kind.BLANK, Kind.FRONT_MATTER)]
-    translated = [b for b in document.parse(text, path).blocks if b.kind is not Kind.BLANK]
-    if [b.kind for b in blocks] != [b.kind for b in translated]:
-        raise AmtsError(
-            f"{path}: the new translation does not have the English's blocks; not written. "
-            "Translate this file by hand or report it"
-        )
-    parts, texts = [], iter(translated)
-    for block in english.blocks:
-        if block.kind is Kind.BLANK and parts:
-            parts.append(block.text)
-        elif block.kind not in (Kind.BLANK, Kind.FRONT_MATTER):
-            ending = block.text[len(block.text.rstrip("\r\n")) :]
-            parts.append(next(texts).text.rstrip("\r\n") + ending)
-    return "".join(parts)

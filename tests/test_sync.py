@@ -20,7 +20,8 @@ from amts.cli import main
 from amts.engines import create_engine
 from amts.errors import AmtsError
 from amts.repo import GitRepo
-from amts.sync import Synchronizer, follow_layout
+from amts.sync import Synchronizer
+from amts.syncfile import follow_layout
 from amts.update import Updater
 from tests.gitrepos import (
     AUTOGRAD_EN,
