@@ -14,9 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from amts.glossary import Glossary
-from amts.protect import SpanKind, protected_spans, strip_spans
+from amts.protect import NUMBER, SpanKind, protected_spans, strip_spans
 
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:[.,]\d+)*(?![A-Za-z0-9_])")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 NO_EVIDENCE = 0.5  # the similarity assumed when neither side has a surviving token
 SMOOTHING = 4.0
@@ -57,7 +56,7 @@ class FeatureExtractor:
             if span.kind not in _IGNORED_SPANS:
                 anchors[span.kind + ":" + _SPACE.sub("", span.of(text))] += 1
         rest = strip_spans(text, spans)
-        anchors.update("n:" + number for number in _NUMBER.findall(rest))
+        anchors.update("n:" + number for number in NUMBER.findall(rest))
         if self._terms is not None:
             for match in self._terms.finditer(rest):
                 key = match.group(0).lower() if self.lowercase_terms else match.group(0)

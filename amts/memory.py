@@ -24,6 +24,7 @@ from amts.align import Alignment
 from amts.errors import InputError
 from amts.formats import read_pairs
 from amts.parallel import unit_text
+from amts.protect import NUMBER as NUMBER_PATTERN
 from amts.protect import SpanKind, protected_spans
 
 MatchKind = Literal["exact", "fuzzy"]
@@ -38,8 +39,6 @@ FUZZY_PENALTY = 0.5
 
 _SPACE = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
-# ASCII boundaries, so that "第12章" yields 12 but "v1.2", "x2" and "3D" yield nothing.
-_NUMBER = re.compile(r"(?<![0-9A-Za-z_.,])[0-9]+(?:[.,][0-9]+)*(?![0-9A-Za-z_])")
 _MATH_NUMBER = re.compile(r"\$\s*(?P<number>[0-9]+(?:[.,][0-9]+)*)\s*\$")
 _WORD = re.compile(r"[^\W_]+")
 _SLOT = re.compile(r"\x00[a-z_]+\x00")
@@ -119,7 +118,7 @@ def _tokenize(text: str) -> tuple[str, tuple[_Token, ...]]:
 
     def add_gap(end: int) -> None:
         position = last
-        for match in _NUMBER.finditer(text, last, end):
+        for match in NUMBER_PATTERN.finditer(text, last, end):
             pieces.append(text[position : match.start()])
             pieces.append(f"\x00{NUMBER}\x00")
             tokens.append(_Token(NUMBER, match[0], match[0], match.start(), match.end()))

@@ -60,6 +60,11 @@ _KINDS = {
 }
 
 
+#: A number outside protected spans: translators copy it too. ASCII boundaries, so that
+#: "第12章" yields 12 but "v1.2", "x2" and "3D" yield nothing.
+NUMBER = re.compile(r"(?<![0-9A-Za-z_.,])[0-9]+(?:[.,][0-9]+)*(?![0-9A-Za-z_])")
+
+
 def protected_spans(text: str) -> list[Span]:
     """Protected spans of ``text``, sorted and non-overlapping."""
     spans = []
