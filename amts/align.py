@@ -5,10 +5,10 @@ Three kinds of evidence, strongest first:
 1. **Structure.** Code, math, directives (``:label:``) and tab markers are copied
    by translators; matched by content they split the file into short regions.
 2. **Surviving tokens.** Inside a region, prose blocks are aligned by dynamic
-   programming over beads (1-1, 1-2, 2-1, 1-0, 0-1 …) scored by the tokens both
-   sides share (:mod:`amts.anchors`) …
+   programming over beads (1-1, 1-2, 2-1, 1-0, 0-1 …, :mod:`amts.beads`) scored by
+   the tokens both sides share (:mod:`amts.anchors`).
 3. **Length**, Gale and Church's model, with the length ratio learned from the
-   file pair itself rather than assumed for the language pair.
+   file pair itself (where both sides have prose) rather than assumed.
 
 Sentences are then aligned the same way inside each aligned block pair, with
 beads up to 3-3.
@@ -125,13 +125,14 @@ class Aligner:
             return [SentenceLink((src[0],), (tgt[0],), link.confidence)]
         src_features = [self.source_features(s.of(pair.source)) for s in src]
         tgt_features = [self.target_features(s.of(pair.target)) for s in tgt]
-        ratio = pair.ratio
-        beads = best_beads(src_features, tgt_features, SENTENCE_BEADS, ratio)
+        beads = best_beads(src_features, tgt_features, SENTENCE_BEADS, pair.ratio)
+        # Sentences of a doubtful paragraph pair are no surer than the pair itself.
+        doubtful = link.confidence < 0.5
         return [
             SentenceLink(
                 tuple(src[i] for i in bead.src),
                 tuple(tgt[j] for j in bead.tgt),
-                min(bead.confidence, link.confidence) if link.confidence < 0.5 else bead.confidence,
+                min(bead.confidence, link.confidence) if doubtful else bead.confidence,
             )
             for bead in beads
             if bead.src and bead.tgt
@@ -150,6 +151,7 @@ def align(
 
 
 def sentence_segments(document: Document, blocks: Sequence[int], lang: str) -> list[Segment]:
+    """The sentences of some blocks' content; a heading, table or figure caption is one."""
     segments = []
     for index in blocks:
         block = document.blocks[index]
@@ -167,6 +169,8 @@ def sentence_segments(document: Document, blocks: Sequence[int], lang: str) -> l
 
 
 class _FilePair:
+    """One source/translation pair with its features and learned length ratio."""
+
     def __init__(
         self,
         source: Document,
@@ -193,7 +197,8 @@ class _FilePair:
         self.ratio = (tgt_length + 1.0) / (src_length + 1.0)
 
     def align_blocks(self) -> list[Link]:
-        """Structure first: anchors cut the file into regions aligned by :func:`_dp`."""
+        """Structure first: anchors cut the file into regions aligned by
+        :func:`~amts.beads.best_beads`."""
         links: list[Link] = []
         # Prose gets keys that match nothing: only structure may anchor.
         src_keys = [_structure_key(self.source.blocks[i]) or ("s", i) for i in self.src_blocks]
