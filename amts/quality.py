@@ -15,7 +15,7 @@ from typing import NamedTuple
 from sacrebleu.metrics import BLEU, CHRF
 
 from amts.changes import Quality
-from amts.engines.base import Engine
+from amts.engines.base import Engine, Translation
 from amts.errors import EngineError, InputError
 
 MIN_WORDS = 3  # shorter sources ("Summary", "Exercises") make BLEU meaningless
@@ -131,15 +131,23 @@ def evaluate_engine(
             f"{engine.name or type(engine).__name__}: {len(translations)} translations "
             f"for {len(sample)} held-out sentences"
         )
+    return Evaluation(score_sample(sample, translations, tgt_lang), spent)
+
+
+def score_sample(
+    sample: Sequence[tuple[str, str]], translations: Sequence[Translation], tgt_lang: str
+) -> Quality | None:
+    """Scores of an engine's translations of held-out pairs against the human references;
+    sentences it declined are left out, and with none translated there is no score."""
     scored = [
         (t.text, reference)
         for t, (_, reference) in zip(translations, sample, strict=True)
         if t.text is not None
     ]
     if not scored:
-        return Evaluation(None, spent)
+        return None
     hypotheses, references = zip(*scored, strict=True)
-    return Evaluation(score(hypotheses, references, tgt_lang), spent)
+    return score(hypotheses, references, tgt_lang)
 
 
 def format_score(quality: Quality) -> str:

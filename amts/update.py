@@ -25,7 +25,7 @@ from amts.fileplan import FilePlan
 from amts.glossary import Glossary
 from amts.memory import TranslationMemory
 from amts.parallel import unit_text
-from amts.quality import held_out, score
+from amts.quality import held_out, score_sample
 from amts.sentences import normalize_language
 
 log = logging.getLogger(__name__)
@@ -148,15 +148,14 @@ class Updater:
     def _score(self, plans, samples, translations) -> None:
         """BLEU and chrF of the engine on sentences humans already translated in the same
         file: the AMTS write-up's way of telling reviewers how far to trust the engine."""
-        by_plan: dict[int, tuple[list[str], list[str]]] = {}
-        for (plan, (_, reference)), translation in zip(samples, translations, strict=True):
-            if translation.ok:
-                hypotheses, references = by_plan.setdefault(id(plan), ([], []))
-                hypotheses.append(translation.text)
-                references.append(reference)
+        by_plan: dict[int, tuple[list, list]] = {}
+        for (plan, pair), translation in zip(samples, translations, strict=True):
+            pairs, answers = by_plan.setdefault(id(plan), ([], []))
+            pairs.append(pair)
+            answers.append(translation)
         for plan in plans:
             if id(plan) in by_plan:
-                plan.report.quality = score(*by_plan[id(plan)], self.tgt_lang)
+                plan.report.quality = score_sample(*by_plan[id(plan)], self.tgt_lang)
 
     def finish(self, plan: FilePlan) -> tuple[str, UpdateReport]:
         """Write the planned edits: the new translation and its report."""
