@@ -60,8 +60,8 @@ def follow_layout(english: Document, text: str, path: str) -> str:
 
     d2lbook reads ``:label:`` as the label of the line above it and a blank line ends a
     list: a whole-file translation must keep the English's layout block for block. The
-    updater joins blocks with blank lines when the old translation is empty; until that
-    changes, this restores the layout, and refuses a translation whose blocks differ.
+    updater already places new blocks with the English's blank lines; this is the last
+    check before writing, and refuses a translation whose blocks differ.
     """
     blocks = [b for b in english.blocks if b.kind not in (Kind.BLANK, Kind.FRONT_MATTER)]
     translated = [b for b in document.parse(text, path).blocks if b.kind is not Kind.BLANK]
