@@ -9,21 +9,21 @@ __version__ = "0.1.0"
 
 # The public API, imported on first use so that ``import amts`` stays cheap.
 _EXPORTS = {
-    "Document": "amts.document",
-    "parse": "amts.document",
-    "load": "amts.document",
-    "Aligner": "amts.align",
-    "Alignment": "amts.align",
-    "align": "amts.align",
-    "split_sentences": "amts.sentences",
-    "protected_spans": "amts.protect",
-    "CorpusBuilder": "amts.parallel",
-    "find_file_pairs": "amts.parallel",
+    "Document": "amts.book.document",
+    "parse": "amts.book.document",
+    "load": "amts.book.document",
+    "Aligner": "amts.align.aligner",
+    "Alignment": "amts.align.aligner",
+    "align": "amts.align.aligner",
+    "split_sentences": "amts.book.sentences",
+    "protected_spans": "amts.book.protect",
+    "CorpusBuilder": "amts.corpus.parallel",
+    "find_file_pairs": "amts.corpus.parallel",
     "TranslationMemory": "amts.memory",
-    "Updater": "amts.update",
-    "UpdateReport": "amts.changes",
+    "Updater": "amts.update.updater",
+    "UpdateReport": "amts.update.changes",
     "create_engine": "amts.engines",
-    "load_glossary": "amts.glossary",
+    "load_glossary": "amts.align.glossary",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -13,14 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from amts import document, formats, report
-from amts.changes import UpdateReport
+from amts import report
+from amts.align.glossary import load_glossary
+from amts.book import document
+from amts.corpus import formats
+from amts.corpus.parallel import ORIGIN_SUFFIX, CorpusBuilder, find_file_pairs
 from amts.engines import create_engine
 from amts.errors import InputError
-from amts.glossary import load_glossary
+from amts.files import atomic_output
 from amts.memory import TranslationMemory
-from amts.parallel import ORIGIN_SUFFIX, CorpusBuilder, find_file_pairs
-from amts.update import Updater
+from amts.update.changes import UpdateReport
+from amts.update.updater import Updater
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "book"
 
@@ -47,7 +50,7 @@ def run_demo(
 
     parallel_data = out / "parallel-data.tsv"
     builder = CorpusBuilder("en", "zh", level="sentence", glossary=glossary)
-    with formats.atomic_output(parallel_data) as handle:
+    with atomic_output(parallel_data) as handle:
         records = builder.build(find_file_pairs(english, translation))
         formats.write_tsv(handle, ((r.source, r.target) for r in records), "en", "zh")
     pairs = builder.summary.pairs_written
@@ -69,7 +72,7 @@ def run_demo(
             path=name,
         )
         target = out / "zh" / name
-        with formats.atomic_output(target) as handle:
+        with atomic_output(target) as handle:
             handle.write(text)
         outputs.append(target)
         reports.append(file_report)
@@ -82,7 +85,7 @@ def run_demo(
 
     report_json, report_markdown = out / "report.json", out / "report.md"
     report.write_json(reports, report_json)
-    with formats.atomic_output(report_markdown) as handle:
+    with atomic_output(report_markdown) as handle:
         handle.write(report.render_markdown(reports, json_report=report_json.name))
     say(f"3. reviewer report → {report_markdown} (and {report_json.name})")
     return DemoResult(parallel_data, pairs, outputs, reports, report_json, report_markdown)

@@ -1,7 +1,11 @@
-"""Reading the files AMTS is given, with errors that name the file and what it was for."""
+"""Reading the files AMTS is given, with errors that name the file and what it was for,
+and writing its outputs so that a failed run never leaves half a file."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from amts.errors import InputError
@@ -31,3 +35,27 @@ def read_text(path: str | Path, what: str = "text file") -> str:
     except PermissionError as exc:
         raise InputError(f"{path}: permission denied reading the {what}") from exc
     return decode(data, path, what)
+
+
+@contextmanager
+def atomic_output(path: str | Path):
+    """Write to a temporary file beside ``path`` and rename it into place only on success,
+    so an interrupted run never leaves a half-written file behind."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        # mkstemp makes the file 0600; give it the mode a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -20,12 +20,12 @@ from operator import ne
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from amts.align import Alignment
+from amts.align.aligner import Alignment
+from amts.book.protect import NUMBER as NUMBER_PATTERN
+from amts.book.protect import SpanKind, protected_spans
+from amts.corpus.formats import read_pairs
+from amts.corpus.parallel import unit_text
 from amts.errors import InputError
-from amts.formats import read_pairs
-from amts.parallel import unit_text
-from amts.protect import NUMBER as NUMBER_PATTERN
-from amts.protect import SpanKind, protected_spans
 
 MatchKind = Literal["exact", "fuzzy"]
 
@@ -155,7 +155,7 @@ class TranslationMemory:
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         """Each source sentence with its preferred translation, in the order added: the
-        memory as parallel data (see :mod:`amts.formats`)."""
+        memory as parallel data (see :mod:`amts.corpus.formats`)."""
         for entry in self._entries.values():
             yield entry.source, entry.preferred()[0]
 
@@ -201,7 +201,7 @@ class TranslationMemory:
     def from_file(
         cls, path: str | Path, src_lang: str | None = None, tgt_lang: str | None = None
     ) -> TranslationMemory:
-        """Load a TSV, CSV or TMX parallel data file (see :mod:`amts.formats`).
+        """Load a TSV, CSV or TMX parallel data file (see :mod:`amts.corpus.formats`).
 
         ``src_lang``/``tgt_lang`` are the languages the caller needs; a file of another
         language pair is refused rather than serving, say, Portuguese into a Chinese book.

@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 from sacrebleu.metrics import BLEU, CHRF
 
-from amts.changes import Quality
 from amts.engines.base import Engine, Translation
 from amts.errors import EngineError, InputError
+from amts.update.changes import Quality
 
 MIN_WORDS = 3  # shorter sources ("Summary", "Exercises") make BLEU meaningless
 

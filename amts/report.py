@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from amts.changes import BlockChange, ChangeKind, Origin, UpdateReport
-from amts.formats import atomic_output
+from amts.files import atomic_output
 from amts.quality import format_score
+from amts.update.changes import BlockChange, ChangeKind, Origin, UpdateReport
 
 MAX_BODY_CHARS = 60_000  # below GitHub's 65,536 with room for what a bot appends
 LOW_CONFIDENCE = 0.5  # an old English ↔ translation link below this needs a look

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from nltk.translate import gale_church
 
-from amts import document
-from amts.align import ALIGNER_VERSION, Aligner, sentence_segments
-from amts.anchors import FeatureExtractor
-from amts.glossary import load_glossary
+from amts.align.aligner import ALIGNER_VERSION, Aligner, sentence_segments
+from amts.align.anchors import FeatureExtractor
+from amts.align.glossary import load_glossary
+from amts.book import document
 
 HERE = Path(__file__).resolve().parent
 SHARED_ZH = HERE.parents[1] / "shared" / "d2l" / "zh"

@@ -25,15 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from amts import document, formats
-from amts.align import sentence_segments
-from amts.diff import normalize
-from amts.document import Document
+from amts.align.aligner import sentence_segments
+from amts.align.glossary import load_glossary
+from amts.book import document
+from amts.book.document import Document
+from amts.corpus import formats
+from amts.corpus.parallel import CorpusBuilder, find_file_pairs, unit_text
 from amts.engines import create_engine
-from amts.glossary import load_glossary
+from amts.files import atomic_output
 from amts.memory import TranslationMemory
-from amts.parallel import CorpusBuilder, find_file_pairs, unit_text
-from amts.update import Updater
+from amts.update.diff import normalize
+from amts.update.updater import Updater
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -62,7 +64,7 @@ def build_memory_corpus(out: Path) -> int:
     excluded = {json.loads((case / "meta.json").read_text())["path"] for case in case_dirs()}
     builder = CorpusBuilder("en", "zh", level="sentence")
     pairs = [p for p in find_file_pairs(SHARED / "d2l" / "en", ZH) if p.name not in excluded]
-    with formats.atomic_output(out) as handle:
+    with atomic_output(out) as handle:
         formats.write_tsv(handle, ((r.source, r.target) for r in builder.build(pairs)), "en", "zh")
     return builder.summary.pairs_written
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from amts import document
-from amts.align import Aligner
+from amts.align.aligner import Aligner
+from amts.book import document
+from amts.corpus.formats import render
 from amts.errors import InputError
-from amts.formats import render
 from amts.memory import MemoryMatch, TranslationMemory
 
 LAYER = ("The first layer has 256 hidden units.", "第一层有256个隐藏单元。")

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import pytest
 import sacrebleu
 
-from amts.changes import Quality
 from amts.engines.base import Engine, Translation
 from amts.errors import EngineError, InputError
 from amts.quality import evaluate_engine, format_score, held_out, score, tokenizer_for
+from amts.update.changes import Quality
 
 V = sacrebleu.__version__
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from amts.changes import (
+from amts.report import render_markdown, to_json, write_json
+from amts.update.changes import (
     BlockChange,
     ChangeKind,
     Origin,
@@ -15,7 +16,6 @@ from amts.changes import (
     SentenceResult,
     UpdateReport,
 )
-from amts.report import render_markdown, to_json, write_json
 
 SIGNATURE = "amts:0.1.0|engine:amazon|align:0.5"
 BLEU_SIG = "nrefs:1|case:mixed|eff:no|tok:zh|smooth:exp|version:2.6.0"

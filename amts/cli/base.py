@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from amts.align.glossary import Glossary, load_glossary
 from amts.errors import AmtsError
-from amts.glossary import Glossary, load_glossary
 
 
 class Failure(click.ClickException):
@@ -114,7 +114,7 @@ def make_updater(
 ):
     """The updater the options ask for: translation memory, glossary, engine."""
     from amts.memory import TranslationMemory
-    from amts.update import Updater
+    from amts.update.updater import Updater
 
     terms = glossary_from(glossary, src_lang, tgt_lang)
     memory = None

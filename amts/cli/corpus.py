@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 
-from amts import document, formats
+from amts.book import document
 from amts.cli.base import Command, Failure, glossary_from, language_options, main
-from amts.parallel import LEVELS, CorpusBuilder, FilePair, find_file_pairs, unit_text
+from amts.corpus import formats
+from amts.corpus.parallel import LEVELS, CorpusBuilder, FilePair, find_file_pairs, unit_text
+from amts.files import atomic_output
 
 
 @main.command(cls=Command)
@@ -47,7 +49,7 @@ def align(
     if output is None:
         sys.stdout.writelines(lines)
         return
-    with formats.atomic_output(output) as out:
+    with atomic_output(output) as out:
         out.writelines(lines)
 
 
@@ -92,7 +94,7 @@ def parallel_data(
         raise Failure(f"no file pairs found in {source_repo} and {target_repo}")
     write = formats.writer(fmt or formats.format_for(output))
     try:
-        with _progress(len(file_pairs)) as progress, formats.atomic_output(output) as out:
+        with _progress(len(file_pairs)) as progress, atomic_output(output) as out:
             records = builder.build(file_pairs, progress=progress)
             write(out, ((p.source, p.target) for p in records), src_lang, tgt_lang)
             if not builder.summary.files_paired:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from amts import formats
 from amts.cli.base import Command, engine_options, language_options, main, make_updater
+from amts.files import atomic_output
 
 
 @main.command("sync", cls=Command)
@@ -65,9 +65,9 @@ def sync(
     """
     import shlex
 
-    from amts.repo import GitRepo
-    from amts.sync import DEFAULT_EXCLUDE, Synchronizer
-    from amts.syncreport import render_pr_body, summary_lines, write_report
+    from amts.sync.git import GitRepo
+    from amts.sync.report import render_pr_body, summary_lines, write_report
+    from amts.sync.synchronizer import DEFAULT_EXCLUDE, Synchronizer
 
     updater = make_updater(
         engine_name,
@@ -107,6 +107,6 @@ def sync(
             retry_command=shlex.join(map(str, retry)),
             json_report=str(report_path) if report_path else None,
         )
-        with formats.atomic_output(pr_body) as out:
+        with atomic_output(pr_body) as out:
             out.write(body)
     click.echo(result.title)

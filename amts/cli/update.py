@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from amts import document, formats
+from amts.book import document
 from amts.cli.base import Command, engine_options, language_options, main, make_updater
+from amts.files import atomic_output
 
 
 def markdown_report_path(report: Path, *outputs: Path) -> Path:
@@ -55,13 +56,13 @@ def update_file(
     )
     documents = [document.load(p) for p in (old_source, new_source, old_target)]
     text, report = updater.update(*documents, path=str(old_target))
-    with formats.atomic_output(output) as out:
+    with atomic_output(output) as out:
         out.write(text)
     if report_path is not None:
         from amts import report as reports
 
         reports.write_json(report, report_path)
-        with formats.atomic_output(markdown_report_path(report_path, output)) as out:
+        with atomic_output(markdown_report_path(report_path, output)) as out:
             out.write(reports.render_markdown([report], json_report=report_path.name))
     counts = report.counts()
     click.echo(

@@ -31,7 +31,7 @@ class Engine(ABC):
     """A machine translation engine behind one small interface.
 
     Segments are plain prose that may contain protected spans (see
-    :mod:`amts.protect`); an engine must return them unchanged or flag the
+    :mod:`amts.book.protect`); an engine must return them unchanged or flag the
     segment (``text=None``), never return it corrupted.
     """
 

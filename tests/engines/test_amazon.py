@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from amts.align.glossary import Glossary
 from amts.engines import create_engine
 from amts.engines.amazon import AmazonEngine, AmazonServiceError, AmazonSettings
 from amts.errors import EngineError, InputError
-from amts.glossary import Glossary
 from tests.emulators.servers import CREDENTIALS, REGION, ROLE_ARN, session, translate_client
 from tests.emulators.translate import TranslateEmulator
 

@@ -3,7 +3,7 @@
 Parallel data (Active Custom Translation) only steers *batch* jobs, so batch is the
 default: segments go to S3 as HTML documents, one ``<p id="s<n>">`` per segment so
 every answer maps back by id, protected spans travel as ``translate="no"`` elements
-(:mod:`amts.placeholders`), and the job's ``<lang>.<document>`` outputs are read back.
+(:mod:`amts.book.placeholders`), and the job's ``<lang>.<document>`` outputs are read back.
 Small inputs without parallel data use the real-time ``TranslateText`` call instead.
 
 Every botocore error crosses into AMTS at one place, :mod:`~amts.engines.amazon.client`,

@@ -18,6 +18,8 @@ from typing import Any
 
 import boto3
 
+from amts.book.placeholders import mask
+from amts.book.protect import is_protected_only
 from amts.engines.amazon.batch import BatchTranslator
 from amts.engines.amazon.client import AwsClients
 from amts.engines.amazon.realtime import TEXT_MAX_BYTES, RealtimeTranslator
@@ -26,8 +28,6 @@ from amts.engines.amazon.settings import AmazonSettings
 from amts.engines.amazon.storage import Bucket
 from amts.engines.base import Engine, Translation
 from amts.errors import InputError
-from amts.placeholders import mask
-from amts.protect import is_protected_only
 
 logger = logging.getLogger(__package__)  # one logger name for the whole engine
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from amts.book.placeholders import mask
 from amts.engines.amazon.client import AwsClients
 from amts.engines.amazon.resources import Resources
 from amts.engines.amazon.segments import restore
 from amts.engines.base import Translation
-from amts.placeholders import mask
 
 TEXT_MAX_BYTES = 10_000  # TranslateText's limit on one request's text, in UTF-8 bytes
 

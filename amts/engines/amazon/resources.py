@@ -18,12 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from amts.align.glossary import Glossary, load_glossary
 from amts.engines.amazon.client import AmazonServiceError, AwsClients
 from amts.engines.amazon.polling import Backoff
 from amts.engines.amazon.settings import PARALLEL_DATA_FORMATS, AmazonSettings
 from amts.engines.amazon.storage import Bucket
 from amts.errors import EngineError, InputError
-from amts.glossary import Glossary, load_glossary
 
 logger = logging.getLogger(__package__)  # one logger name for the whole engine
 

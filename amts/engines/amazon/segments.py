@@ -1,6 +1,6 @@
 """How segments travel to Amazon Translate and back, with their protected spans intact.
 
-Outbound, each segment is masked (:mod:`amts.placeholders`): protected spans become
+Outbound, each segment is masked (:mod:`amts.book.placeholders`): protected spans become
 ``translate="no"`` elements. For batch jobs the masked segments are laid out as HTML
 documents, one ``<p id="s<n>">`` per segment so that every answer maps back by id.
 Inbound, each answer is unmasked; one whose spans did not survive is flagged
@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from amts.book.placeholders import Masked, mask
 from amts.engines.base import Translation
 from amts.errors import PlaceholderError
-from amts.placeholders import Masked, mask
 
 logger = logging.getLogger(__package__)  # one logger name for the whole engine
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from amts.align.glossary import Glossary
 from amts.errors import InputError
-from amts.glossary import Glossary
 
 ENV_PREFIX = "AMTS_AWS_"
 MAX_CONCURRENT_JOBS = 10  # batch jobs an account may run at once

@@ -1,0 +1,329 @@
+"""Pair every English block and sentence with its existing human translation.
+
+Three kinds of evidence, strongest first:
+
+1. **Structure.** Code, math, directives (``:label:``) and tab markers are copied
+   by translators; matched by content they split the file into short regions.
+2. **Surviving tokens.** Inside a region, prose blocks are aligned by dynamic
+   programming over beads (1-1, 1-2, 2-1, 1-0, 0-1 …, :mod:`amts.align.beads`) scored by
+   the tokens both sides share (:mod:`amts.align.anchors`).
+3. **Length**, Gale and Church's model, with the length ratio learned from the
+   file pair itself (where both sides have prose) rather than assumed.
+
+Sentences are then aligned the same way inside each aligned block pair, with
+beads up to 3-3.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from amts.align import anchors
+from amts.align.anchors import FeatureExtractor
+from amts.align.beads import BLOCK_BEADS, SENTENCE_BEADS, best_beads
+from amts.align.glossary import Glossary
+from amts.book.document import VERBATIM_KINDS, Block, Document, Kind
+from amts.book.sentences import split_sentences
+from amts.update.diff import pair_similar
+
+ALIGNER_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Units ``src`` of the source paired with units ``tgt`` of the target."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A sentence (or a block's whole content) as a span of its document's text."""
+
+    block: int
+    start: int
+    end: int
+
+    def of(self, document: Document) -> str:
+        return document.text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceLink:
+    """Sentences of one aligned block pair."""
+
+    src: tuple[Segment, ...]
+    tgt: tuple[Segment, ...]
+    confidence: float
+
+
+@dataclass
+class Alignment:
+    """The alignment of a source document with its translation.
+
+    ``blocks`` links indices of ``source.blocks`` and ``target.blocks``; blank
+    blocks are never linked, a block in no link has no counterpart.
+    """
+
+    source: Document
+    target: Document
+    src_lang: str
+    tgt_lang: str
+    blocks: list[Link]
+    sentences: list[SentenceLink]
+
+    def fit(self) -> float:
+        """Mean confidence of the prose links, weighted by length: a partial translation
+        fits well where it exists; a translation of some other text fits nowhere."""
+        prose = [
+            (sum(len(self.source.blocks[i].content) for i in link.src), link.confidence)
+            for link in self.blocks
+            if link.src and link.tgt and self.source.blocks[link.src[0]].is_prose
+        ]
+        total = sum(size for size, _ in prose)
+        return sum(size * c for size, c in prose) / total if total else 1.0
+
+    def coverage(self) -> float:
+        """Share of the source's prose (in characters, weighted by link confidence) that
+        found its translation: a translation that no longer follows its source scores low."""
+        prose = {i: len(b.content) for i, b in enumerate(self.source.blocks) if b.is_prose}
+        confidence = {i: link.confidence for link in self.blocks if link.tgt for i in link.src}
+        total = sum(prose.values())
+        covered = sum(size * confidence.get(i, 0.0) for i, size in prose.items())
+        return covered / total if total else 1.0
+
+
+class Aligner:
+    """Aligns file pairs of one language pair, optionally steered by a glossary."""
+
+    def __init__(self, src_lang: str, tgt_lang: str, glossary: Glossary | None = None) -> None:
+        self.src_lang = src_lang
+        self.tgt_lang = tgt_lang
+        self.source_features, self.target_features = anchors.extractors(glossary)
+
+    def align(self, source: Document, target: Document, *, sentences: bool = True) -> Alignment:
+        pair = _FilePair(source, target, self.source_features, self.target_features)
+        block_links = pair.align_blocks()
+        sentence_links: list[SentenceLink] = []
+        if sentences:
+            for link in block_links:
+                if link.src and link.tgt and source.blocks[link.src[0]].is_prose:
+                    sentence_links.extend(self._align_sentences(pair, link))
+        return Alignment(source, target, self.src_lang, self.tgt_lang, block_links, sentence_links)
+
+    def _align_sentences(self, pair: _FilePair, link: Link) -> list[SentenceLink]:
+        src = sentence_segments(pair.source, link.src, self.src_lang)
+        tgt = sentence_segments(pair.target, link.tgt, self.tgt_lang)
+        if not src or not tgt:
+            return []
+        if len(src) == 1 and len(tgt) == 1:
+            return [SentenceLink((src[0],), (tgt[0],), link.confidence)]
+        src_features = [self.source_features(s.of(pair.source)) for s in src]
+        tgt_features = [self.target_features(s.of(pair.target)) for s in tgt]
+        beads = best_beads(src_features, tgt_features, SENTENCE_BEADS, pair.ratio)
+        # Sentences of a doubtful paragraph pair are no surer than the pair itself.
+        doubtful = link.confidence < 0.5
+        return [
+            SentenceLink(
+                tuple(src[i] for i in bead.src),
+                tuple(tgt[j] for j in bead.tgt),
+                min(bead.confidence, link.confidence) if doubtful else bead.confidence,
+            )
+            for bead in beads
+            if bead.src and bead.tgt
+        ]
+
+
+def align(
+    source: Document,
+    target: Document,
+    src_lang: str,
+    tgt_lang: str,
+    glossary: Glossary | None = None,
+) -> Alignment:
+    """Align ``target`` (a translation) with its ``source``; see :class:`Aligner`."""
+    return Aligner(src_lang, tgt_lang, glossary).align(source, target)
+
+
+def sentence_segments(document: Document, blocks: Sequence[int], lang: str) -> list[Segment]:
+    """The sentences of some blocks' content; a heading, table or figure caption is one."""
+    segments = []
+    for index in blocks:
+        block = document.blocks[index]
+        start, end = block.content_span()
+        offset = block.start + start
+        content = block.text[start:end]
+        if block.kind in (Kind.HEADING, Kind.TABLE, Kind.FIGURE):
+            if content.strip():
+                stripped = len(content) - len(content.lstrip())
+                segments.append(Segment(index, offset + stripped, offset + len(content.rstrip())))
+            continue
+        for sentence in split_sentences(content, lang):
+            segments.append(Segment(index, offset + sentence.start, offset + sentence.end))
+    return segments
+
+
+class _FilePair:
+    """One source/translation pair with its features and learned length ratio."""
+
+    def __init__(
+        self,
+        source: Document,
+        target: Document,
+        src_features: FeatureExtractor,
+        tgt_features: FeatureExtractor,
+    ) -> None:
+        self.source = source
+        self.target = target
+        self.src_blocks = [i for i, b in enumerate(source.blocks) if b.kind is not Kind.BLANK]
+        self.tgt_blocks = [i for i, b in enumerate(target.blocks) if b.kind is not Kind.BLANK]
+        self.src_features = {
+            i: src_features(source.blocks[i].content)
+            for i in self.src_blocks
+            if source.blocks[i].is_prose
+        }
+        self.tgt_features = {
+            i: tgt_features(target.blocks[i].content)
+            for i in self.tgt_blocks
+            if target.blocks[i].is_prose
+        }
+        src_length = sum(f.length for f in self.src_features.values())
+        tgt_length = sum(f.length for f in self.tgt_features.values())
+        self.ratio = (tgt_length + 1.0) / (src_length + 1.0)
+
+    def align_blocks(self) -> list[Link]:
+        """Structure first: anchors cut the file into regions aligned by
+        :func:`~amts.align.beads.best_beads`."""
+        links: list[Link] = []
+        # Prose gets keys that match nothing: only structure may anchor.
+        src_keys = [_structure_key(self.source.blocks[i]) or ("s", i) for i in self.src_blocks]
+        tgt_keys = [_structure_key(self.target.blocks[j]) or ("t", j) for j in self.tgt_blocks]
+        matcher = SequenceMatcher(None, src_keys, tgt_keys, autojunk=False)
+        regions, anchors = [], []
+        si = ti = 0
+        for match in matcher.get_matching_blocks():
+            regions.append((si, match.a, ti, match.b))
+            for k in range(match.size):
+                anchors.append(
+                    Link((self.src_blocks[match.a + k],), (self.tgt_blocks[match.b + k],), 1.0)
+                )
+            si, ti = match.a + match.size, match.b + match.size
+        self._learn_ratio(regions)
+        for region in regions:
+            links.extend(self._align_region(*region))
+        return sorted(links + anchors, key=lambda link: link.src[0])
+
+    def _learn_ratio(self, regions: list[tuple[int, int, int, int]]) -> None:
+        """The length ratio of the prose in regions where both sides have some: a partial
+        translation (the second half not yet translated) must not halve it."""
+        src_length = tgt_length = 0.0
+        for s0, s1, t0, t1 in regions:
+            src = [self.src_features[i] for i in self.src_blocks[s0:s1] if i in self.src_features]
+            tgt = [self.tgt_features[j] for j in self.tgt_blocks[t0:t1] if j in self.tgt_features]
+            if src and tgt:
+                src_length += sum(f.length for f in src)
+                tgt_length += sum(f.length for f in tgt)
+        if src_length and tgt_length:
+            self.ratio = (tgt_length + 1.0) / (src_length + 1.0)
+
+    def _align_region(self, s0: int, s1: int, t0: int, t1: int) -> list[Link]:
+        src = self.src_blocks[s0:s1]
+        tgt = self.tgt_blocks[t0:t1]
+        if not src or not tgt:
+            return []
+        links = []
+        # Verbatim blocks left over (code the translation changed) pair among themselves.
+        src_prose = [i for i in src if self.source.blocks[i].is_prose]
+        tgt_prose = [j for j in tgt if self.target.blocks[j].is_prose]
+        links.extend(self._pair_verbatim(src, tgt))
+        if src_prose and tgt_prose:
+            beads = best_beads(
+                [self.src_features[i] for i in src_prose],
+                [self.tgt_features[j] for j in tgt_prose],
+                BLOCK_BEADS,
+                self.ratio,
+                compatible=lambda a, b: _compatible(
+                    [self.source.blocks[src_prose[i]] for i in a],
+                    [self.target.blocks[tgt_prose[j]] for j in b],
+                ),
+            )
+            for bead in beads:
+                if bead.src and bead.tgt:
+                    links.append(
+                        Link(
+                            tuple(src_prose[i] for i in bead.src),
+                            tuple(tgt_prose[j] for j in bead.tgt),
+                            bead.confidence,
+                        )
+                    )
+        links.sort(key=lambda link: link.src[0])
+        return links
+
+    def _pair_verbatim(self, src: list[int], tgt: list[int]) -> list[Link]:
+        """Code the translation changed still pairs with the English code most like it."""
+        src_v = [i for i in src if self.source.blocks[i].kind in VERBATIM_KINDS]
+        tgt_v = [j for j in tgt if self.target.blocks[j].kind in VERBATIM_KINDS]
+        if not src_v or not tgt_v:
+            return []
+
+        def compatible(a: int, b: int) -> bool:
+            """Same kind, and for directives the same directive: a :label: never stands
+            for a :width:, nor a section's label for a figure's."""
+            source, target = self.source.blocks[src_v[a]], self.target.blocks[tgt_v[b]]
+            if source.kind is not target.kind:
+                return False
+            if source.kind is Kind.DIRECTIVE:
+                return source.directive == target.directive and _label_kind(
+                    source.text
+                ) == _label_kind(target.text)
+            return True
+
+        pairs = pair_similar(
+            [self.source.blocks[i].text for i in src_v],
+            [self.target.blocks[j].text for j in tgt_v],
+            compatible,
+        )
+        return [Link((src_v[a],), (tgt_v[b],), round(score, 3)) for a, b, score in pairs]
+
+
+def _label_kind(text: str) -> str:
+    """``sec``, ``fig``, ``eq`` …: the prefix d2l gives a label (``:label:`fig_x```)."""
+    match = re.search(r"`([A-Za-z]+)_", text)
+    return match.group(1) if match else ""
+
+
+def _structure_key(block: Block) -> str | None:
+    """What identifies a verbatim block across languages; ``None`` for prose."""
+    if block.kind is Kind.CODE:
+        return "code:" + code_key(block.text)
+    if block.kind in VERBATIM_KINDS:
+        return block.kind + ":" + "".join(block.text.split())
+    return None
+
+
+def code_key(text: str) -> str:
+    """Code without comments and blank lines: translators translate the comments."""
+    lines = []
+    for line in text.splitlines():
+        code = line.split("#", 1)[0] if not line.lstrip().startswith("#@") else line
+        code = "".join(code.split())
+        if code:
+            lines.append(code)
+    return "\n".join(lines)
+
+
+def _compatible(src: list[Block], tgt: list[Block]) -> bool:
+    """Headings pair only with headings; figures and tables with their own kind."""
+    src_kinds = {b.kind for b in src}
+    tgt_kinds = {b.kind for b in tgt}
+    for special in (Kind.HEADING, Kind.FIGURE, Kind.TABLE):
+        if (special in src_kinds) != (special in tgt_kinds):
+            return False
+        if special in src_kinds and (len(src) > 1 or len(tgt) > 1):
+            return False
+    return True

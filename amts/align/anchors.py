@@ -1,0 +1,116 @@
+"""Evidence that two pieces of text say the same thing in two languages.
+
+A translator copies code, math, roles, numbers and URLs, keeps many technical
+terms in Latin script ("机器翻译（machine translation）"), and follows the team's
+glossary. Each of these is a token that survives translation; the share of
+tokens two units have in common is strong evidence they are translations of one
+another, and far sharper than length alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from amts.align.glossary import Glossary
+from amts.book.protect import NUMBER, SpanKind, protected_spans, strip_spans
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+NO_EVIDENCE = 0.5  # the similarity assumed when neither side has a surviving token
+SMOOTHING = 4.0
+_SPACE = re.compile(r"\s+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+# Markers carry no meaning of their own: both sides of every highlighted span have them.
+_IGNORED_SPANS = {SpanKind.MARKER}
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What a unit offers to alignment: its size and the tokens that survive translation."""
+
+    length: float
+    anchors: Counter[str]
+    latin: frozenset[str]
+
+
+class FeatureExtractor:
+    """Computes :class:`Features` for one side of a file pair.
+
+    ``terms`` are glossary terms of this side (English terms for the source,
+    translations for the target); a term found in a unit becomes an anchor
+    named by the glossary entry, so the source and target see the same token.
+    """
+
+    def __init__(self, terms: dict[str, int] | None = None, *, lowercase_terms: bool) -> None:
+        self.lowercase_terms = lowercase_terms
+        self.terms = terms or {}
+        pattern = "|".join(re.escape(term) for term in sorted(self.terms, key=len, reverse=True))
+        flags = re.IGNORECASE if lowercase_terms else 0
+        self._terms = re.compile(pattern, flags) if pattern else None
+
+    def __call__(self, text: str) -> Features:
+        spans = protected_spans(text)
+        anchors: Counter[str] = Counter()
+        for span in spans:
+            if span.kind not in _IGNORED_SPANS:
+                anchors[span.kind + ":" + _SPACE.sub("", span.of(text))] += 1
+        rest = strip_spans(text, spans)
+        anchors.update("n:" + number for number in NUMBER.findall(rest))
+        if self._terms is not None:
+            for match in self._terms.finditer(rest):
+                key = match.group(0).lower() if self.lowercase_terms else match.group(0)
+                anchors[f"g:{self.terms[key]}"] += 1
+        latin = frozenset(word.lower() for word in _LATIN_WORD.findall(rest))
+        length = float(len(_NOT_LETTERS.sub("", rest)) + 1)
+        return Features(length, anchors, latin)
+
+
+def extractors(glossary: Glossary | None) -> tuple[FeatureExtractor, FeatureExtractor]:
+    """Feature extractors for the source and target side, sharing glossary anchors."""
+    if glossary is None:
+        return FeatureExtractor(lowercase_terms=True), FeatureExtractor(lowercase_terms=False)
+    source_terms: dict[str, int] = {}
+    target_terms: dict[str, int] = {}
+    for index, (source, target) in enumerate(glossary.pairs):
+        # "long short-term memory (LSTM)": the term without its abbreviation is what prose says.
+        source = re.sub(r"\s*\(.*?\)\s*", " ", source).strip().lower()
+        target = target.strip()
+        if len(source) >= 3 and target:
+            source_terms.setdefault(source, index)
+            target_terms.setdefault(target, source_terms[source])
+    return (
+        FeatureExtractor(source_terms, lowercase_terms=True),
+        FeatureExtractor(target_terms, lowercase_terms=False),
+    )
+
+
+def merge(features: list[Features]) -> Features:
+    """The features of several consecutive units taken as one."""
+    if len(features) == 1:
+        return features[0]
+    anchors: Counter[str] = Counter()
+    latin: set[str] = set()
+    length = 0.0
+    for feature in features:
+        anchors.update(feature.anchors)
+        latin |= feature.latin
+        length += feature.length
+    return Features(length, anchors, frozenset(latin))
+
+
+def similarity(source: Features, target: Features) -> float | None:
+    """Share of surviving tokens the two sides have in common, or ``None`` with no evidence.
+
+    Shared anchors count on both sides (Dice); Latin words of the target count
+    when the English has them too, since a translation keeps terms, not sentences.
+    """
+    shared = sum((source.anchors & target.anchors).values())
+    total = sum(source.anchors.values()) + sum(target.anchors.values())
+    kept = len(target.latin & source.latin)
+    total += 2 * len(target.latin)
+    shared += kept
+    if not total:
+        return None
+    # One stray token should not outweigh everything else: smooth towards "no evidence".
+    return (2.0 * shared + SMOOTHING * NO_EVIDENCE) / (total + SMOOTHING)

@@ -1,0 +1,123 @@
+"""Gale and Church's dynamic programming over beads, scored by length and shared tokens.
+
+A bead pairs a few consecutive units of one side with a few of the other (1-1, 2-1,
+1-0 …). The cheapest sequence of beads covering both sides is the alignment. A bead's
+cost is its shape's prior, the length mismatch under Gale and Church's model (with the
+file pair's own length ratio), and the surviving tokens both sides share or do not
+(:mod:`amts.align.anchors`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from amts.align import anchors
+from amts.align.anchors import Features
+
+#: Bead shapes and their prior cost (−log of how often translators produce them).
+BLOCK_BEADS: dict[tuple[int, int], float] = {
+    (1, 1): 0.0,
+    (1, 0): 4.0,
+    (0, 1): 4.0,
+    (2, 1): 2.3,
+    (1, 2): 2.3,
+    (3, 1): 4.0,
+    (1, 3): 4.0,
+}
+SENTENCE_BEADS: dict[tuple[int, int], float] = {
+    (1, 1): 0.0,
+    (1, 0): 3.0,
+    (0, 1): 3.0,
+    (2, 1): 1.8,
+    (1, 2): 1.8,
+    (2, 2): 3.0,
+    (3, 1): 3.2,
+    (1, 3): 3.2,
+    (3, 2): 4.0,
+    (2, 3): 4.0,
+}
+ANCHOR_WEIGHT = 6.0
+LENGTH_VARIANCE = 6.8  # Gale and Church's s², in source characters
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float
+
+
+def length_cost(source: float, target: float, ratio: float) -> float:
+    """−log P(length match) in Gale and Church's model, with the file pair's own ratio."""
+    delta = (target - ratio * source) / math.sqrt(max(source, 1.0) * LENGTH_VARIANCE * ratio)
+    probability = math.erfc(abs(delta) / math.sqrt(2.0))
+    return -math.log(max(probability, 1e-12))
+
+
+def bead_cost(source: Features, target: Features, ratio: float) -> tuple[float, float]:
+    """(cost, confidence) of pairing two groups of units."""
+    length = length_cost(source.length, target.length, ratio)
+    sim = anchors.similarity(source, target)
+    # Shared tokens lower the cost, contrary tokens raise it, none leave it to length alone.
+    evidence = 0.0 if sim is None else sim - anchors.NO_EVIDENCE
+    cost = length - ANCHOR_WEIGHT * evidence
+    length_p = math.exp(-length)
+    confidence = length_p if sim is None else 0.4 * length_p + 0.6 * sim
+    return cost, confidence
+
+
+def best_beads(
+    src: list[Features],
+    tgt: list[Features],
+    beads: dict[tuple[int, int], float],
+    ratio: float,
+    compatible: Callable[[range, range], bool] | None = None,
+) -> list[Bead]:
+    """Minimum-cost sequence of beads covering both sides (Gale-Church dynamic programming)."""
+    n, m = len(src), len(tgt)
+    inf = math.inf
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    merged_src: dict[tuple[int, int], Features] = {}
+    merged_tgt: dict[tuple[int, int], Features] = {}
+
+    def group(features, cache, start, size):
+        key = (start, size)
+        if key not in cache:
+            cache[key] = anchors.merge(features[start : start + size])
+        return cache[key]
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = cost[i][j]
+            if here == inf:
+                continue
+            for (di, dj), prior in beads.items():
+                ni, nj = i + di, j + dj
+                if ni > n or nj > m:
+                    continue
+                if di and dj:
+                    if compatible is not None and not compatible(range(i, ni), range(j, nj)):
+                        continue
+                    step, confidence = bead_cost(
+                        group(src, merged_src, i, di), group(tgt, merged_tgt, j, dj), ratio
+                    )
+                else:
+                    step, confidence = 0.0, 0.0
+                total = here + prior + step
+                if total < cost[ni][nj]:
+                    cost[ni][nj] = total
+                    back[ni][nj] = (di, dj, confidence)
+    result = []
+    i, j = n, m
+    while i or j:
+        step = back[i][j]
+        assert step is not None
+        di, dj, confidence = step
+        result.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j)), round(confidence, 3)))
+        i, j = i - di, j - dj
+    result.reverse()
+    return result

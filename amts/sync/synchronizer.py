@@ -1,0 +1,384 @@
+"""Carry every English change between two revisions into a translation repository.
+
+The markdown files changed in the source (``git diff -M`` from ``base`` to ``to``) are
+carried one by one with :class:`~amts.update.updater.Updater`, and the result becomes ONE commit
+on a new branch of the target (see :mod:`amts.sync.git`), ready for a pull request. A file
+that cannot be carried is skipped with a note and recorded as *pending* in the target's
+state file, so that the next sync retries it from the English its translation follows.
+
+Translation repositories come in two layouts. d2l-zh keeps ``X_origin.md``, the English
+that ``X.md`` was translated from: that is the old English of an update, and it is
+refreshed to the new English. d2l-pt keeps translations only: the old English is the
+source at ``base``. Either way a translation has the English file's path.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from fnmatch import fnmatch
+from pathlib import Path
+
+from amts.book import document
+from amts.book.document import Document
+from amts.corpus import formats
+from amts.corpus.parallel import ORIGIN_SUFFIX
+from amts.errors import AmtsError, InputError
+from amts.files import atomic_output
+from amts.memory import TranslationMemory
+from amts.sync.filejob import FileJob, origin_path
+from amts.sync.git import Change, GitRepo
+from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
+from amts.sync.state import STATE_PATH, Pending, SyncState
+from amts.update.updater import Updater
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Work:
+    kind: str  # of the English change
+    path: str | None  # the English at ``to``, where the translation belongs (None: deleted)
+    old_path: str | None  # where the translation is now, and its English at ``base``
+    base: str
+    retry: bool = False
+
+
+#: The repository's own pages, not the book: each language repo keeps its own.
+DEFAULT_EXCLUDE = ("README.md", "CONTRIBUTING.md", "STYLE_GUIDE.md", ".github/*")
+
+
+def _is_markdown(path: str | None) -> bool:
+    return path is not None and path.endswith(".md")
+
+
+class Synchronizer:
+    """One sync from a source repository into a target repository with one updater.
+
+    Without a translation memory, the updater gets one mined from the target itself
+    (about 4 s for the whole d2l-zh book), only when there is something to carry.
+    """
+
+    def __init__(
+        self,
+        source: GitRepo,
+        target: GitRepo,
+        updater: Updater,
+        exclude: Sequence[str] = DEFAULT_EXCLUDE,
+    ) -> None:
+        self.source, self.target, self.updater = source, target, updater
+        self.exclude = tuple(exclude)
+
+    def excluded(self, path: str | None) -> bool:
+        return path is not None and any(fnmatch(path, pattern) for pattern in self.exclude)
+
+    def run(
+        self, base: str | None = None, to: str | None = None, branch: str | None = None
+    ) -> SyncResult:
+        """Carry the changes and commit them; see :class:`SyncResult` for the outcome."""
+        self._cleanup: list = []
+        try:
+            return self._run(base, to, branch)
+        finally:
+            for cleanup in self._cleanup:
+                cleanup()
+
+    def _run(self, base: str | None, to: str | None, branch: str | None) -> SyncResult:
+        self.to = self.source.resolve(to or "HEAD", "--to")
+        self.head = self.target.head()
+        state = self._state(given_base=base is not None)
+        if base is None and state is None:
+            raise InputError(
+                f"{self.target.path}: no base revision: give the English revision the "
+                f"translation was last synced with (--from REV), or let a sync write it to "
+                f"{STATE_PATH} in the target repository"
+            )
+        option = "--from" if base is not None else f"(source_revision in {STATE_PATH})"
+        self.base = self.source.resolve(base or state.source_revision, option)
+        result = SyncResult(self.base, self.to)
+        pending = state.pending if state else []
+        works = self._plan(result, pending) if self.base != self.to else []
+        if not works:
+            result.nothing = "already synced" if self.base == self.to else "no markdown changed"
+            if pending:  # retried with the next English change, under a new branch name
+                result.nothing += f"; {len(pending)} skipped files wait for the next change"
+            log.info("sync.nothing_to_do: %s", result.nothing)
+            return result
+        branch = self.target.check_branch_name(branch or f"amts/sync-{self.to[:8]}")
+        self._refuse_unsafe(branch)
+        self.target_files = set(self.target.files(self.head))
+        self.origins = any(p.endswith(ORIGIN_SUFFIX) for p in self.target_files)
+        if self.updater.memory is None:
+            self.updater.memory = self._mine()
+            if self.updater.paid:
+                self._share_corpus()
+        files: dict[str, bytes | None] = {}
+        modes: dict[str, str] = {}
+        pending = []
+        # Plan every file first, so that the engine is called once for all of them.
+        carried = [(work, self._carry_safely(work)) for work in works]
+        self._translate([job for _, (_, job) in carried if job is not None])
+        for work, (outcome, job) in carried:
+            if job is not None:
+                self._complete_safely(job)
+            if outcome.status != "skipped":
+                files.update(outcome.files)
+                modes.update(outcome.modes)
+            result.files.append(outcome)
+            if outcome.status == "skipped":
+                pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
+                result.failed |= not work.retry  # still failing is no news; a new failure is
+        if not result.carried:
+            result.nothing = (
+                "no file could be carried"
+                if result.failed
+                else "the files skipped before still fail"
+                if pending
+                else "no translation changed"
+            )
+            return result
+        new_state = SyncState(
+            self.to, self.source.remote_url(), datetime.now(UTC).isoformat(timespec="seconds")
+        )
+        new_state.pending = [p for p in pending if p.path]
+        files[STATE_PATH] = new_state.to_bytes()
+        result.title = pr_title(result, self.updater.src_lang)
+        message = commit_message(result, self.source.remote_url() or str(self.source.path))
+        result.commit = self.target.commit(self.head, files, message, branch, modes=modes)
+        result.branch = branch
+        log.info("sync.committed: %s on %s", result.commit, branch)
+        return result
+
+    def _state(self, *, given_base: bool) -> SyncState | None:
+        data = self.target.read(self.head, STATE_PATH)
+        if data is None:
+            return None
+        try:
+            return SyncState.from_bytes(data, f"{self.target.path}: {STATE_PATH} at HEAD")
+        except InputError as exc:
+            if not given_base:
+                raise
+            log.warning("sync.state_ignored: %s", exc)  # --from given; the commit replaces it
+            return None
+
+    def _refuse_unsafe(self, branch: str) -> None:
+        dirty = self.target.dirty_paths()
+        if dirty:
+            raise InputError(
+                f"{self.target.path}: the target repository has uncommitted changes "
+                f"({len(dirty)} files, e.g. {dirty[0]}); commit or stash them first: the sync "
+                "branches from HEAD and would leave them out"
+            )
+        if self.target.branch_exists(branch):
+            raise InputError(self.target.branch_exists_message(branch))
+
+    # -- the plan -------------------------------------------------------------------------
+
+    def _plan(self, result: SyncResult, pending: list[Pending]) -> list[_Work]:
+        changes = self.source.changes(self.base, self.to)
+        earlier = {p.path: p for p in pending}
+        works = []
+        for change in changes:
+            if not (_is_markdown(change.old_path) or _is_markdown(change.new_path)):
+                result.ignored.append(change.path)
+                continue
+            if self.excluded(change.new_path or change.old_path):
+                result.ignored.append(change.path)
+                log.info("sync.excluded: %s", change.path)
+                continue
+            work = _work(change, self.base)
+            if work.old_path in earlier:  # skipped before: its translation is still older
+                skipped = earlier.pop(work.old_path)
+                work.old_path, work.base, work.retry = skipped.old_path, skipped.base, True
+            works.append(work)
+        for skipped in earlier.values():
+            kind = "modified" if skipped.old_path == skipped.path else "renamed"
+            kind = "added" if skipped.old_path is None else kind
+            works.append(_Work(kind, skipped.path, skipped.old_path, skipped.base, retry=True))
+        if result.ignored:
+            log.info(
+                "sync.ignored_files: %d changed files are not markdown (.md), e.g. %s",
+                len(result.ignored),
+                result.ignored[0],
+            )
+        log.info("sync.plan: %d markdown files to carry", len(works))
+        return works
+
+    def _mine(self) -> TranslationMemory:
+        """The sentence pairs of the target's translations (with their origin files, or with
+        the source at ``base``)."""
+        started = time.perf_counter()
+        updater = self.updater
+        memory = TranslationMemory(updater.src_lang, updater.tgt_lang)
+        if self.origins:
+            pairs = [
+                (self.target, self.head, origin_path(p), p)
+                for p in sorted(self.target_files)
+                if _is_markdown(p) and origin_path(p) in self.target_files
+            ]
+        else:
+            english = set(self.source.files(self.base))
+            pairs = [
+                (self.source, self.base, p, p)
+                for p in sorted(self.target_files)
+                if _is_markdown(p) and p in english
+            ]
+        for repo, rev, source_path, target_path in pairs:
+            try:
+                english = self._doc(repo, rev, source_path)
+                alignment = updater.aligner.align(
+                    english, self._doc(self.target, self.head, target_path)
+                )
+            except AmtsError as exc:
+                log.debug("sync.memory_file_skipped: %s", exc)
+                continue
+            memory.add_alignment(alignment)
+        log.info(
+            "sync.memory_built: %d sentences from %d file pairs in %.1f s",
+            len(memory),
+            len(pairs),
+            time.perf_counter() - started,
+        )
+        return memory
+
+    def _share_corpus(self) -> None:
+        """Give the mined pairs to an engine that learns from examples (Amazon's parallel
+        data): the sentence pairs of this very translation repository."""
+        folder = Path(tempfile.mkdtemp(prefix="amts-corpus-"))
+        self._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+        corpus = folder / f"{self.updater.src_lang}-{self.updater.tgt_lang}.tsv"
+        with atomic_output(corpus) as out:
+            formats.write_tsv(
+                out, self.updater.memory.pairs(), self.updater.src_lang, self.updater.tgt_lang
+            )
+        self.updater.engine.use_parallel_data(corpus)
+
+    # -- one file -------------------------------------------------------------------------
+
+    def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
+        data = repo.read(rev, path)
+        if data is None:
+            return None
+        label = f"{repo.role}@{rev[:8]}:{path}"
+        return document.parse(document.decode(data, label), label)
+
+    def _carry_safely(self, work: _Work) -> tuple[FileResult, FileJob | None]:
+        """Plan one change; a failure skips the file and writes none of it."""
+        outcome = FileResult(work.path or work.old_path or "", work.kind, "skipped")
+        if work.old_path != work.path and work.path and work.old_path:
+            outcome.old_path = work.old_path
+        job = None
+        with self._failure(work, outcome):
+            job = self._carry(work, outcome)
+        return outcome, job
+
+    def _complete_safely(self, job: FileJob) -> None:
+        with self._failure(job.work, job.outcome):
+            job.complete()
+        if job.outcome.status == "skipped":
+            job.outcome.files, job.outcome.modes = {}, {}
+
+    @contextmanager
+    def _failure(self, work: _Work, outcome: FileResult):
+        """Errors skip the file with a note; other files go on."""
+        try:
+            yield
+        except AmtsError as exc:
+            outcome.status, outcome.note = "skipped", str(exc)
+        except Exception as exc:  # a bug must not lose the other files' work
+            log.exception("sync.file_failed: %s", outcome.path)
+            outcome.status = "skipped"
+            outcome.note = f"AMTS internal error ({type(exc).__name__}: {exc}); please report it"
+        if work.retry and outcome.status == "skipped" and "retried from" not in outcome.note:
+            outcome.note = "; ".join(filter(None, [f"retried from {work.base[:8]}", outcome.note]))
+        log.info(
+            "sync.file_%s: %s%s",
+            outcome.status,
+            outcome.path,
+            f" ({outcome.note})" * bool(outcome.note),
+        )
+
+    def _translate(self, jobs: list[FileJob]) -> None:
+        """One engine call for every file; if the engine fails, the files that needed it are
+        skipped (and retried by the next sync), the others go ahead."""
+        plans = [job.plan for job in jobs]
+        try:
+            self.updater.translate(plans)
+        except AmtsError as exc:
+            log.error("sync.engine_failed: %s", exc)
+            for job in jobs:
+                if job.plan.pending or job.plan.held_out:
+                    job.failed = f"the translation engine failed: {exc}"
+
+    def _carry(self, work: _Work, outcome: FileResult) -> FileJob | None:
+        """The files a change writes (in ``outcome``), or a job waiting for the engine."""
+        out, modes = outcome.files, outcome.modes
+        olds = self._with_origin(work.old_path)
+        if work.path is None:
+            out.update({path: None for path in olds if path in self.target_files})
+            outcome.status = "deleted" if out else "unchanged"
+            outcome.note = "" if out else "there was no translation to delete"
+            return None
+        new_bytes = self.source.read(self.to, work.path)
+        if new_bytes is None:  # a retry of a file the English no longer has
+            outcome.status, outcome.note = "unchanged", f"{work.path} is gone from the source"
+            return None
+        new_english = self._doc(self.source, self.to, work.path)
+        moved = work.old_path is not None and work.old_path != work.path
+        if moved:
+            if work.path in self.target_files:
+                raise InputError(
+                    f"{work.path}: the target already has a file where {work.old_path} moves "
+                    "to; merge the two translations by hand"
+                )
+            for old, new in zip(olds, self._with_origin(work.path), strict=True):
+                if old in self.target_files:
+                    out[old] = None
+                    modes[new] = self.target.mode(self.head, old) or ""
+        current = work.old_path or work.path
+        job = FileJob(self, work, outcome, new_english, new_bytes, moved, current)
+        job.translation = self.target.read(self.head, current)
+        if job.translation is None:
+            empty = document.parse("", work.path)
+            job.plan = self.updater.plan(empty, new_english, empty, path=work.path)
+            return job
+        old_english = self._old_english(work, current)
+        if old_english is None:
+            outcome.status = "unchanged"
+            outcome.note = (
+                "a translation exists but the English it was made from is unknown (no "
+                f"{origin_path(work.path)}); left as it is, please check it by hand"
+            )
+            out.clear()
+            modes.clear()
+            return None
+        if old_english.text != new_english.text:
+            old_target = self._doc(self.target, self.head, current)
+            job.plan = self.updater.plan(old_english, new_english, old_target, path=work.path)
+            return job
+        job.complete()
+        return None
+
+    def _with_origin(self, path: str | None) -> list[str]:
+        if path is None:
+            return []
+        return [path, origin_path(path)] if self.origins else [path]
+
+    def _old_english(self, work: _Work, current: str) -> Document | None:
+        if self.origins and (origin := self._doc(self.target, self.head, origin_path(current))):
+            return origin
+        return self._doc(self.source, work.base, work.old_path) if work.old_path else None
+
+
+def _work(change: Change, base: str) -> _Work:
+    """A change of markdown files; a rename to or from another extension is a delete or add."""
+    old = change.old_path if _is_markdown(change.old_path) else None
+    new = change.new_path if _is_markdown(change.new_path) else None
+    kind = change.kind if old and new else ("added" if new else "deleted")
+    return _Work(kind, new, old, base)

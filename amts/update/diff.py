@@ -1,0 +1,160 @@
+"""What changed between two versions of an English file, block by block and sentence by sentence.
+
+A line diff says which lines differ; a translation needs to know which *units*
+changed: a paragraph that was edited (so its translation must follow), one that
+was inserted or deleted, one that only moved (its translation moves with it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from amts.book.document import Document, Kind
+from amts.update.changes import ChangeKind
+
+#: Below this similarity an edited block is treated as one deleted and one inserted.
+MODIFIED_THRESHOLD = 0.35
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One step of the edit script; ``old``/``new`` index blocks or sentences."""
+
+    kind: ChangeKind
+    old: int | None
+    new: int | None
+
+
+def normalize(text: str) -> str:
+    """The comparison key: rewrapping a paragraph is not a change."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def similarity(a: str, b: str) -> float:
+    """Word-level similarity in [0, 1]; cheap upper bounds first."""
+    words_a, words_b = _WORD.findall(a), _WORD.findall(b)
+    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
+    if (
+        matcher.real_quick_ratio() < MODIFIED_THRESHOLD
+        or matcher.quick_ratio() < MODIFIED_THRESHOLD
+    ):
+        return 0.0
+    return matcher.ratio()
+
+
+def diff_sequences(
+    old: Sequence[str],
+    new: Sequence[str],
+    compatible: Callable[[int, int], bool] | None = None,
+) -> list[Edit]:
+    """Edit script from ``old`` to ``new`` (keys already normalized), in ``new`` order.
+
+    Equal runs come from difflib; inside a replaced run, old and new items are
+    paired in order by similarity (modified), the rest are deleted or inserted.
+    A deleted item equal to an inserted one elsewhere has moved.
+    """
+    edits: list[Edit] = []
+    matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            edits.extend(
+                Edit(ChangeKind.UNCHANGED, i, j)
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            )
+        elif tag == "delete":
+            edits.extend(Edit(ChangeKind.DELETED, i, None) for i in range(i1, i2))
+        elif tag == "insert":
+            edits.extend(Edit(ChangeKind.INSERTED, None, j) for j in range(j1, j2))
+        else:
+            edits.extend(_pair_replaced(old, new, i1, i2, j1, j2, compatible))
+    return _find_moves(old, new, edits)
+
+
+def pair_similar(
+    old: Sequence[str],
+    new: Sequence[str],
+    compatible: Callable[[int, int], bool] | None = None,
+) -> list[tuple[int, int, float]]:
+    """Pairs (old index, new index, similarity), in order, maximizing total similarity."""
+    return [
+        (edit.old, edit.new, similarity(old[edit.old], new[edit.new]))
+        for edit in _pair_replaced(old, new, 0, len(old), 0, len(new), compatible)
+        if edit.kind is ChangeKind.MODIFIED
+    ]
+
+
+def _pair_replaced(old, new, i1, i2, j1, j2, compatible) -> list[Edit]:
+    """Monotonic pairing of a replaced run maximizing total similarity (small DP)."""
+    n, m = i2 - i1, j2 - j1
+    sim = [[0.0] * m for _ in range(n)]
+    for a in range(n):
+        for b in range(m):
+            if compatible is None or compatible(i1 + a, j1 + b):
+                score = similarity(old[i1 + a], new[j1 + b])
+                sim[a][b] = score if score >= MODIFIED_THRESHOLD else 0.0
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for a in range(n - 1, -1, -1):
+        for b in range(m - 1, -1, -1):
+            pair = sim[a][b] + best[a + 1][b + 1] if sim[a][b] else 0.0
+            best[a][b] = max(pair, best[a + 1][b], best[a][b + 1])
+    edits, a, b = [], 0, 0
+    while a < n or b < m:
+        if a < n and b < m and sim[a][b] and best[a][b] == sim[a][b] + best[a + 1][b + 1]:
+            edits.append(Edit(ChangeKind.MODIFIED, i1 + a, j1 + b))
+            a, b = a + 1, b + 1
+        elif a < n and (b == m or best[a][b] == best[a + 1][b]):
+            edits.append(Edit(ChangeKind.DELETED, i1 + a, None))
+            a += 1
+        else:
+            edits.append(Edit(ChangeKind.INSERTED, None, j1 + b))
+            b += 1
+    return edits
+
+
+def _find_moves(old: Sequence[str], new: Sequence[str], edits: list[Edit]) -> list[Edit]:
+    deleted: dict[str, list[int]] = {}
+    for edit in edits:
+        if edit.kind is ChangeKind.DELETED:
+            deleted.setdefault(old[edit.old], []).append(edit.old)
+    if not deleted:
+        return edits
+    moved_from: dict[int, int] = {}
+    for edit in edits:
+        if edit.kind is ChangeKind.INSERTED and deleted.get(new[edit.new]):
+            moved_from[edit.new] = deleted[new[edit.new]].pop(0)
+    moved_old = set(moved_from.values())
+    result = []
+    for edit in edits:
+        if edit.kind is ChangeKind.DELETED and edit.old in moved_old:
+            continue
+        if edit.kind is ChangeKind.INSERTED and edit.new in moved_from:
+            result.append(Edit(ChangeKind.MOVED, moved_from[edit.new], edit.new))
+        else:
+            result.append(edit)
+    return result
+
+
+def diff_blocks(old: Document, new: Document) -> list[Edit]:
+    """Edit script over the non-blank blocks of two versions; indices are ``blocks`` indices."""
+    old_ids = [i for i, b in enumerate(old.blocks) if b.kind is not Kind.BLANK]
+    new_ids = [j for j, b in enumerate(new.blocks) if b.kind is not Kind.BLANK]
+    old_keys = [normalize(old.blocks[i].text) for i in old_ids]
+    new_keys = [normalize(new.blocks[j].text) for j in new_ids]
+
+    def compatible(a: int, b: int) -> bool:
+        return old.blocks[old_ids[a]].kind is new.blocks[new_ids[b]].kind
+
+    return [
+        Edit(
+            edit.kind,
+            old_ids[edit.old] if edit.old is not None else None,
+            new_ids[edit.new] if edit.new is not None else None,
+        )
+        for edit in diff_sequences(old_keys, new_keys, compatible)
+    ]

@@ -1,0 +1,265 @@
+"""What changed between two versions of an English file: blocks and sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from amts.book.document import parse
+from amts.update.changes import ChangeKind
+from amts.update.diff import (
+    MODIFIED_THRESHOLD,
+    Edit,
+    diff_blocks,
+    diff_sequences,
+    normalize,
+    pair_similar,
+    similarity,
+)
+
+UNCHANGED, MODIFIED = ChangeKind.UNCHANGED, ChangeKind.MODIFIED
+INSERTED, DELETED, MOVED = ChangeKind.INSERTED, ChangeKind.DELETED, ChangeKind.MOVED
+
+CAT = "the cat sat on the mat"
+DOG = "a dog ran in the park"
+BIRD = "one bird sang all morning"
+
+
+def shared_words(shared: int, total: int = 20) -> tuple[str, str]:
+    """Two texts of ``total`` words each that have their first ``shared`` words in common."""
+    common = [f"w{k}" for k in range(shared)]
+    old = common + [f"old{k}" for k in range(total - shared)]
+    new = common + [f"new{k}" for k in range(total - shared)]
+    return " ".join(old), " ".join(new)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("a b", "a b", id="already normal"),
+        pytest.param("  a\n  b\t c \n", "a b c", id="line breaks, tabs and runs of spaces"),
+        pytest.param("\n\n", "", id="only whitespace"),
+    ],
+)
+def test_normalize(text, expected):
+    """Whitespace runs become one space and the ends are trimmed."""
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        pytest.param("a b c d", "a b c d", 1.0, id="equal"),
+        pytest.param("a b c d", "a b c e", 0.75, id="one word of four changed"),
+        pytest.param("a b", "c d", 0.0, id="nothing shared"),
+        pytest.param("x, y.", "x y", 2 * 2 / 6, id="punctuation counts as words"),
+        pytest.param(*shared_words(7), 0.35, id="at the threshold: scored"),
+        pytest.param(*shared_words(6), 0.0, id="below the threshold: zero"),
+    ],
+)
+def test_similarity(a, b, expected):
+    """Word-level similarity, cut to 0 below the modification threshold."""
+    assert similarity(a, b) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            [CAT, DOG],
+            [CAT, DOG],
+            [Edit(UNCHANGED, 0, 0), Edit(UNCHANGED, 1, 1)],
+            id="equal",
+        ),
+        pytest.param(
+            [CAT, DOG],
+            ["the cat sat on a mat", DOG],
+            [Edit(MODIFIED, 0, 0), Edit(UNCHANGED, 1, 1)],
+            id="modified",
+        ),
+        pytest.param(
+            [CAT, DOG],
+            [CAT, BIRD, DOG],
+            [Edit(UNCHANGED, 0, 0), Edit(INSERTED, None, 1), Edit(UNCHANGED, 1, 2)],
+            id="inserted",
+        ),
+        pytest.param(
+            [CAT, BIRD, DOG],
+            [CAT, DOG],
+            [Edit(UNCHANGED, 0, 0), Edit(DELETED, 1, None), Edit(UNCHANGED, 2, 1)],
+            id="deleted",
+        ),
+        pytest.param(
+            [CAT, DOG, BIRD],
+            [CAT, BIRD, DOG],
+            [Edit(UNCHANGED, 0, 0), Edit(MOVED, 2, 1), Edit(UNCHANGED, 1, 2)],
+            id="moved",
+        ),
+        pytest.param(
+            [CAT],
+            ["completely different words here now"],
+            [Edit(DELETED, 0, None), Edit(INSERTED, None, 0)],
+            id="rewritten beyond recognition: deleted and inserted",
+        ),
+        pytest.param(
+            [CAT, DOG],
+            ["the cat sat on a mat", "a dog ran in a park", BIRD],
+            [Edit(MODIFIED, 0, 0), Edit(MODIFIED, 1, 1), Edit(INSERTED, None, 2)],
+            id="replaced run paired in order, the rest inserted",
+        ),
+        pytest.param(
+            [CAT, CAT],
+            [CAT],
+            [Edit(UNCHANGED, 0, 0), Edit(DELETED, 1, None)],
+            id="one of two equal items deleted",
+        ),
+        pytest.param(
+            [],
+            [CAT],
+            [Edit(INSERTED, None, 0)],
+            id="from nothing",
+        ),
+        pytest.param(
+            [CAT],
+            [],
+            [Edit(DELETED, 0, None)],
+            id="to nothing",
+        ),
+    ],
+)
+def test_diff_sequences(old, new, expected):
+    """The edit script lists every item of both sides once."""
+    assert diff_sequences(old, new) == expected
+
+
+@pytest.mark.parametrize(
+    ("shared", "expected"),
+    [
+        pytest.param(7, [Edit(MODIFIED, 0, 0)], id="at the threshold: modified"),
+        pytest.param(6, [Edit(DELETED, 0, None), Edit(INSERTED, None, 0)], id="below: replaced"),
+    ],
+)
+def test_similarity_threshold_decides_modified(shared, expected):
+    """A pair scoring at least MODIFIED_THRESHOLD is one modified item, below it two."""
+    assert similarity(*shared_words(7)) == MODIFIED_THRESHOLD
+    old, new = shared_words(shared)  # 7 shared words of 20 + 20: 2 * 7 / 40 = 0.35
+    assert diff_sequences([old], [new]) == expected
+
+
+def test_compatible_keeps_unlike_items_apart():
+    """Items the ``compatible`` test rejects are never paired as modified."""
+    edits = diff_sequences([CAT], ["the cat sat on a mat"], compatible=lambda a, b: False)
+    assert edits == [Edit(DELETED, 0, None), Edit(INSERTED, None, 0)]
+
+
+def test_pair_similar():
+    """Pairs come in order, with their similarity, and maximize the total."""
+    old = [CAT, DOG]
+    new = ["a dog ran in a park", "the cat sat on a mat"]
+    # Crossing pairs are impossible: the better single pair wins.
+    assert pair_similar(old, new) == [(1, 0, pytest.approx(5 / 6))]
+
+
+OLD_DOC = """# Title
+:label:`sec_title`
+
+The first paragraph has
+two lines. It has two sentences.
+
+```python
+x = 1
+```
+
+The last paragraph.
+"""
+
+
+@pytest.mark.parametrize(
+    ("new_doc", "expected"),
+    [
+        pytest.param(
+            OLD_DOC,
+            [
+                Edit(UNCHANGED, 0, 0),
+                Edit(UNCHANGED, 1, 1),
+                Edit(UNCHANGED, 3, 3),
+                Edit(UNCHANGED, 5, 5),
+                Edit(UNCHANGED, 7, 7),
+            ],
+            id="equal",
+        ),
+        pytest.param(
+            OLD_DOC.replace("has\ntwo lines. It", "has two\nlines.\nIt"),
+            [
+                Edit(UNCHANGED, 0, 0),
+                Edit(UNCHANGED, 1, 1),
+                Edit(UNCHANGED, 3, 3),
+                Edit(UNCHANGED, 5, 5),
+                Edit(UNCHANGED, 7, 7),
+            ],
+            id="rewrapped paragraph is unchanged",
+        ),
+        pytest.param(
+            OLD_DOC.replace("x = 1", "x = 2"),
+            [
+                Edit(UNCHANGED, 0, 0),
+                Edit(UNCHANGED, 1, 1),
+                Edit(UNCHANGED, 3, 3),
+                Edit(MODIFIED, 5, 5),
+                Edit(UNCHANGED, 7, 7),
+            ],
+            id="code modified",
+        ),
+        pytest.param(
+            OLD_DOC.replace("The last", "A new paragraph.\n\nThe last"),
+            [
+                Edit(UNCHANGED, 0, 0),
+                Edit(UNCHANGED, 1, 1),
+                Edit(UNCHANGED, 3, 3),
+                Edit(UNCHANGED, 5, 5),
+                Edit(INSERTED, None, 7),
+                Edit(UNCHANGED, 7, 9),
+            ],
+            id="paragraph inserted: indices are block indices, blanks skipped",
+        ),
+        pytest.param(
+            OLD_DOC.replace("The last paragraph.\n", "").replace(
+                "# Title", "# Title\n\nThe last paragraph.\n"
+            ),
+            [
+                Edit(UNCHANGED, 0, 0),
+                Edit(MOVED, 7, 2),
+                Edit(UNCHANGED, 1, 4),
+                Edit(UNCHANGED, 3, 6),
+                Edit(UNCHANGED, 5, 8),
+            ],
+            id="paragraph moved",
+        ),
+        pytest.param(
+            OLD_DOC.replace("# Title", "Title"),
+            [
+                Edit(DELETED, 0, None),
+                Edit(INSERTED, None, 0),
+                Edit(UNCHANGED, 1, 1),
+                Edit(UNCHANGED, 3, 3),
+                Edit(UNCHANGED, 5, 5),
+                Edit(UNCHANGED, 7, 7),
+            ],
+            id="heading turned paragraph: different kinds never pair",
+        ),
+    ],
+)
+def test_diff_blocks(new_doc, expected):
+    """Block edits of two versions of a d2l file."""
+    assert diff_blocks(parse(OLD_DOC), parse(new_doc)) == expected
+
+
+def test_diff_blocks_deleted():
+    """A deleted block is listed at its old index with no new one."""
+    new_doc = OLD_DOC.replace("```python\nx = 1\n```\n\n", "")
+    assert diff_blocks(parse(OLD_DOC), parse(new_doc)) == [
+        Edit(UNCHANGED, 0, 0),
+        Edit(UNCHANGED, 1, 1),
+        Edit(UNCHANGED, 3, 3),
+        Edit(DELETED, 5, None),
+        Edit(UNCHANGED, 7, 5),
+    ]

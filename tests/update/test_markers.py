@@ -1,0 +1,87 @@
+"""d2l's highlight markers: stripped for comparison, projected onto a translation."""
+
+from __future__ import annotations
+
+import pytest
+
+from amts.update.markers import project_markers, strip_markers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("[**Add one.**]", "Add one.", id="square markers"),
+        pytest.param("(**Add one.**)", "Add one.", id="round markers"),
+        pytest.param("We [**add**] one (**here**).", "We add one here.", id="inside a sentence"),
+        pytest.param("[**加一。**]", "加一。", id="translation"),
+        pytest.param("**bold** and *em*", "**bold** and *em*", id="emphasis is not a marker"),
+        pytest.param("a[*b*]c and (x)", "a[*b*]c and (x)", id="brackets without two stars"),
+        pytest.param("[**unclosed", "unclosed", id="a lone marker is still stripped"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+def test_strip_markers(text, expected):
+    """Only the four marker tokens are removed; everything else is kept."""
+    assert strip_markers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("english", "translation", "expected"),
+    [
+        pytest.param(
+            "[**We add one.**]", "我们加一。", "[**我们加一。**]", id="whole sentence, square"
+        ),
+        pytest.param(
+            "(**We add one.**)", "我们加一。", "(**我们加一。**)", id="whole sentence, round"
+        ),
+        pytest.param(
+            "We first compute x, [**then we add one.**]",
+            "我们首先计算x，然后我们加一。",
+            "我们首先计算x，[**然后我们加一。**]",
+            id="second clause: opens after the comma",
+        ),
+        pytest.param(
+            "[**We first compute x,**] then we add one.",
+            "我们首先计算x，然后我们加一。",
+            "[**我们首先计算x**]，然后我们加一。",
+            id="first clause: closes before the comma",
+        ),
+        pytest.param(
+            "First, [**second**], third.",
+            "第一，第二，第三。",
+            "第一，[**第二**]，第三。",
+            id="middle clause",
+        ),
+        pytest.param(
+            "[**A,**] [**B.**]", "甲，乙。", "[**甲**]，[**乙。**]", id="two pairs, two clauses"
+        ),
+        pytest.param(
+            "We [**add**] one.", "我们加一。", "[**我们加一。**]", id="no clause boundary: whole"
+        ),
+        pytest.param(
+            "[**We add one.**]", "[**我们加一。**]", "[**我们加一。**]", id="already marked"
+        ),
+        pytest.param("We add one.", "[**我们加一。**]", "我们加一。", id="markers dropped"),
+        pytest.param(
+            "Compute x, then add one.",
+            "计算x，然后加一。",
+            "计算x，然后加一。",
+            id="no markers: unchanged",
+        ),
+    ],
+)
+def test_project_markers(english, translation, expected):
+    """The English's markers land on the translation's nearest clause boundaries."""
+    assert project_markers(english, translation) == expected
+
+
+@pytest.mark.parametrize(
+    ("english", "translation"),
+    [
+        pytest.param("[**A,**] [**B.**]", "甲乙。", id="two pairs, one clause"),
+        pytest.param("[**One,**] two, [**three.**]", "一二三。", id="two pairs, no comma"),
+    ],
+)
+def test_markers_that_do_not_fit_give_none(english, translation):
+    """When two marker pairs would land on the same clause, projection gives up (None)."""
+    assert project_markers(english, translation) is None
