@@ -162,11 +162,13 @@ class TranslationMemory:
     def add(self, source: str, target: str) -> None:
         """Remember ``target`` as a translation of ``source``.
 
-        A pair with an empty side teaches nothing and is skipped. The target is kept
-        exactly as given: it is what a translator wrote.
+        A pair with an empty side teaches nothing and is skipped, and so is a "translation"
+        that is the source itself (text left in English): served from memory, it would hide
+        a sentence that still needs a translator. The target is kept exactly as given: it
+        is what a translator wrote.
         """
         key = normalize(source)
-        if not key or not target.strip():
+        if not key or not target.strip() or normalize(target) == key:
             return
         entry = self._entries.get(key)
         if entry is None:

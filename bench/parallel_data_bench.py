@@ -1,10 +1,12 @@
 """Parallel data from the real d2l-zh book: time, peak memory and validity of each format.
 
 Runs the installed ``amts`` CLI as a child process, as a maintainer would, once per
-format (TSV, then TMX, then CSV) over ../shared/d2l/{en,zh}; ``os.wait4`` gives each
-child's own resource usage, so every peak is that run's alone. The outputs are then
-checked without AMTS's code: the TMX is well-formed TMX 1.4 holding the TSV's pairs,
-the CSV parses back to the TSV's pairs, every record is at most 1,000 UTF-8 bytes.
+format (TSV, then TMX, then CSV) at sentence level and once (TSV) at paragraph level
+over ../shared/d2l/{en,zh}; ``os.wait4`` gives each child's own resource usage, so
+every peak is that run's alone. The outputs are then checked without AMTS's code: the
+TMX is well-formed TMX 1.4 holding the TSV's pairs, the CSV parses back to the TSV's
+pairs, every segment (each side of a record) is at most 1,000 UTF-8 bytes, Amazon
+Translate's quota.
 
     python bench/parallel_data_bench.py [--out-dir /tmp]
 
@@ -32,8 +34,8 @@ BOOK = SHARED / "d2l"
 FORMATS = ("tsv", "tmx", "csv")
 GOAL_SECONDS = 20.0
 GOAL_MB = 500.0
-#: Amazon Translate's limit for one parallel data record; set here, not read from amts.
-MAX_RECORD_BYTES = 1000
+#: Amazon Translate's quota for one segment (each side of a record); set here, not read from amts.
+MAX_SEGMENT_BYTES = 1000
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 Pair = tuple[str, str]
@@ -52,9 +54,13 @@ class Run:
     @property
     def reported(self) -> int | None:
         """The 'pairs written' figure of the run's own summary."""
+        return self.summary("pairs written")
+
+    def summary(self, prefix: str) -> int | None:
+        """A figure of the run's own summary: the number after the line's last ': '."""
         for line in self.stderr.splitlines():
-            if line.startswith("pairs written: "):
-                return int(line.removeprefix("pairs written: "))
+            if line.startswith(prefix):
+                return int(line.rsplit(": ", 1)[1])
         return None
 
 
@@ -78,9 +84,9 @@ def amts_script() -> str | None:
     return str(beside) if beside.exists() else None
 
 
-def run(amts: str, fmt: str, out_dir: Path) -> Run:
+def run(amts: str, fmt: str, out_dir: Path, level: str = "sentence") -> Run:
     """One CLI run in its own child; wall time and that child's peak resident set."""
-    output = out_dir / f"pd.{fmt}"
+    output = out_dir / (f"pd.{fmt}" if level == "sentence" else f"pd-{level}.{fmt}")
     command = [
         amts,
         "parallel-data",
@@ -91,7 +97,7 @@ def run(amts: str, fmt: str, out_dir: Path) -> Run:
         "--tgt-lang",
         "zh",
         "--level",
-        "sentence",
+        level,
         "--format",
         fmt,
         "-o",
@@ -159,6 +165,29 @@ def read_tmx(path: Path) -> list[Pair]:
 READERS = {"tsv": read_tsv, "csv": read_csv, "tmx": read_tmx}
 
 
+def check_paragraphs(r: Run, check: Checks) -> None:
+    """The paragraph-level corpus: its size, the paragraphs split, each segment's size."""
+    split = r.summary("paragraphs split at sentence boundaries") or 0
+    print(
+        f"paragraph level (tsv): {r.seconds:.2f} s, {r.peak_mb:.1f} MB, "
+        f"{r.reported} pairs written, {split} paragraphs split (a segment over "
+        f"{MAX_SEGMENT_BYTES} bytes)"
+    )
+    if not check(r.returncode == 0, f"paragraph: exit status 0 (got {r.returncode})"):
+        print("    " + "\n    ".join(r.stderr.splitlines()[-5:]))
+        return
+    pairs = read_tsv(r.output)
+    check(r.reported == len(pairs), f"paragraph: summary {r.reported}, file {len(pairs)} pairs")
+    sizes = [(len(s.encode("utf-8")), len(t.encode("utf-8"))) for s, t in pairs]
+    largest = max(max(pair) for pair in sizes)
+    together = sum(1 for s, t in sizes if s + t > MAX_SEGMENT_BYTES)
+    check(
+        largest <= MAX_SEGMENT_BYTES,
+        f"paragraph: every segment <= {MAX_SEGMENT_BYTES} bytes (largest {largest}; "
+        f"{together} records over {MAX_SEGMENT_BYTES} bytes with both sides together)",
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out-dir", type=Path, default=Path(tempfile.gettempdir()))
@@ -179,6 +208,7 @@ def main() -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
 
     runs = [run(amts, fmt, args.out_dir) for fmt in FORMATS]
+    paragraphs = run(amts, "tsv", args.out_dir, level="paragraph")
     print(f"amts parallel-data, d2l en -> zh, sentence level ({amts})")
     print(
         f"{'format':<8}{'wall s':>8}  {'goal':<8}{'peak MB':>9}  {'goal':<9}{'pairs written':>14}"
@@ -213,10 +243,10 @@ def main() -> int:
         check(len(tmx) == len(tsv), f"tmx: {len(tmx)} <tu>, tsv: {len(tsv)} rows")
         check(tmx == tsv, "tmx: the same pairs as the tsv, in order")
         check(csv_pairs == tsv, "csv: parsed back, equal to the tsv pairs")
-        sizes = [len(s.encode("utf-8")) + len(t.encode("utf-8")) for s, t in tsv]
+        largest = max(len(side.encode("utf-8")) for pair in tsv for side in pair)
         check(
-            max(sizes) <= MAX_RECORD_BYTES,
-            f"every record <= {MAX_RECORD_BYTES} bytes (largest {max(sizes)})",
+            largest <= MAX_SEGMENT_BYTES,
+            f"every segment <= {MAX_SEGMENT_BYTES} bytes (largest {largest})",
         )
         check(len(set(tsv)) == len(tsv), "no pair repeated")
         check(
@@ -225,6 +255,7 @@ def main() -> int:
         )
     else:
         check(False, "tsv pairs to compare the other formats with")
+    check_paragraphs(paragraphs, check)
     print("result:", "FAIL" if check.failed else "ok", f"({check.failed} failed)")
     return 1 if check.failed else 0
 

@@ -95,6 +95,22 @@ def parallel_data(*args: str | Path) -> list[str | Path]:
     ]
 
 
+def long_paragraphs(count: int) -> tuple[str, str]:
+    """English and Chinese paragraphs of ``count`` sentence pairs: an English sentence is
+    47 bytes (48 from number 10 on), a Chinese one 43 (44)."""
+    english = " ".join(f"Sentence number {i} says something about tensors." for i in range(count))
+    chinese = "".join(f"第{i}句话讲的是张量的一些事情。" for i in range(count))
+    return english, chinese
+
+
+def long_section(root: Path, count: int) -> Path:
+    """A d2l-zh style repository of one section: a heading and one paragraph pair."""
+    english, chinese = long_paragraphs(count)
+    write(root / "zh" / "long_origin.md", f"# Long\n\n{english}\n")
+    write(root / "zh" / "long.md", f"# 长\n\n{chinese}\n")
+    return root / "zh"
+
+
 # --- amts align -----------------------------------------------------------------------------
 
 
@@ -120,6 +136,18 @@ def test_align_paragraph_level() -> None:
         "tsv",
     )
     assert out == INDEX_PARAGRAPHS
+
+
+def test_align_paragraph_level_writes_a_long_paragraph_whole(tmp_path: Path) -> None:
+    """The alignment, not Amazon-sized records: a 1,530 + 1,338 byte paragraph pair is one
+    line, although parallel data would split it."""
+    zh = long_section(tmp_path, 30)
+    english, chinese = long_paragraphs(30)
+    assert len(english.encode()) > 1000 and len(chinese.encode()) > 1000
+    out = invoke(
+        "align", zh / "long_origin.md", zh / "long.md", "--tgt-lang", "zh", "--level", "paragraph"
+    )
+    assert out == f"Long\t长\n{english}\t{chinese}\n"
 
 
 @pytest.mark.parametrize(
@@ -291,6 +319,95 @@ def test_parallel_data_tsv(tmp_path: Path) -> None:
     assert INDEX_SENTENCES.splitlines()[2] in rows
     assert (
         "Elementwise operations keep the shape of their inputs.\t按元素运算保持输入的形状。" in rows
+    )
+
+
+def pd_lines(repo: Path, output: Path, *args: str) -> list[str]:
+    """``amts parallel-data --level paragraph`` over one made-up repository: its records."""
+    invoke(
+        "parallel-data",
+        "--source-repo",
+        repo,
+        "--target-repo",
+        repo,
+        "--tgt-lang",
+        "zh",
+        "--level",
+        "paragraph",
+        *args,
+        "-o",
+        output,
+    )
+    return output.read_text(encoding="utf-8").splitlines()[1:]
+
+
+def test_parallel_data_keeps_a_paragraph_whose_sides_each_fit(tmp_path: Path) -> None:
+    """Amazon's 1,000-byte quota is per segment: 920 + 826 bytes is one record."""
+    english, chinese = long_paragraphs(19)
+    rows = pd_lines(long_section(tmp_path, 19), tmp_path / "pd.tsv")
+    assert rows == ["Long\t长", f"{english}\t{chinese}"]
+
+
+def test_parallel_data_splits_a_paragraph_with_a_side_over_the_limit(tmp_path: Path) -> None:
+    """1,530 bytes of English: two records, cut between sentences 19 and 20."""
+    english, chinese = long_paragraphs(30)
+    rows = pd_lines(long_section(tmp_path, 30), tmp_path / "pd.tsv")
+    first, second = (row.split("\t") for row in rows[1:])
+    assert len(rows) == 3
+    assert first[0].endswith("number 19 says something about tensors.")
+    assert second[0].startswith("Sentence number 20 ") and second[1].startswith("第20句")
+    assert f"{first[0]} {second[0]}" == english and first[1] + second[1] == chinese
+    assert all(len(side.encode()) <= 1000 for side in first + second)
+
+
+@pytest.mark.parametrize(
+    ("limit", "records"),
+    [pytest.param("500", 3, id="500-splits"), pytest.param("2000", 2, id="2000-whole")],
+)
+def test_parallel_data_max_segment_bytes_sets_the_limit(
+    tmp_path: Path, limit: str, records: int
+) -> None:
+    """920 + 826 bytes: split under a 500-byte limit (479 | 440 bytes of English)."""
+    rows = pd_lines(long_section(tmp_path, 19), tmp_path / "pd.tsv", "--max-segment-bytes", limit)
+    assert len(rows) == records
+    assert all(len(side.encode()) <= int(limit) for row in rows for side in row.split("\t"))
+
+
+@needs_script
+@pytest.mark.parametrize("limit", ["0", "-5", "lots"])
+def test_parallel_data_refuses_a_bad_max_segment_bytes(tmp_path: Path, limit: str) -> None:
+    output = tmp_path / "pd.tsv"
+    result = run_amts(*parallel_data("--max-segment-bytes", limit, "-o", output))
+    assert result.returncode == 2
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("Error: Invalid value for '--max-segment-bytes': ")
+    assert f"{limit}" in last
+    assert "Traceback" not in result.stderr
+    assert not output.exists()
+
+
+@needs_script
+def test_parallel_data_summary_counts_split_paragraphs(tmp_path: Path) -> None:
+    output = tmp_path / "pd.tsv"
+    zh = long_section(tmp_path, 30)
+    result = run_amts(
+        "parallel-data",
+        "--source-repo",
+        zh,
+        "--target-repo",
+        zh,
+        "--tgt-lang",
+        "zh",
+        "--level",
+        "paragraph",
+        "--max-segment-bytes",
+        "800",
+        "-o",
+        output,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "paragraphs split at sentence boundaries (a segment over 800 bytes): 1" in (
+        result.stderr.splitlines()
     )
 
 

@@ -309,3 +309,14 @@ def test_real_file_pair_of_the_chinese_book(shared_d2l: Path):
     fuzzy = memory.lookup(english.format(512))
     assert fuzzy is not None
     assert (fuzzy.kind, fuzzy.target) == ("fuzzy", chinese.format(512))
+
+
+def test_text_left_in_english_is_not_remembered_as_its_translation() -> None:
+    """A sentence a translator left in English must still reach an engine or a human,
+    not come back from memory as "translated"."""
+    memory = TranslationMemory("en", "zh")
+    memory.add("Deep learning is fun.", "Deep  learning is\nfun.")
+    memory.add("Data matters.", "数据很重要。")
+    assert len(memory) == 1
+    assert memory.lookup("Deep learning is fun.") is None
+    assert memory.lookup("Data matters.") is not None

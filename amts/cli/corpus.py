@@ -35,9 +35,17 @@ def align(
     with_confidence: bool,
     output: Path | None,
 ) -> None:
-    """Align SOURCE (English) with TARGET (its translation): one pair per line."""
+    """Align SOURCE (English) with TARGET (its translation): one pair per line.
+
+    Every unit comes out whole, however long: this is the alignment itself. Amazon
+    Translate's size quota is for parallel data only (see ``amts parallel-data``).
+    """
     builder = CorpusBuilder(
-        src_lang, tgt_lang, level=level, glossary=glossary_from(glossary, src_lang, tgt_lang)
+        src_lang,
+        tgt_lang,
+        level=level,
+        glossary=glossary_from(glossary, src_lang, tgt_lang),
+        max_segment_bytes=None,
     )
     alignment = builder.aligner.align(document.load(source), document.load(target))
     lines = []
@@ -61,6 +69,14 @@ def align(
 @click.option("--format", "fmt", type=click.Choice(formats.FORMATS), help="Default: from -o.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option(
+    "--max-segment-bytes",
+    type=click.IntRange(min=1),
+    default=formats.MAX_SEGMENT_BYTES,
+    show_default=True,
+    help="Largest segment (the English or the translation of a record), in UTF-8 bytes: "
+    "Amazon Translate's quota. A paragraph with a longer side is split at its sentences.",
+)
+@click.option(
     "--map",
     "mappings",
     multiple=True,
@@ -77,6 +93,7 @@ def parallel_data(
     level: str,
     fmt: str | None,
     min_confidence: float,
+    max_segment_bytes: int,
     mappings: tuple[str, ...],
     output: Path,
 ) -> None:
@@ -88,6 +105,7 @@ def parallel_data(
         level=level,
         min_confidence=min_confidence,
         glossary=glossary_from(glossary, src_lang, tgt_lang),
+        max_segment_bytes=max_segment_bytes,
     )
     file_pairs = find_file_pairs(source_repo, target_repo, mapping, builder.summary)
     if not file_pairs:

@@ -1,8 +1,9 @@
 """Parallel data files in the formats Amazon Translate's ``CreateParallelData`` accepts.
 
-TSV and CSV start with a header of language codes; TMX is version 1.4. Every
-record is UTF-8 and at most :data:`MAX_RECORD_BYTES`, the documented limit for a
-record of a parallel data input file.
+TSV and CSV start with a header of language codes; TMX is version 1.4. Files are
+UTF-8. The writers write the pairs they are given: keeping each segment (the English,
+the translation) within :data:`MAX_SEGMENT_BYTES` is the corpus builder's job
+(:mod:`amts.corpus.parallel`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,22 @@ from amts import __version__
 from amts.errors import InputError
 from amts.files import read_text
 
-MAX_RECORD_BYTES = 1000
+#: Amazon Translate's quota, "maximum size of a single segment or record in a parallel data
+#: input file: 1,000 bytes", in UTF-8 bytes. It holds for each segment of a record (the
+#: English, the translation) on its own, as the parallel data AWS published for D2L shows:
+#: pairs of 1,076 to 1,472 bytes with each side under 1,000.
+MAX_SEGMENT_BYTES = 1000
 FORMATS = ("tsv", "csv", "tmx")
 
 
-def record_bytes(source: str, target: str) -> int:
-    """Size of a record as Amazon Translate counts it: both segments, UTF-8."""
-    return len(source.encode("utf-8")) + len(target.encode("utf-8"))
+def segment_bytes(text: str) -> int:
+    """Size of one segment as Amazon Translate counts it: UTF-8 bytes."""
+    return len(text.encode("utf-8"))
+
+
+def largest_segment_bytes(source: str, target: str) -> int:
+    """The larger side of a record: what the per-segment quota is checked against."""
+    return max(segment_bytes(source), segment_bytes(target))
 
 
 def write_tsv(out: TextIO, pairs: Iterable[tuple[str, str]], src_lang: str, tgt_lang: str) -> None:

@@ -19,7 +19,7 @@ from amts.align.glossary import Glossary
 from amts.book import document
 from amts.book.document import Document
 from amts.book.protect import is_protected_only
-from amts.corpus.formats import MAX_RECORD_BYTES, record_bytes
+from amts.corpus.formats import MAX_SEGMENT_BYTES, largest_segment_bytes
 from amts.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -56,14 +56,18 @@ class Summary:
 
     files_paired: int = 0
     pairs_written: int = 0
-    split: int = 0  # paragraphs too long for one record, split at their sentences
+    split: int = 0  # paragraphs with a side too long for one segment, split at their sentences
     skipped: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    max_segment_bytes: int | None = MAX_SEGMENT_BYTES  # the limit ``split`` was made with
 
     def lines(self) -> list[str]:
         lines = [f"files paired: {self.files_paired}", f"pairs written: {self.pairs_written}"]
         if self.split:
-            lines.append(f"paragraphs split at sentence boundaries (over 1000 bytes): {self.split}")
+            lines.append(
+                "paragraphs split at sentence boundaries "
+                f"(a segment over {self.max_segment_bytes} bytes): {self.split}"
+            )
         lines += [f"skipped ({reason}): {count}" for reason, count in sorted(self.skipped.items())]
         lines += [f"error: {error}" for error in self.errors]
         return lines
@@ -88,9 +92,12 @@ def _joined(link: SentenceLink, source: Document, target: Document) -> tuple[str
 
 
 def _chunks(
-    links: list[SentenceLink], source: Document, target: Document
+    links: list[SentenceLink],
+    source: Document,
+    target: Document,
+    fits: Callable[[str, str], bool],
 ) -> Iterator[tuple[str, str, float]]:
-    """Consecutive sentence pairs of a paragraph, grouped into records that fit the limit."""
+    """Consecutive sentence pairs of a paragraph, grouped into records whose sides each fit."""
     group: list[SentenceLink] = []
 
     def unit(links: list[SentenceLink]) -> tuple[str, str, float]:
@@ -101,7 +108,7 @@ def _chunks(
     for link in links:
         if group:
             src, tgt, _ = unit([*group, link])
-            if record_bytes(unit_text(src), unit_text(tgt)) > MAX_RECORD_BYTES:
+            if not fits(src, tgt):
                 yield unit(group)
                 group = []
         group.append(link)
@@ -153,7 +160,13 @@ def find_file_pairs(
 
 
 class CorpusBuilder:
-    """Aligns file pairs and turns their links into deduplicated corpus records."""
+    """Aligns file pairs and turns their links into deduplicated corpus records.
+
+    ``max_segment_bytes`` is Amazon Translate's size quota, applied to each side of a
+    record: a paragraph pair with a side over it is split at its aligned sentence
+    boundaries, a sentence pair with a side over it is left out. ``None`` applies no
+    limit: the true alignment, as ``amts align`` writes it.
+    """
 
     def __init__(
         self,
@@ -163,13 +176,19 @@ class CorpusBuilder:
         level: str = "sentence",
         min_confidence: float = 0.0,
         glossary: Glossary | None = None,
+        max_segment_bytes: int | None = MAX_SEGMENT_BYTES,
     ) -> None:
         if level not in LEVELS:
             raise InputError(f"unknown level {level!r}; choose one of: {', '.join(LEVELS)}")
+        if max_segment_bytes is not None and max_segment_bytes < 1:
+            raise InputError(
+                f"the segment size limit must be at least 1 byte, not {max_segment_bytes}"
+            )
         self.aligner = Aligner(src_lang, tgt_lang, glossary)
         self.level = level
         self.min_confidence = min_confidence
-        self.summary = Summary()
+        self.max_segment_bytes = max_segment_bytes
+        self.summary = Summary(max_segment_bytes=max_segment_bytes)
         self._seen: set[tuple[str, str]] = set()
 
     def build(
@@ -191,8 +210,8 @@ class CorpusBuilder:
     def align_files(self, file_pair: FilePair) -> Alignment:
         source = document.load(file_pair.source)
         target = document.load(file_pair.target)
-        # Sentences at paragraph level too: a paragraph too long for one record is split
-        # at its aligned sentence boundaries.
+        # Sentences at paragraph level too: a paragraph with a side too long for one
+        # segment is split at its aligned sentence boundaries.
         return self.aligner.align(source, target)
 
     def pairs(self, alignment: Alignment, name: str) -> Iterator[ParallelPair]:
@@ -216,12 +235,18 @@ class CorpusBuilder:
             if link.src and link.tgt and src.blocks[link.src[0]].is_prose:
                 source = "\n".join(src.blocks[i].content for i in link.src)
                 target = "\n".join(tgt.blocks[j].content for j in link.tgt)
-                if record_bytes(unit_text(source), unit_text(target)) <= MAX_RECORD_BYTES:
+                if self.fits(source, target):
                     yield source, target, link.confidence
                     continue
                 inside = [s for i in link.src for s in sentences.get(i, [])]
                 self.summary.split += 1
-                yield from _chunks(inside, src, tgt)
+                yield from _chunks(inside, src, tgt, self.fits)
+
+    def fits(self, source: str, target: str) -> bool:
+        """Whether each side of a unit, as one corpus line, is within the segment limit."""
+        if self.max_segment_bytes is None:
+            return True
+        return largest_segment_bytes(unit_text(source), unit_text(target)) <= self.max_segment_bytes
 
     def _accept(self, source: str, target: str, confidence: float) -> tuple[str, str] | None:
         source, target = unit_text(source), unit_text(target)
@@ -230,8 +255,8 @@ class CorpusBuilder:
             reason = "low confidence"
         elif is_protected_only(source) or is_protected_only(target):
             reason = "code or math only"
-        elif record_bytes(source, target) > MAX_RECORD_BYTES:
-            reason = f"longer than {MAX_RECORD_BYTES} bytes"
+        elif not self.fits(source, target):
+            reason = f"a segment over {self.max_segment_bytes} bytes"
         elif (source, target) in self._seen:
             reason = "duplicate"
         if reason:

@@ -39,6 +39,9 @@ class Engine(ABC):
 
     def __init__(self) -> None:
         self.chars_sent = 0  # characters sent to a paid service: the cost
+        # What a reviewer should know about the run as a whole rather than one segment,
+        # e.g. parallel data records the service refused; appended to, never cleared.
+        self.notes: list[str] = []
 
     def use_parallel_data(self, path: Path) -> None:  # noqa: B027 - optional hook
         """Learn from this parallel data file (Amazon's Active Custom Translation); engines

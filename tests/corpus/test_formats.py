@@ -134,17 +134,32 @@ def test_read_pairs_names_a_missing_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "target", "size"),
+    ("text", "size"),
     [
-        pytest.param("abc", "xyz", 6, id="ascii"),
-        pytest.param("tensor", "张量", 6 + 6, id="cjk-3-bytes-each"),
-        pytest.param("café", "näive", 5 + 6, id="latin-2-bytes"),
-        pytest.param("ok 🙂", "好 🙂", 7 + 8, id="emoji-4-bytes"),
-        pytest.param("", "", 0, id="empty"),
+        pytest.param("abc", 3, id="ascii"),
+        pytest.param("张量", 6, id="cjk-3-bytes-each"),
+        pytest.param("näive", 6, id="latin-2-bytes"),
+        pytest.param("好 🙂", 8, id="emoji-4-bytes"),
+        pytest.param("", 0, id="empty"),
     ],
 )
-def test_record_bytes_counts_utf8(source: str, target: str, size: int) -> None:
-    assert formats.record_bytes(source, target) == size
+def test_segment_bytes_counts_utf8(text: str, size: int) -> None:
+    assert formats.segment_bytes(text) == size
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "size"),
+    [
+        pytest.param("tensor", "张量", 6, id="equal-sides"),
+        pytest.param("café", "咖啡馆", 9, id="target-larger"),
+        pytest.param("a" * 900, "中" * 300, 900, id="900-each-not-1800"),
+    ],
+)
+def test_the_quota_is_checked_against_the_larger_segment(
+    source: str, target: str, size: int
+) -> None:
+    """Amazon's 1,000-byte quota is per segment: a record is as large as its larger side."""
+    assert formats.largest_segment_bytes(source, target) == size
 
 
 @pytest.mark.parametrize(

@@ -231,7 +231,7 @@ def test_example_sentence_pairs(
 
 
 def test_example_records_are_clean(example_sentences: tuple[list[ParallelPair], Summary]) -> None:
-    """No tab or line break in a unit, no code, every record within the limit, no repeats."""
+    """No tab or line break in a unit, no code, every segment within the limit, no repeats."""
     pairs, summary = example_sentences
     assert summary.files_paired == 2
     assert summary.errors == []
@@ -242,7 +242,7 @@ def test_example_records_are_clean(example_sentences: tuple[list[ParallelPair], 
             assert text == text.strip() and text
             assert "import torch" not in text and "x.numel()" not in text
             assert "toc" not in text and ":label:" not in text
-        assert len(pair.source.encode()) + len(pair.target.encode()) <= 1000
+            assert len(text.encode()) <= 1000
     assert len(set(records(pairs))) == len(pairs)
     assert {p.file for p in pairs} == {"chapter_basics/index.md", "chapter_basics/tensors.md"}
 
@@ -305,39 +305,125 @@ def test_duplicates_are_removed_across_files(tmp_path: Path) -> None:
     assert summary.pairs_written == 2
 
 
-def test_records_over_1000_bytes_are_skipped_and_counted(tmp_path: Path) -> None:
-    """The limit is on both segments together, in UTF-8 bytes: 1,000 passes, 1,001 does not."""
+def test_sentence_with_a_segment_over_1000_bytes_is_skipped_and_counted(tmp_path: Path) -> None:
+    """The limit is on each segment, in UTF-8 bytes: 1,000 passes, 1,001 does not, on
+    either side; two sides of 900 bytes (1,800 together) pass."""
     repo = tmp_path / "zh"
-    target = "中" * 100 + "。"  # 303 bytes
-    exact = "A" + "b" * 695 + "."  # 697 bytes: 1,000 with the target
-    over = "C" + "d" * 696 + "."  # 698 bytes: 1,001 with the target
-    origin_pair(repo, "exact", exact + "\n", target + "\n")
-    origin_pair(repo, "over", over + "\n", target + "\n")
-    origin_pair(repo, "short", "Short.\n", "短。\n")
+    short_zh = "中" * 100 + "。"  # 303 bytes
+    exact = "A" + "b" * 998 + "."  # 1,000 bytes
+    over = "C" + "d" * 999 + "."  # 1,001 bytes
+    zh_exact = "中" * 333 + "x"  # 1,000 bytes
+    zh_over = "中" * 333 + "xy"  # 1,001 bytes
+    en_900, zh_900 = "E" + "f" * 898 + ".", "中" * 300  # 900 bytes each
+    origin_pair(repo, "a_exact", exact + "\n", short_zh + "\n")
+    origin_pair(repo, "b_over", over + "\n", short_zh + "\n")
+    origin_pair(repo, "c_zh_exact", "Short one.\n", zh_exact + "\n")
+    origin_pair(repo, "d_zh_over", "Short two.\n", zh_over + "\n")
+    origin_pair(repo, "e_900_each", en_900 + "\n", zh_900 + "\n")
     pairs, summary = build(find_file_pairs(tmp_path, repo))
-    assert records(pairs) == [(exact, target), ("Short.", "短。")]
-    assert summary.skipped == {"longer than 1000 bytes": 1}
+    assert records(pairs) == [(exact, short_zh), ("Short one.", zh_exact), (en_900, zh_900)]
+    assert summary.skipped == {"a segment over 1000 bytes": 2}
 
 
-def test_paragraph_over_1000_bytes_is_split_at_its_sentences(tmp_path: Path) -> None:
-    """A paragraph pair too long for one record becomes records of whole sentence pairs."""
+def long_paragraph(count: int) -> tuple[str, str]:
+    """English and Chinese paragraphs of ``count`` sentence pairs; an English sentence is
+    47 bytes (48 from number 10 on), a Chinese one 43 (44)."""
+    english = " ".join(f"Sentence number {i} says something about tensors." for i in range(count))
+    chinese = "".join(f"第{i}句话讲的是张量的一些事情。" for i in range(count))
+    return english, chinese
+
+
+def test_paragraph_with_each_side_within_1000_bytes_is_kept_whole(tmp_path: Path) -> None:
+    """920 + 826 bytes: over 1,000 together, but each segment is within the quota."""
     repo = tmp_path / "zh"
-    english = " ".join(f"Sentence number {i} says something about tensors." for i in range(30))
-    chinese = "".join(f"第{i}句话讲的是张量的一些事情。" for i in range(30))
+    english, chinese = long_paragraph(19)
+    assert (len(english.encode()), len(chinese.encode())) == (920, 826)
+    origin_pair(repo, "long", f"# Long\n\n{english}\n", f"# 长\n\n{chinese}\n")
+    pairs, summary = build(find_file_pairs(tmp_path, repo), level="paragraph")
+    assert records(pairs) == [("Long", "长"), (english, chinese)]
+    assert summary.split == 0
+    assert summary.skipped == {}
+
+
+def test_paragraph_with_a_side_over_1000_bytes_is_split_at_its_sentences(tmp_path: Path) -> None:
+    """A paragraph pair whose English is too long for one segment becomes records of whole
+    sentence pairs, each side within the limit."""
+    repo = tmp_path / "zh"
+    english, chinese = long_paragraph(30)
     origin_pair(repo, "long", f"# Long\n\n{english}\n", f"# 长\n\n{chinese}\n")
     pairs, summary = build(find_file_pairs(tmp_path, repo), level="paragraph")
     written = records(pairs)
     assert written[0] == ("Long", "长")
     chunks = written[1:]
-    assert len(chunks) == 3  # 30 sentence pairs of ~95 bytes: 10 to a record
-    assert all(len(s.encode()) + len(t.encode()) <= 1000 for s, t in chunks)
-    assert chunks[0][0].startswith("Sentence number 0 says") and chunks[0][1].startswith("第0句")
-    assert chunks[-1][0].endswith("Sentence number 29 says something about tensors.")
-    assert chunks[-1][1].endswith("第29句话讲的是张量的一些事情。")
+    # English: sentences 0-19 are 969 bytes with their spaces; adding the 21st makes 1,018.
+    assert [len(s.encode()) for s, _ in chunks] == [969, 489]
+    assert chunks[0][0].endswith("Sentence number 19 says something about tensors.")
+    assert chunks[0][1].endswith("第19句话讲的是张量的一些事情。")
+    assert chunks[1][0].startswith("Sentence number 20 says") and chunks[1][1].startswith("第20句")
     assert " ".join(s for s, _ in chunks) == english
-    assert all(" " not in t for _, t in chunks)  # Chinese sentences meet without a space
+    assert "".join(t for _, t in chunks) == chinese  # Chinese sentences meet without a space
     assert summary.split == 1
     assert summary.skipped == {}
+
+
+def test_paragraph_with_only_the_translation_over_1000_bytes_is_split(tmp_path: Path) -> None:
+    """The longer side decides: 489 bytes of English, 2,365 of Chinese (94 or 95 bytes a
+    sentence) give records of ten sentence pairs."""
+    repo = tmp_path / "zh"
+    english = " ".join(f"Tensor {i} is small." for i in range(25))
+    chinese = "".join(
+        f"第{i}个张量很小，但是它的形状和数据类型都需要我们仔细地检查一下。" for i in range(25)
+    )
+    origin_pair(repo, "wordy", f"{english}\n", f"{chinese}\n")
+    pairs, summary = build(find_file_pairs(tmp_path, repo), level="paragraph")
+    assert [(len(s.encode()), len(t.encode())) for s, t in records(pairs)] == [
+        (189, 940),
+        (199, 950),
+        (99, 475),
+    ]
+    assert " ".join(s for s, _ in records(pairs)) == english
+    assert summary.split == 1
+
+
+@pytest.mark.parametrize(
+    ("limit", "sizes"),
+    [
+        pytest.param(1000, [(920, 826)], id="default-whole"),
+        # Sentences 0-9: 10 × 47 + 9 spaces = 479 bytes; the 11th would make 528.
+        pytest.param(500, [(479, 430), (440, 396)], id="500-split"),
+        pytest.param(5000, [(920, 826)], id="5000-whole"),
+    ],
+)
+def test_max_segment_bytes_changes_the_limit(
+    tmp_path: Path, limit: int, sizes: list[tuple[int, int]]
+) -> None:
+    repo = tmp_path / "zh"
+    english, chinese = long_paragraph(19)
+    origin_pair(repo, "long", f"{english}\n", f"{chinese}\n")
+    builder = CorpusBuilder("en", "zh", level="paragraph", max_segment_bytes=limit)
+    pairs = list(builder.build(find_file_pairs(tmp_path, repo)))
+    assert [(len(p.source.encode()), len(p.target.encode())) for p in pairs] == sizes
+    assert builder.summary.split == (len(sizes) > 1)
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_a_limit_below_one_byte_is_refused(limit: int) -> None:
+    with pytest.raises(
+        InputError, match=f"segment size limit must be at least 1 byte, not {limit}"
+    ):
+        CorpusBuilder("en", "zh", max_segment_bytes=limit)
+
+
+def test_without_a_limit_the_paragraph_alignment_is_whole(tmp_path: Path) -> None:
+    """``max_segment_bytes=None`` (``amts align``): a paragraph of any size is one unit."""
+    repo = tmp_path / "zh"
+    english, chinese = long_paragraph(30)
+    origin_pair(repo, "long", f"{english}\n", f"{chinese}\n")
+    builder = CorpusBuilder("en", "zh", level="paragraph", max_segment_bytes=None)
+    (file_pair,) = find_file_pairs(tmp_path, repo)
+    units = list(builder.units(builder.align_files(file_pair)))
+    assert [(source, target) for source, target, _ in units] == [(english, chinese)]
+    assert builder.summary.split == 0
 
 
 def test_bad_files_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -404,4 +490,4 @@ def test_real_zh_book(shared_d2l: Path) -> None:
     for pair in pairs:
         assert "\t" not in pair.source + pair.target
         assert "\n" not in pair.source + pair.target
-        assert len(pair.source.encode()) + len(pair.target.encode()) <= 1000
+        assert len(pair.source.encode()) <= 1000 and len(pair.target.encode()) <= 1000

@@ -209,6 +209,63 @@ def test_parallel_data_lifecycle(
     assert emulator.parallel_data_pairs("pd", "zh") == {"Hello.": "您好。"}
 
 
+OVER = "A" + "b" * 999 + "."  # 1,001 UTF-8 bytes: one over the per-segment quota
+NINE_HUNDRED = ("E" + "f" * 898 + ".", "中" * 300)  # 900 bytes each, 1,800 together
+COUNTED_TSV = "\n".join(
+    [
+        "en\tzh",
+        "Hello.\t你好。",  # imported
+        f"{NINE_HUNDRED[0]}\t{NINE_HUNDRED[1]}",  # imported: the quota is per segment
+        f"{OVER}\t太长了。",  # failed: a segment over 1,000 bytes
+        "Only one field",  # failed: not one segment per language
+        "No target.\t",  # skipped: an empty target
+        "",  # skipped: an empty line
+        "Bye.\t再见。",  # imported
+    ]
+)
+COUNTED_TMX = f"""<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en"/><body>
+<tu><tuv xml:lang="en"><seg>Hello.</seg></tuv><tuv xml:lang="zh"><seg>你好。</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>{NINE_HUNDRED[0]}</seg></tuv>
+    <tuv xml:lang="zh"><seg>{NINE_HUNDRED[1]}</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>{OVER}</seg></tuv><tuv xml:lang="zh"><seg>太长了。</seg></tuv></tu>
+<tu><tuv xml:lang="zh"><seg>没有英文。</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>No target.</seg></tuv><tuv xml:lang="zh"><seg></seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>Bye.</seg></tuv><tuv xml:lang="zh"><seg>再见。</seg></tuv></tu>
+</body></tmx>"""
+
+
+@pytest.mark.parametrize(
+    ("fmt", "body", "skipped"),
+    [pytest.param("TSV", COUNTED_TSV, 2, id="tsv"), pytest.param("TMX", COUNTED_TMX, 1, id="tmx")],
+)
+def test_parallel_data_counts_imported_skipped_and_failed_records(
+    emulator: TranslateEmulator,
+    translate: Any,
+    s3: Any,
+    bucket: str,
+    fmt: str,
+    body: str,
+    skipped: int,
+) -> None:
+    """As GetParallelData reports them: empty segments or lines skipped; a segment over
+    1,000 bytes or a malformed record failed; the import itself still becomes ACTIVE."""
+    s3.put_object(Bucket=bucket, Key=f"pd.{fmt.lower()}", Body=body.encode())
+    config = {"S3Uri": f"s3://{bucket}/pd.{fmt.lower()}", "Format": fmt}
+    translate.create_parallel_data(Name="counted", ParallelDataConfig=config)
+    for _ in "12":
+        props = translate.get_parallel_data(Name="counted")["ParallelDataProperties"]
+
+    assert props["Status"] == "ACTIVE"
+    assert (props["ImportedRecordCount"], props["SkippedRecordCount"]) == (3, skipped)
+    assert props["FailedRecordCount"] == 2
+    assert emulator.parallel_data_pairs("counted", "zh") == {
+        "Hello.": "你好。",
+        NINE_HUNDRED[0]: NINE_HUNDRED[1],
+        "Bye.": "再见。",
+    }
+
+
 def test_parallel_data_that_cannot_be_read_fails(translate: Any, bucket: str) -> None:
     config = {"S3Uri": f"s3://{bucket}/missing.tsv", "Format": "TSV"}
     translate.create_parallel_data(Name="broken", ParallelDataConfig=config)

@@ -197,6 +197,55 @@ def test_parallel_data_created_then_updated_only_when_the_file_changes(
     assert len(emulator.requests("StartTextTranslationJob")) == 3
 
 
+def test_records_the_service_refused_are_logged_and_noted(
+    make_engine: MakeEngine,
+    emulator: TranslateEmulator,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After create and after update, GetParallelData's counts reach the log and the
+    engine's notes; a clean import is logged only."""
+    over = "A" + "b" * 999 + "."  # 1,001 bytes: over Amazon's per-segment quota
+    path = write_pairs(tmp_path / "pd.tsv", [(KNOWN, KNOWN_ZH), (over, "太长了。"), ("Empty.", "")])
+    engine = make_engine(parallel_data_name="d2l-zh", parallel_data_path=path)
+
+    with caplog.at_level("INFO", logger="amts.engines.amazon"):
+        results = engine.translate([KNOWN], src_lang="en", tgt_lang="zh")
+
+    assert results[0].text == KNOWN_ZH  # the import is ACTIVE and steers the job
+    created = (
+        "parallel data d2l-zh created: Amazon Translate imported 1 records, skipped 1, failed 1"
+    )
+    assert engine.notes == [created]
+    assert (created, "WARNING") in [(r.getMessage(), r.levelname) for r in caplog.records]
+
+    caplog.clear()
+    write_pairs(path, [(KNOWN, KNOWN_ZH), ("Momentum.", "动量。")])
+    with caplog.at_level("INFO", logger="amts.engines.amazon"):
+        engine.translate(["Momentum."], src_lang="en", tgt_lang="zh")
+
+    updated = (
+        "parallel data d2l-zh updated: Amazon Translate imported 2 records, skipped 0, "
+        "failed 0 (latest update ACTIVE)"
+    )
+    assert engine.notes == [created]  # nothing refused: nothing for the reviewer
+    assert (updated, "INFO") in [(r.getMessage(), r.levelname) for r in caplog.records]
+
+
+def test_the_service_message_ends_the_note(
+    make_engine: MakeEngine, emulator: TranslateEmulator, tmp_path: Path
+) -> None:
+    """What the service says about a partly refused file (its ``Message``) ends the note."""
+    path = write_pairs(tmp_path / "pd.tsv", [(KNOWN, KNOWN_ZH), ("Empty.", "")])
+    engine = make_engine(parallel_data_name="d2l-zh", parallel_data_path=path)
+    emulator.explain_next_import("1 record skipped: empty target text")
+    engine.translate([KNOWN], src_lang="en", tgt_lang="zh")
+    assert engine.notes == [
+        "parallel data d2l-zh created: Amazon Translate imported 1 records, skipped 1, "
+        "failed 0: 1 record skipped: empty target text"
+    ]
+
+
 def test_never_starts_a_second_update_while_one_is_in_flight(
     make_engine: MakeEngine,
     emulator: TranslateEmulator,
@@ -471,3 +520,19 @@ def test_engine_registry_builds_the_amazon_engine(
     assert isinstance(engine, AmazonEngine)
     with engine:
         assert engine.translate(["Hi there."], src_lang="en", tgt_lang="zh")[0].ok
+
+
+def test_records_the_service_refused_reach_the_update_report(
+    make_engine: MakeEngine, emulator: TranslateEmulator, tmp_path: Path
+) -> None:
+    """The reviewer sees what Amazon refused of the parallel data in the file's report."""
+    from amts.book.document import parse
+    from amts.update import Updater
+
+    path = write_pairs(tmp_path / "pd.tsv", [(KNOWN, KNOWN_ZH), ("Empty.", "")])
+    engine = make_engine(parallel_data_name="d2l-zh", parallel_data_path=path)
+    updater = Updater("en", "zh", engine, evaluate=0)
+    old = parse("# Intro\n\nThe book starts here.\n")
+    new = parse(f"# Intro\n\nThe book starts here.\n\n{KNOWN}\n")
+    _, report = updater.update(old, new, parse("# 介绍\n\n本书从这里开始。\n"))
+    assert any("imported 1 records, skipped 1" in note for note in report.notes)

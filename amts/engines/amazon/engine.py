@@ -54,7 +54,7 @@ class AmazonEngine(Engine):
         self._aws = AwsClients(settings, session)
         self._count_lock = threading.Lock()
         bucket = Bucket(self._aws, settings)
-        self._resources = Resources(settings, self._aws, bucket, sleep)
+        self._resources = Resources(settings, self._aws, bucket, sleep, self._note)
         self._realtime = RealtimeTranslator(self._aws, self._resources, self._count)
         self._batch = BatchTranslator(
             settings, self._aws, bucket, self._resources, self._count, sleep
@@ -70,6 +70,11 @@ class AmazonEngine(Engine):
             self.settings, parallel_data_path=Path(path), parallel_data_name=name
         )
         self._resources.settings = self._batch.settings = self.settings
+
+    def sync_parallel_data(self, src_lang: str, tgt_lang: str) -> list[str]:
+        """Create or update the parallel-data resource from the configured file now (and
+        wait for it), so the next batch job starts from it; returns the resource names."""
+        return self._resources.parallel_data(src_lang, tgt_lang)
 
     def close(self) -> None:
         """Close the HTTP connection pools of both clients."""
@@ -123,6 +128,11 @@ class AmazonEngine(Engine):
             )
         batch = [text for text in texts if text in too_long]
         return batch, [text for text in texts if text not in too_long]
+
+    def _note(self, note: str) -> None:
+        """Keep a note for the report; resources may be imported on several threads."""
+        with self._count_lock:
+            self.notes.append(note)
 
     def _count(self, texts: Sequence[str]) -> None:
         """Add to the cost; batch jobs and real-time calls may run on several threads."""

@@ -5,6 +5,12 @@ before the first translation that needs them and then left alone: the glossary i
 imported once per language pair and engine, and the parallel data file is re-imported
 only when its contents change. One lock per engine keeps threads from importing the
 same resource twice.
+
+An import that succeeds may still leave records out: the service counts them in
+``GetParallelData`` (``SkippedRecordCount``: empty segments or lines;
+``FailedRecordCount``: records it could not import, e.g. a segment over its 1,000-byte
+quota). After each import they are logged and handed to ``note``, so the engine can tell
+the user what the service refused.
 """
 
 from __future__ import annotations
@@ -39,11 +45,13 @@ class Resources:
         aws: AwsClients,
         bucket: Bucket,
         sleep: Callable[[float], None],
+        note: Callable[[str], None] = lambda _: None,
     ) -> None:
         self.settings = settings
         self._aws = aws
         self._bucket = bucket
         self._sleep = sleep
+        self._note = note
         self._lock = threading.Lock()
         self._terminology_done: set[tuple[str, str]] = set()
 
@@ -108,9 +116,11 @@ class Resources:
         with self._lock:
             uri = None
             created = False
+            imported = ""  # the operation this engine ran: its outcome is reported
             if self._get_parallel_data(name) is None:
                 uri = self._upload_parallel_data(path, name, digest, data)
                 created = self._create_parallel_data(name, uri, fmt, marker)
+                imported = "created" if created else ""
             if not created:
                 props = self._settled_parallel_data(name)
                 fresh = (
@@ -123,6 +133,7 @@ class Resources:
                 else:
                     uri = uri or self._upload_parallel_data(path, name, digest, data)
                     self._update_parallel_data(name, uri, fmt, marker)
+                    imported = "updated"
             props = self._settled_parallel_data(name)
         if props.get("Status") != "ACTIVE" or props.get("LatestUpdateAttemptStatus") == "FAILED":
             raise EngineError(
@@ -130,12 +141,34 @@ class Resources:
                 f"(status {props.get('Status')}, latest update "
                 f"{props.get('LatestUpdateAttemptStatus', '-')}): {props.get('Message', '')}"
             )
+        if imported:
+            self._report_import(name, imported, props)
         if tgt not in props.get("TargetLanguageCodes", [tgt]):
             raise InputError(
                 f"{path}: parallel data {name} has no {tgt!r} column "
                 f"(it has {', '.join(props.get('TargetLanguageCodes', []))})"
             )
         return [name]
+
+    def _report_import(self, name: str, operation: str, props: dict[str, Any]) -> None:
+        """Log and note what the service imported, skipped and refused: records it refuses
+        are missing from the examples that steer every job, and only it can tell."""
+        imported = props.get("ImportedRecordCount", 0)
+        skipped = props.get("SkippedRecordCount", 0)
+        failed = props.get("FailedRecordCount", 0)
+        note = (
+            f"parallel data {name} {operation}: Amazon Translate imported {imported} "
+            f"records, skipped {skipped}, failed {failed}"
+        )
+        if operation == "updated":
+            note += f" (latest update {props.get('LatestUpdateAttemptStatus', '-')})"
+        if props.get("Message"):
+            note += f": {props['Message']}"
+        if skipped or failed:
+            logger.warning("%s", note)
+            self._note(note)
+        else:
+            logger.info("%s", note)
 
     def _create_parallel_data(self, name: str, uri: str, fmt: str, marker: str) -> bool:
         """CreateParallelData; False when another process created it first."""

@@ -4,16 +4,18 @@ An import is asynchronous in the service; here it advances one step per
 ``GetParallelData`` call (``parallel_data_gets_until_active`` of them) instead of by
 wall-clock time. A resource keeps serving its last ACTIVE import while an update is
 pending, and a failed update leaves it ACTIVE with ``LatestUpdateAttemptStatus=FAILED``,
-as in the service; those are the states the engine has to wait out or report.
+as in the service; those are the states the engine has to wait out or report. An
+import that succeeds may still have refused records: ``ImportedRecordCount``,
+``SkippedRecordCount`` and ``FailedRecordCount`` say how many (see :mod:`.data_files`).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .data_files import Pairs, parse_pairs
+from .data_files import Pairs, RecordCounts, parse_parallel_data
 from .protocol import ServiceError, idempotent, not_found, now, split_s3_uri
 
 
@@ -29,6 +31,7 @@ class Import:
     size: int
     gets_left: int
     at: float
+    counts: RecordCounts = field(default_factory=RecordCounts)
 
 
 @dataclass
@@ -53,9 +56,9 @@ class ParallelData:
             "TargetLanguageCodes": sorted(shown.pairs),
             "ParallelDataConfig": shown.config,
             "ImportedDataSize": shown.size if self.active else 0,
-            "ImportedRecordCount": sum(len(p) for p in shown.pairs.values()) if self.active else 0,
-            "FailedRecordCount": 0,
-            "SkippedRecordCount": 0,
+            "ImportedRecordCount": shown.counts.imported if self.active else 0,
+            "FailedRecordCount": shown.counts.failed if self.active else 0,
+            "SkippedRecordCount": shown.counts.skipped if self.active else 0,
             "CreatedAt": self.created,
             "LastUpdatedAt": shown.at,
         }
@@ -76,6 +79,7 @@ class ParallelDataOperations:
     account_id: str
     parallel_data_gets_until_active: int
     _parallel_data: dict[str, ParallelData]
+    _import_messages: list[str]
     _tokens: dict[tuple[str, str], Any]
     _lock: threading.RLock
     _s3: Any
@@ -83,12 +87,14 @@ class ParallelDataOperations:
     def _load_import(self, params: dict[str, Any]) -> Import:
         config = params["ParallelDataConfig"]
         fmt = config.get("Format", "")
-        failure, source, pairs, size = "", "", {}, 0
+        failure, source, pairs, size, counts = "", "", {}, 0, RecordCounts()
         try:
             bucket, key = split_s3_uri(config["S3Uri"])
             raw = self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()
             size = len(raw)
-            source, pairs = parse_pairs(raw, fmt, what=f"parallel data {params['Name']}")
+            source, pairs, counts = parse_parallel_data(
+                raw, fmt, what=f"parallel data {params['Name']}"
+            )
         except ServiceError as exc:
             failure = exc.message
         except Exception as exc:  # the real service reports import problems asynchronously
@@ -102,6 +108,7 @@ class ParallelDataOperations:
             size=size,
             gets_left=self.parallel_data_gets_until_active,
             at=now(),
+            counts=counts,
         )
 
     @idempotent("CreateParallelData")
@@ -163,7 +170,8 @@ class ParallelDataOperations:
             else:
                 resource.latest_status = "FAILED"
             return
-        resource.active, resource.message = attempt, ""
+        resource.active = attempt
+        resource.message = self._import_messages.pop(0) if self._import_messages else ""
         resource.status = "ACTIVE"
         if not creating:
             resource.latest_status = "ACTIVE"

@@ -141,6 +141,7 @@ class TranslateEmulator(
             self._throttles: dict[str, list[tuple[str, int]]] = {}
             self._fates: list[tuple[str, str, int]] = []
             self._corrupt: list[str] = []
+            self._import_messages: list[str] = []
             self._terminologies: dict[str, Terminology] = {}
             self._parallel_data: dict[str, ParallelData] = {}
             self._jobs: dict[str, Job] = {}
@@ -180,6 +181,12 @@ class TranslateEmulator(
         )
         with self._lock:
             self._fates.append((status, message or default, failed_documents))
+
+    def explain_next_import(self, message: str) -> None:
+        """Give the next parallel data import that becomes ACTIVE this ``Message`` (the
+        service's word on a file it imported only in part)."""
+        with self._lock:
+            self._import_messages.append(message)
 
     def corrupt_placeholders(self, containing: str) -> None:
         """Drop the first ``translate="no"`` element of every block whose text has this."""
