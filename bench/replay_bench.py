@@ -11,7 +11,12 @@ characters of the English sentences that changed (sentences of the new English
 that the old English does not have, counted here independently) and beside the
 characters of re-translating the changed files whole.
 
-    python bench/replay_bench.py [--jobs 2]
+The 16 dev cases are split in two halves by file path (the sorted unique paths at
+even positions form half A, at odd positions half B), so that a rule chosen on one
+half can be checked on the other: a rule is chosen on A, B is held out. By default
+every tool runs once over all cases and the figures are printed for A, B and all.
+
+    python bench/replay_bench.py [--jobs 2] [--half A|B|all]
 """
 
 from __future__ import annotations
@@ -59,9 +64,33 @@ def case_dirs() -> list[Path]:
     return [REPLAY / "cases" / case for case in splits["dev"]]
 
 
+def case_path(case: Path) -> str:
+    """The book file a case changes."""
+    return json.loads((case / "meta.json").read_text())["path"]
+
+
+def halves() -> dict[str, list[str]]:
+    """Case ids of half A and half B: the sorted unique paths alternate between them."""
+    paths = sorted({case_path(case) for case in case_dirs()})
+    half_of = {path: "AB"[position % 2] for position, path in enumerate(paths)}
+    split: dict[str, list[str]] = {"A": [], "B": []}
+    for case in case_dirs():
+        split[half_of[case_path(case)]].append(case.name)
+    return split
+
+
+def aggregate(cases: list[dict]) -> dict:
+    """score.py's summary (the mean of each metric over the cases that define it) for a subset."""
+    summary: dict = {"cases": len(cases), "failed": sum(1 for c in cases if c["failed"])}
+    for metric in METRICS:
+        values = [c["metrics"][metric] for c in cases if c["metrics"].get(metric) is not None]
+        summary[metric] = sum(values) / len(values) if values else None
+    return summary
+
+
 def build_memory_corpus(out: Path) -> int:
     """Sentence pairs of the zh book, without any file a replay case touches."""
-    excluded = {json.loads((case / "meta.json").read_text())["path"] for case in case_dirs()}
+    excluded = {case_path(case) for case in case_dirs()}
     builder = CorpusBuilder("en", "zh", level="sentence")
     pairs = [p for p in find_file_pairs(SHARED / "d2l" / "en", ZH) if p.name not in excluded]
     with atomic_output(out) as handle:
@@ -69,7 +98,8 @@ def build_memory_corpus(out: Path) -> int:
     return builder.summary.pairs_written
 
 
-def score(command: str, jobs: int, out: Path) -> dict:
+def score(command: str, jobs: int, out: Path, only: list[str]) -> dict[str, dict]:
+    """Per-case results of score.py for the cases ``only``, by case id."""
     subprocess.run(
         [
             sys.executable,
@@ -78,6 +108,8 @@ def score(command: str, jobs: int, out: Path) -> dict:
             "dev",
             "--jobs",
             str(jobs),
+            "--only",
+            ",".join(only),
             "--cmd",
             command,
             "--out",
@@ -87,7 +119,7 @@ def score(command: str, jobs: int, out: Path) -> dict:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return json.loads(out.read_text())
+    return {case["id"]: case for case in json.loads(out.read_text())["cases"]}
 
 
 def _sentences(doc: Document) -> list[str]:
@@ -99,12 +131,12 @@ def _sentences(doc: Document) -> list[str]:
     ]
 
 
-def cost(corpus: Path) -> dict[str, int]:
-    """Engine characters of AMTS against changed and whole-file characters, over all cases."""
+def cost(corpus: Path, only: list[str]) -> dict[str, int]:
+    """Engine characters of AMTS against changed and whole-file characters, over the cases."""
     memory = TranslationMemory.from_file(corpus)
     glossary = load_glossary(GLOSSARY)
     totals = {"sent": 0, "changed": 0, "whole": 0, "memory_hits": 0}
-    for case in case_dirs():
+    for case in (c for c in case_dirs() if c.name in only):
         old_en, new_en, old_zh = (
             document.load(case / n) for n in ("old.en.md", "new.en.md", "old.zh.md")
         )
@@ -120,13 +152,43 @@ def cost(corpus: Path) -> dict[str, int]:
     return totals
 
 
+def print_table(title: str, rows: dict[str, tuple[dict, float]]) -> None:
+    print(f"\n{title}")
+    print(f"{'tool':<16}" + "".join(f"{m:>8}" for m in METRICS) + f"{'failed':>8}{'time':>8}")
+    for name, (summary, seconds) in rows.items():
+        cells = "".join(
+            f"{summary[m]:8.3f}" if summary.get(m) is not None else f"{'-':>8}" for m in METRICS
+        )
+        print(f"{name:<16}{cells}{summary['failed']:>5}/{summary['cases']:<2}{seconds:7.1f}s")
+
+
+def misses(summary: dict) -> list[str]:
+    """The goals a row misses."""
+    missed = [m for m, goal in GOALS.items() if summary[m] < goal]
+    return missed + (["failed"] if summary["failed"] else [])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--half",
+        choices=("A", "B", "all"),
+        default="all",
+        help="run half A (rules are chosen there), half B (held out) or all cases, "
+        "printing A, B and all (default)",
+    )
     args = parser.parse_args()
     if not REPLAY.is_dir():
         print(f"no replay cases at {REPLAY}: this benchmark needs ../shared", file=sys.stderr)
         return 2
+    split = halves()
+    for half, ids in split.items():
+        print(f"half {half} ({len(ids)} cases): " + ", ".join(ids))
+    scopes = {"A": split["A"], "B": split["B"], "all": split["A"] + split["B"]}
+    if args.half != "all":
+        scopes = {args.half: scopes[args.half]}
+    selected = sorted({case for ids in scopes.values() for case in ids})
     with tempfile.TemporaryDirectory(prefix="amts-replay-") as tmp:
         tmp = Path(tmp)
         corpus = tmp / "memory.tsv"
@@ -142,41 +204,47 @@ def main() -> int:
             f"--glossary {shlex.quote(str(GLOSSARY))} "
             f"--parallel-data {shlex.quote(str(corpus))} -o {{out}}"
         )
-        rows = {}
+        results = {}
         for name, command in {**BASELINES, "amts (memory)": amts}.items():
             started = time.perf_counter()
-            result = score(command, args.jobs, tmp / "result.json")
-            rows[name] = (result["summary"]["all"], time.perf_counter() - started)
-        totals = cost(corpus)
+            cases = score(command, args.jobs, tmp / "result.json", selected)
+            results[name] = (cases, time.perf_counter() - started)
+        totals = cost(corpus, selected)
 
-    print(f"\n{'tool':<16}" + "".join(f"{m:>8}" for m in METRICS) + f"{'failed':>8}{'time':>8}")
-    for name, (summary, seconds) in rows.items():
-        cells = "".join(
-            f"{summary[m]:8.3f}" if summary.get(m) is not None else f"{'-':>8}" for m in METRICS
-        )
-        print(f"{name:<16}{cells}{summary['failed']:>5}/{summary['cases']:<2}{seconds:7.1f}s")
+    tables = {
+        scope: {
+            name: (aggregate([cases[case] for case in ids]), seconds)
+            for name, (cases, seconds) in results.items()
+        }
+        for scope, ids in scopes.items()
+    }
+    for scope, rows in tables.items():
+        title = {"A": "half A (rules chosen here)", "B": "half B (held out)"}.get(scope, "all")
+        print_table(f"{title}, {len(scopes[scope])} cases", rows)
     print(
         "goals (amts):   "
         + "  ".join(f"{m} ≥ {v:.2f}" for m, v in GOALS.items())
         + "  chrf > 0  failed = 0"
     )
+    for scope, rows in tables.items():
+        summary = rows["amts (memory)"][0]
+        print(
+            f"amts on {scope:<3}: keep={summary['keep']:.4f} stale={summary['stale']:.4f} "
+            "(unrounded)"
+        )
 
-    def meets(summary: dict) -> list[str]:
-        """The goals a row misses."""
-        missed = [m for m, goal in GOALS.items() if summary[m] < goal]
-        return missed + (["failed"] if summary["failed"] else [])
-
+    # The checks apply to the widest scope that ran.
+    rows = tables[list(tables)[-1]]
     print()
     for name, (summary, _) in rows.items():
-        missed = meets(summary)
+        missed = misses(summary)
         print(f"{name:<16}{'meets every goal' if not missed else 'misses: ' + ', '.join(missed)}")
     amts_summary = rows["amts (memory)"][0]
-    checks = {f"amts {m}": m not in meets(amts_summary) for m in [*GOALS, "failed"]}
+    checks = {f"amts {m}": m not in misses(amts_summary) for m in [*GOALS, "failed"]}
     checks["amts chrf > 0"] = (amts_summary.get("chrf") or 0.0) > 0.0
     for name, (summary, _) in rows.items():
         if name != "amts (memory)":
-            checks[f"beats {name}"] = bool(meets(summary))
-    print(f"amts keep={amts_summary['keep']:.4f} stale={amts_summary['stale']:.4f} (unrounded)")
+            checks[f"beats {name}"] = bool(misses(summary))
 
     sent, changed, whole = totals["sent"], totals["changed"], totals["whole"]
     print(

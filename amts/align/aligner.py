@@ -23,13 +23,15 @@ from difflib import SequenceMatcher
 
 from amts.align import anchors
 from amts.align.anchors import FeatureExtractor
-from amts.align.beads import BLOCK_BEADS, SENTENCE_BEADS, best_beads
+from amts.align.beads import BLOCK_BEADS, SENTENCE_BEADS, best_beads, length_cost
 from amts.align.glossary import Glossary
 from amts.book.document import VERBATIM_KINDS, Block, Document, Kind
 from amts.book.sentences import split_sentences
 from amts.update.diff import pair_similar
 
-ALIGNER_VERSION = "1"
+ALIGNER_VERSION = "2"
+#: Letters a translated heading must have at least to be taken for a heading and paragraph.
+MERGED_HEADING_LETTERS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,8 @@ class Aligner:
     def _align_sentences(self, pair: _FilePair, link: Link) -> list[SentenceLink]:
         src = sentence_segments(pair.source, link.src, self.src_lang)
         tgt = sentence_segments(pair.target, link.tgt, self.tgt_lang)
+        if len(tgt) == 1 and pair.merged_heading(link.src, link.tgt):
+            tgt = self._split_heading(pair, link.src[0], tgt[0])
         if not src or not tgt:
             return []
         if len(src) == 1 and len(tgt) == 1:
@@ -136,6 +140,26 @@ class Aligner:
             )
             for bead in beads
             if bead.src and bead.tgt
+        ]
+
+    def _split_heading(self, pair: _FilePair, heading: int, merged: Segment) -> list[Segment]:
+        """A translated heading holding its paragraph, as the heading's translation (up to the
+        space where its length best fits the English heading's) and the paragraph's sentences."""
+        text = merged.of(pair.target)
+        expected = pair.src_features[heading].length * pair.ratio
+        cuts = list(re.finditer(r"\s+", text))
+        if not cuts:
+            return [merged]
+        cut = min(
+            cuts, key=lambda m: abs(self.target_features(text[: m.start()]).length - expected)
+        )
+        rest = merged.start + cut.end()
+        return [
+            Segment(merged.block, merged.start, merged.start + cut.start()),
+            *(
+                Segment(merged.block, rest + sentence.start, rest + sentence.end)
+                for sentence in split_sentences(text[cut.end() :], self.tgt_lang)
+            ),
         ]
 
 
@@ -247,9 +271,14 @@ class _FilePair:
                 [self.tgt_features[j] for j in tgt_prose],
                 BLOCK_BEADS,
                 self.ratio,
-                compatible=lambda a, b: _compatible(
-                    [self.source.blocks[src_prose[i]] for i in a],
-                    [self.target.blocks[tgt_prose[j]] for j in b],
+                compatible=lambda a, b: (
+                    _compatible(
+                        [self.source.blocks[src_prose[i]] for i in a],
+                        [self.target.blocks[tgt_prose[j]] for j in b],
+                    )
+                    or self.merged_heading(
+                        tuple(src_prose[i] for i in a), tuple(tgt_prose[j] for j in b)
+                    )
                 ),
             )
             for bead in beads:
@@ -263,6 +292,24 @@ class _FilePair:
                     )
         links.sort(key=lambda link: link.src[0])
         return links
+
+    def merged_heading(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> bool:
+        """A translated heading that also holds the paragraph below it (machine-translated
+        files sometimes join them on one line): an English heading and paragraph against one
+        translated heading whose length, under the length model, fits both better than the
+        heading alone."""
+        if len(src) != 2 or len(tgt) != 1:
+            return False
+        heading, paragraph = (self.source.blocks[i] for i in src)
+        if heading.kind is not Kind.HEADING or paragraph.kind is not Kind.PARAGRAPH:
+            return False
+        if self.target.blocks[tgt[0]].kind is not Kind.HEADING:
+            return False
+        h, p, t = self.src_features[src[0]], self.src_features[src[1]], self.tgt_features[tgt[0]]
+        if t.length < max(MERGED_HEADING_LETTERS, 2.0 * self.ratio * h.length):
+            return False  # a heading's length: not paragraph-long
+        both = length_cost(h.length + p.length, t.length, self.ratio)
+        return both < length_cost(h.length, t.length, self.ratio)
 
     def _pair_verbatim(self, src: list[int], tgt: list[int]) -> list[Link]:
         """Code the translation changed still pairs with the English code most like it."""

@@ -33,6 +33,7 @@ class PlanEditing(Protocol):
     tgt_lang: str
     separator: str
     sentence_link: dict[tuple[int, int], SentenceLink]
+    leaving: set[int]  # old blocks deleted or moved away
     follows_glossary: Callable[[str, str], bool]
 
     def new_block_plan(

@@ -6,6 +6,10 @@ line for line, except that where the old translation has a line with the same
 code, its translated comment is kept; a comment-only or docstring line keeps its
 translation when it stands at the same place among lines that changed. The code
 itself, indentation included, always comes from the English.
+
+A line of the old translation that equals a line of the old English was never
+translated (translators leave some comments and docstrings in English): it follows
+the new English, as untranslated captions do.
 """
 
 from __future__ import annotations
@@ -75,10 +79,12 @@ def _with_translation(english: str, translated: str) -> str:
     return code + translated_comment.rstrip() + ending
 
 
-def merge_code(new_english: str, old_translation: str) -> str:
-    """The new code block for the translation (see the module docstring)."""
+def merge_code(new_english: str, old_translation: str, old_english: str = "") -> str:
+    """The new code block for the translation (see the module docstring); ``old_english``
+    is the block the old translation was made from."""
     english = new_english.splitlines(keepends=True)
     translated = old_translation.splitlines(keepends=True)
+    untranslated = {line.strip() for line in old_english.splitlines()}
     result = list(english)
     matcher = SequenceMatcher(
         None, [_key(x) for x in english], [_key(x) for x in translated], autojunk=False
@@ -95,5 +101,6 @@ def merge_code(new_english: str, old_translation: str) -> str:
         else:
             continue
         for i, j in pairs:
-            result[i] = _with_translation(english[i], translated[j])
+            if translated[j].strip() not in untranslated:
+                result[i] = _with_translation(english[i], translated[j])
     return "".join(result)

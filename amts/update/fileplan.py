@@ -22,10 +22,11 @@ from amts.update.changes import BlockChange, ChangeKind, Origin, SentenceResult,
 from amts.update.code import merge_code
 from amts.update.diff import Edit, diff_blocks, normalize
 from amts.update.prose import ProseEditor
+from amts.update.reuse import loosely_held, translated_already
 from amts.update.spacing import Gap, joiner_for, render, separator, tidy
 from amts.update.textedit import OffsetMap, TextEdit, apply_edits
 
-UPDATE_VERSION = "1"
+UPDATE_VERSION = "2"
 #: Never written into a translation: the target's front matter is its own.
 _SKIPPED_KINDS = {Kind.FRONT_MATTER}
 
@@ -69,7 +70,25 @@ class FilePlan:
             for segment in slink.src
         }
         self.prose = ProseEditor(self)
-        for edit in diff_blocks(self.old, self.new):
+        edits = list(diff_blocks(self.old, self.new))
+        # Translated blocks that stay where they are, and those paired or reused already
+        # (see amts.update.reuse): an inserted block looks for its translation before both.
+        leaving = {e.old for e in edits if e.kind in (ChangeKind.DELETED, ChangeKind.MOVED)}
+        self.leaving = leaving
+        loose = {
+            j
+            for link in alignment.blocks
+            for j in loosely_held(self.old, self.target, link.src, link.tgt)
+        }
+        self.staying_targets = {
+            j
+            for link in alignment.blocks
+            if not set(link.src) <= leaving
+            for j in link.tgt
+            if j not in loose
+        }
+        self.taken_targets = {j for link in alignment.blocks for j in link.tgt} - loose
+        for edit in edits:
             self._plan(edit)
         self._place_removals()
 
@@ -125,6 +144,19 @@ class FilePlan:
 
     def _delete(self, old: int, link: Link) -> None:
         plan = self.new_block_plan(ChangeKind.DELETED, old, None, link)
+        split = self.prose.merged_heading(link)
+        if split is not None:
+            # A translated heading that held its paragraph: the other part stays, a heading
+            # or a paragraph of its own.
+            target = self.target.blocks[link.tgt[0]]
+            if set(link.src) <= self.leaving:  # both go: the whole line, once
+                if old == link.src[0]:
+                    self._remove_block(plan, link.tgt[0])
+            elif old == link.src[0]:
+                self.edit(plan, target.start, split[1], [])
+            else:
+                self.edit(plan, split[0], target.start + target.content_span()[1], [])
+            return
         if len(link.src) > 1:
             # The translation also covers English that stays: remove only this block's sentences.
             for segment in sentence_segments(self.old, [old], self.src_lang):
@@ -147,14 +179,41 @@ class FilePlan:
         self._insert_text(plan, edit.new, [text])
 
     def _insert(self, new: int, kind: ChangeKind) -> None:
-        plan = self.new_block_plan(kind, None, new, None)
         block = self.new.blocks[new]
+        index = translated_already(
+            block, self.target, self.cursor, stop=self.staying_targets, taken=self.taken_targets
+        )
+        if index is not None:
+            self._reuse(new, index, kind)
+            return
+        plan = self.new_block_plan(kind, None, new, None)
         if block.is_prose:
             parts = self._translate_block(plan, new)
         else:
             parts = [block.text]
             plan.change.sentences.append(SentenceResult(block.text, block.text, Origin.VERBATIM))
         self._insert_text(plan, new, parts)
+
+    def _reuse(self, new: int, index: int, kind: ChangeKind) -> None:
+        """The old translation already has the inserted block (written from a newer English):
+        it is kept where it is, not inserted again."""
+        self.taken_targets.add(index)
+        for old, link in self.block_link.items():
+            if index in link.tgt:  # a loosely held block leaves the link it was attached to
+                tgt = tuple(j for j in link.tgt if j != index)
+                self.block_link[old] = Link(link.src, tgt, link.confidence)
+        plan = self.new_block_plan(kind, None, new, Link((), (index,), 1.0))
+        block = self.target.blocks[index]
+        plan.change.new_target = block.text.strip("\n")
+        plan.change.sentences.append(
+            SentenceResult(
+                self.new.blocks[new].text,
+                block.text,
+                Origin.KEPT,
+                note="the old translation already had this block; kept, not inserted again",
+            )
+        )
+        self.cursor = max(self.cursor, block.end)
 
     def _insert_text(self, plan: BlockPlan, new: int, parts: list) -> None:
         """Insert a block's text after the translation of the block before it, with the
@@ -183,7 +242,9 @@ class FilePlan:
         new_block = self.new.blocks[new]
         start, end = self._target_span(link)
         if new_block.kind is Kind.CODE and len(link.tgt) == 1:
-            text = merge_code(new_block.text, self.target.text[start:end])
+            text = merge_code(
+                new_block.text, self.target.text[start:end], self.old.blocks[old].text
+            )
         else:
             text = new_block.text
         plan.change.sentences.append(SentenceResult(new_block.text, text, Origin.VERBATIM))

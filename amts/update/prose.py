@@ -10,12 +10,12 @@ sentences (a translator merged them) are redone whole when one of them changed.
 from __future__ import annotations
 
 from amts.align.aligner import Link, Segment, SentenceLink, sentence_segments
-from amts.book.document import Block
+from amts.book.document import Block, Kind
 from amts.update.blockplan import BlockPlan, PlanEditing
 from amts.update.changes import ChangeKind, Origin, SentenceResult
 from amts.update.diff import Edit, diff_sequences, normalize
 from amts.update.keep import sentence_key, still_current
-from amts.update.markers import project_markers
+from amts.update.markers import place_markers
 from amts.update.spacing import Gap
 
 
@@ -29,6 +29,9 @@ class ProseEditor:
     def __init__(self, file: PlanEditing) -> None:
         self.file = file
         self.text = file.target.text
+        # Translated headings that held their paragraph, split again: where each paragraph
+        # now starts (see _split_heading).
+        self.split_at: set[int] = set()
 
     def _slink(self, segment: Segment | None) -> SentenceLink | None:
         if segment is None:
@@ -42,6 +45,11 @@ class ProseEditor:
         file = self.file
         plan = file.new_block_plan(ChangeKind.MODIFIED, old, new, link)
         self._reconcile_markup(plan, file.old.blocks[old], file.new.blocks[new], link)
+        split = self.merged_heading(link)
+        if split is not None and split[1] not in self.split_at and not set(link.src) & file.leaving:
+            # The English around it changed: the heading and its paragraph part again.
+            self.split_at.add(split[1])
+            file.edit(plan, split[0], split[1], ["\n\n"])
         old_sentences = sentence_segments(file.old, [old], file.src_lang)
         new_sentences = sentence_segments(file.new, [new], file.src_lang)
         edits = diff_sequences(
@@ -112,7 +120,15 @@ class ProseEditor:
                 )
             )
             return max(cursor, end)
-        reason = still_current(old, new, target, file.tgt_lang, file.follows_glossary(new, target))
+        reason = still_current(
+            old,
+            new,
+            target,
+            file.tgt_lang,
+            file.follows_glossary(new, target),
+            file.old.text,
+            file.new.text,
+        )
         if reason:
             self._keep(plan, old, new, slink)
             plan.change.sentences[-1].note = reason
@@ -163,15 +179,20 @@ class ProseEditor:
         plan.change.sentences.append(result)
         if normalize(old) == normalize(new):
             return
-        projected = project_markers(new, target) if len(slink.tgt) == 1 else None
-        if projected is None or len(slink.src) > 1:
+        start, end = span(slink.tgt)
+        if len(slink.src) > 1 or len({segment.block for segment in slink.tgt}) > 1:
             result.note = "the English changed its highlight markers; add them by hand"
             return
-        if projected != target:
-            start, end = span(slink.tgt)
+        projected, exact = place_markers(new, self.text[start:end])
+        if projected != self.text[start:end]:
             self.file.edit(plan, start, end, [projected])
             result.target = projected
-            result.note = "highlight markers placed at the nearest clause boundary; please check"
+            result.note = (
+                "highlight markers placed at the nearest clause boundary; please check"
+                if exact
+                else "highlight markers placed around the whole clause or sentence (they did "
+                "not fit at clause boundaries); please check"
+            )
 
     def remove_sentence(self, plan: BlockPlan, slink: SentenceLink) -> None:
         """Remove a sentence's translation, and its line when it had one to itself."""
@@ -187,7 +208,11 @@ class ProseEditor:
             elif start >= 2 and text[start - 2] != "\n":
                 start -= 1  # the paragraph's last line: take the break before it
         elif at_line_end:
-            while start > 0 and text[start - 1] in " \t":
+            # The space before it goes too, but never the one after a heading's ``##`` or a
+            # list item's ``1.``: a sentence put in its place must land after the prefix.
+            block = self.file.target.blocks[slink.tgt[0].block]
+            content_start = block.start + block.content_span()[0]
+            while start > content_start and start not in self.split_at and text[start - 1] in " \t":
                 start -= 1
         self.file.edit(plan, start, end, [])
 
@@ -203,9 +228,32 @@ class ProseEditor:
             parts = [result, Gap(result, text[cursor : cursor + 1], separator)]
         self.file.edit(plan, cursor, cursor, parts)
 
+    def merged_heading(self, link: Link) -> tuple[int, int] | None:
+        """A translated heading that also holds the paragraph below it (paired with both by
+        :meth:`amts.align.aligner._FilePair.merged_heading`): the end of the heading's
+        translation and the start of the paragraph's, or ``None``."""
+        file = self.file
+        if len(link.src) != 2 or len(link.tgt) != 1:
+            return None
+        target = file.target.blocks[link.tgt[0]]
+        if file.old.blocks[link.src[0]].kind is not Kind.HEADING or target.kind is not Kind.HEADING:
+            return None
+        [heading] = sentence_segments(file.old, [link.src[0]], file.src_lang) or [None]
+        slink = self._slink(heading)
+        if slink is None or len(slink.src) != 1:
+            return None
+        end = span(slink.tgt)[1]
+        start, content_end = end, target.start + target.content_span()[1]
+        while start < content_end and self.text[start] in " \t":
+            start += 1
+        return (end, start) if end < start < content_end else None
+
     def _cursor(self, old: int, link: Link) -> int:
         """Where a sentence inserted at the start of ``old`` goes in the translation."""
         file = self.file
+        split = self.merged_heading(link)
+        if split is not None and old == link.src[1]:
+            return split[1]  # the paragraph's part of a translated heading that held it
         cursor = None
         for earlier in link.src:
             if earlier >= old:

@@ -117,11 +117,14 @@ class Updater:
         if not requests and not samples:
             return
         sources = [result.source for _, result in requests] + [src for _, (src, _) in samples]
-        before = self.engine.chars_sent
+        before, noted = self.engine.chars_sent, len(self.engine.notes)
         translations = self.engine.translate(
             sources, src_lang=self.src_lang, tgt_lang=self.tgt_lang
         )
         spent = self.engine.chars_sent - before
+        for note in self.engine.notes[noted:]:  # e.g. parallel-data records the service refused
+            for plan in plans:
+                plan.report.notes.append(note)
         for (plan, result), translation in zip(requests, translations, strict=False):
             plan.receive(result, translation)
         self._account(plans, spent)

@@ -168,3 +168,44 @@ def test_docstring_and_comment_lines_do_not_stand_in_for_each_other(
     """A docstring is code (a string the program sees): a comment never turns into one, nor
     one into a comment."""
     assert merge_code(new_english, old_translation) == expected
+
+
+@pytest.mark.parametrize(
+    ("new_english", "old_translation", "old_english", "expected"),
+    [
+        pytest.param(
+            "x = 1  # Set x to one\n",
+            "x = 1  # Set x\n",
+            "x = 1  # Set x\n",
+            "x = 1  # Set x to one\n",
+            id="comment left in English follows the English",
+        ),
+        pytest.param(
+            "# Load the table\ndf = read()\n",
+            "# Read the table\ndf = read()\n",
+            "# Read the table\ndf = read()\n",
+            "# Load the table\ndf = read()\n",
+            id="comment line left in English follows the English",
+        ),
+        pytest.param(
+            'def f():\n    """Return the answer."""\n    return 42\n',
+            'def f():\n    """Return one."""\n    return 42\n',
+            'def f():\n    """Return one."""\n    return 42\n',
+            'def f():\n    """Return the answer."""\n    return 42\n',
+            id="docstring left in English follows the English",
+        ),
+        pytest.param(
+            "# Load the table\ndf = read()  # Read it all\n",
+            "# 读取表格\ndf = read()  # Read it\n",
+            "# Read the table\ndf = read()  # Read it\n",
+            "# 读取表格\ndf = read()  # Read it all\n",
+            id="translated line kept, untranslated one follows, in one block",
+        ),
+    ],
+)
+def test_lines_left_in_english_follow_the_english(
+    new_english, old_translation, old_english, expected
+):
+    """A line of the old translation equal to a line of the old English was never
+    translated: it takes the new English line."""
+    assert merge_code(new_english, old_translation, old_english) == expected

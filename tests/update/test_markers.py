@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amts.update.markers import project_markers, strip_markers
+from amts.update.markers import place_markers, project_markers, strip_markers
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,52 @@ def test_project_markers(english, translation, expected):
 def test_markers_that_do_not_fit_give_none(english, translation):
     """When two marker pairs would land on the same clause, projection gives up (None)."""
     assert project_markers(english, translation) is None
+
+
+@pytest.mark.parametrize(
+    ("english", "translation", "expected", "exact"),
+    [
+        pytest.param(
+            "[**We add one.**]", "我们加一。", "[**我们加一。**]", True, id="fits: projected"
+        ),
+        pytest.param(
+            "We [**sort**] and [**count**] the cards, then stop.",
+            "我们把卡片排序并计数，然后停下。",
+            "[**我们把卡片排序并计数**]，然后停下。",
+            False,
+            id="two spans in one clause: that whole clause",
+        ),
+        pytest.param(
+            "First we wait, then we compute the [**mean**] of all the values in this list, "
+            "and so on.",
+            "首先我们等待，然后我们计算这个列表中所有值的平均值，等等。",
+            "首先我们等待，[**然后我们计算这个列表中所有值的平均值**]，等等。",
+            False,
+            id="one span inside a middle clause: that clause",
+        ),
+        pytest.param(
+            "[**One,**] two, [**three.**]",
+            "一二三。",
+            "[**一二三。**]",
+            False,
+            id="no clause boundary: the whole sentence",
+        ),
+        pytest.param(
+            "We wait, then we [**sort**] the cards [**by colour**], and stop.",
+            "我们等待，\n然后我们按颜色把卡片排序，\n最后停下。",
+            "我们等待，\n[**然后我们按颜色把卡片排序**]，\n最后停下。",
+            False,
+            id="a sentence over several lines: the clause on its line",
+        ),
+        pytest.param(
+            "(**We**) sort [**the cards**], then stop.",
+            "我们把卡片排序，然后停下。",
+            "(**我们把卡片排序，然后停下。**)",
+            False,
+            id="two kinds in one clause: the whole sentence, the first kind",
+        ),
+    ],
+)
+def test_place_markers_falls_back_to_whole_clauses(english, translation, expected, exact):
+    """Markers that do not fit at clause boundaries are widened, never dropped."""
+    assert place_markers(english, translation) == (expected, exact)

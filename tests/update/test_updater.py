@@ -646,6 +646,162 @@ def test_code_follows_the_english_and_keeps_translated_comments():
     assert origins(report) == [[Origin.VERBATIM]]
 
 
+ONE_SENTENCE_EN = "# Title\n\n## Basic Ideas\n\nSome text.\n\n1. Compute the loss.\n2. Stop.\n"
+ONE_SENTENCE_ZH = "# 标题\n\n## 基本思想\n\n一些文字。\n\n1. 计算损失。\n2. 停下。\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "old_zh", "new_zh"),
+    [
+        pytest.param(
+            "## Basic Ideas",
+            "## Where Everything Starts From",
+            "## 基本思想",
+            "## 译:Where Everything Starts From",
+            id="heading",
+        ),
+        pytest.param(
+            "1. Compute the loss.",
+            "1. Fetch a fresh minibatch of data.",
+            "1. 计算损失。",
+            "1. 译:Fetch a fresh minibatch of data.",
+            id="numbered list item",
+        ),
+    ],
+)
+def test_replaced_only_sentence_keeps_its_prefix_and_space(old, new, old_zh, new_zh):
+    """A block whose only sentence is replaced by an unrelated one is never left as a bare
+    ``##`` or ``1.``: the new sentence goes after the prefix and its space."""
+    text, report = update(ONE_SENTENCE_EN, edited(ONE_SENTENCE_EN, (old, new)), ONE_SENTENCE_ZH)
+    assert text == edited(ONE_SENTENCE_ZH, (old_zh, new_zh))
+    assert report.notes == []
+
+
+# -- blocks the translation already has ----------------------------------------------------
+
+AHEAD_EN = (
+    "# Title\n\nThe intro says what comes.\n\n```python\nx = 1\n```\n\nThe end of the story.\n"
+)
+# Written from a newer English: it already has a second code block and a paragraph.
+AHEAD_ZH = (
+    "# 标题\n\n引言说明接下来的内容。\n\n```python\nx = 1\n```\n\n"
+    "```python\ny = 2  # 第二个\n```\n\n我们设置$n=3$和`k`。\n\n故事的结尾。\n"
+)
+
+
+def test_blocks_the_translation_already_has_are_not_inserted_again():
+    """An inserted code block and paragraph whose translations (same code, same math and
+    inline code) already stand unpaired in that gap are kept, not inserted a second time."""
+    engine = Prefixer()
+    new_en = edited(
+        AHEAD_EN,
+        (
+            "The end",
+            "```python\ny = 2  # the second\n```\n\nWe set $n=3$ and `k`.\n\nThe end",
+        ),
+    )
+    text, report = update(AHEAD_EN, new_en, AHEAD_ZH, engine)
+    assert text == AHEAD_ZH
+    assert engine.calls == []
+    notes = [s.note for change in report.changes for s in change.sentences]
+    assert notes.count("the old translation already had this block; kept, not inserted again") == 2
+
+
+def test_inserted_block_with_other_anchors_is_still_inserted():
+    """An unpaired translated block that does not say the same thing is no reason to skip."""
+    new_en = edited(AHEAD_EN, ("The end", "We set $m=4$ and `j`.\n\nThe end"))
+    text, _ = update(AHEAD_EN, new_en, AHEAD_ZH)
+    inserted = "x = 1\n```\n\n译:We set $m=4$ and `j`.\n\n"
+    assert text == edited(AHEAD_ZH, ("x = 1\n```\n\n", inserted))
+
+
+# -- a translated heading that holds its paragraph ---------------------------------------
+
+MERGED_EN = (
+    "# Title\n\nThe intro comes first.\n\n## Data Loading\n\n"
+    "We read the data from disk. We keep it in memory for later use.\n\n"
+    "## Training\n\nThen we train the model.\n"
+)
+MERGED_ZH = (
+    "# 标题\n\n引言在前。\n\n## 数据加载 我们从磁盘读取数据。我们将其保存在内存中供以后使用。\n\n"
+    "## 训练\n\n然后我们训练模型。\n"
+)
+MERGED_LINE = "## 数据加载 我们从磁盘读取数据。我们将其保存在内存中供以后使用。"
+
+
+@pytest.mark.parametrize(
+    ("english_edit", "expected_line"),
+    [
+        pytest.param(
+            ("in memory", "on the GPU"),
+            "## 数据加载\n\n我们从磁盘读取数据。译:We keep it on the GPU for later use.",
+            id="paragraph sentence changed",
+        ),
+        pytest.param(
+            ("## Data Loading", "## Reading the Data"),
+            "## 译:Reading the Data\n\n我们从磁盘读取数据。我们将其保存在内存中供以后使用。",
+            id="heading changed",
+        ),
+        pytest.param(
+            ("We read the data", "First, we open the file. We read the data"),
+            "## 数据加载\n\n译:First, we open the file.我们从磁盘读取数据。"
+            "我们将其保存在内存中供以后使用。",
+            id="sentence inserted at the paragraph's start",
+        ),
+        pytest.param(
+            ("We read the data from disk. We keep it in memory for later use.\n\n", ""),
+            "## 数据加载",
+            id="paragraph deleted",
+        ),
+        pytest.param(
+            ("## Data Loading\n\n", ""),
+            "我们从磁盘读取数据。我们将其保存在内存中供以后使用。",
+            id="heading deleted",
+        ),
+        pytest.param(
+            (
+                "## Data Loading\n\nWe read the data from disk. We keep it in memory for later "
+                "use.\n\n",
+                "",
+            ),
+            None,
+            id="both deleted: the whole line",
+        ),
+        pytest.param(
+            (
+                "## Data Loading\n\nWe read the data from disk. We keep it in memory for later "
+                "use.\n\n",
+                "## Loading\n\n",
+            ),
+            "## 译:Loading",
+            id="heading changed, paragraph deleted",
+        ),
+        pytest.param(
+            ("## Data Loading\n\nWe read the data from disk.", "We read the data from a disk."),
+            "译:We read the data from a disk.我们将其保存在内存中供以后使用。",
+            id="heading deleted, paragraph changed",
+        ),
+    ],
+)
+def test_heading_that_held_its_paragraph_is_split_and_edited_in_the_right_part(
+    english_edit, expected_line
+):
+    """When the English around a translated heading that also holds its paragraph changes,
+    the heading and the paragraph part are split again and only the changed part is edited."""
+    text, report = update(MERGED_EN, edited(MERGED_EN, english_edit), MERGED_ZH)
+    if expected_line is None:
+        assert text == edited(MERGED_ZH, (MERGED_LINE + "\n\n", ""))
+    else:
+        assert text == edited(MERGED_ZH, (MERGED_LINE, expected_line))
+    assert report.notes == []
+
+
+def test_heading_that_held_its_paragraph_stays_when_its_english_does_not_change():
+    """A change elsewhere leaves the merged heading line as the translators have it."""
+    text, _ = update(MERGED_EN, edited(MERGED_EN, ("Then we", "After that we")), MERGED_ZH)
+    assert text == edited(MERGED_ZH, ("然后我们训练模型。", "译:After that we train the model."))
+
+
 # -- prose left in English by the translators ---------------------------------------------
 
 ZH_ENGLISH_CAPTION = edited(ZH, ("![线性回归模型。](../img/singleneuron.svg)", CAPTION))
@@ -722,16 +878,20 @@ def test_marker_changes_are_followed_without_translating(old_en, new_en, old_zh,
     assert engine.calls == []
 
 
-def test_markers_that_do_not_fit_leave_the_translation_and_a_note():
-    """Markers the translation has no place for are left to a human, who is told."""
+def test_markers_that_do_not_fit_are_widened_to_the_sentence_with_a_note():
+    """Two spans in a sentence with one clause: the whole translated sentence is marked,
+    its words are kept and reviewers are asked to check."""
+    engine = Prefixer()
     new_en = edited(
         EN, (COMMON, "[**Common examples**] include [**predicting prices of homes and stocks.**]")
     )
-    text, report = update(EN, new_en, ZH)
-    assert text == ZH
+    text, report = update(EN, new_en, ZH, engine)
+    assert text == edited(ZH, (COMMON_ZH, f"[**{COMMON_ZH}**]"))
+    assert engine.calls == []
     [change] = report.changes
     assert change.sentences[1].origin is Origin.KEPT
-    assert change.sentences[1].note == "the English changed its highlight markers; add them by hand"
+    assert "whole clause or sentence" in change.sentences[1].note
+    assert "please check" in change.sentences[1].note
 
 
 # -- sentences whose translation still holds -----------------------------------------------
