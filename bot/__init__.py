@@ -1,5 +1,6 @@
-"""The GitHub App around the AMTS core (webhooks, comment commands, pull requests, jobs).
+"""The GitHub App around the AMTS core: webhooks, a durable queue, workers that keep one
+sync pull request per translation current, and ``/amts`` comment commands.
 
-Nothing here yet: the roadmap builds it on top of ``amts`` (see README, "Roadmap").
-``amts`` never imports from this package.
+``amts`` never imports from this package; ``bot.cli`` adds ``amts serve`` and
+``amts worker`` to the ``amts`` command line.
 """

@@ -13,6 +13,10 @@ _EXPORTS = {
     "SyncState": "amts.sync.state",
     "STATE_PATH": "amts.sync.state",
     "render_pr_body": "amts.sync.report",
+    "WrittenRecord": "amts.sync.written",
+    "WRITTEN_PATH": "amts.sync.written",
+    "SyncHistory": "amts.sync.history",
+    "HISTORY_PATH": "amts.sync.history",
 }
 
 __all__ = list(_EXPORTS)

@@ -214,11 +214,15 @@ class GitRepo:
         *,
         modes: Mapping[str, str] | None = None,
         identity: tuple[str, str] = AMTS_IDENTITY,
+        move_from: str | None = None,
     ) -> str:
-        """Commit ``parent``'s tree with ``files`` written (``None``: deleted) on a new branch.
+        """Commit ``parent``'s tree with ``files`` written (``None``: deleted) on ``branch``.
 
         A file keeps its mode in ``parent`` unless ``modes`` gives one (a renamed file's).
-        Returns the commit's SHA; raises :class:`InputError` if ``branch`` exists.
+        Without ``move_from`` the branch must be new; with it, the branch must still be at
+        ``move_from`` (``update-ref`` compares and swaps), so a commit someone else put on
+        the branch meanwhile is never lost. Returns the commit's SHA; raises
+        :class:`InputError` if the branch is not where it was expected.
         """
         modes = dict(modes or {})
         written = sorted(path for path, data in files.items() if data is not None)
@@ -247,14 +251,31 @@ class GitRepo:
         commit = self._git(
             "commit-tree", "--no-gpg-sign", tree, "-p", parent, "-m", message, env=person
         )
+        old = move_from or zero
         try:
-            self._git("update-ref", "-m", "amts sync", f"refs/heads/{branch}", commit, zero)
+            self._git("update-ref", "-m", "amts sync", f"refs/heads/{branch}", commit, old)
         except InputError:
+            if move_from is not None:
+                raise InputError(
+                    f"{self.path}: branch {branch!r} moved away from {move_from[:8]} during the "
+                    "sync; run the sync again"
+                ) from None
             if self.branch_exists(branch):  # it appeared since the caller checked
                 raise InputError(self.branch_exists_message(branch)) from None
             raise
-        log.info("repo.branch_created: %s %s at %s", self.path, branch, commit)
+        log.info("repo.branch_updated: %s %s at %s (from %s)", self.path, branch, commit, old)
         return commit
+
+    def branch_head(self, name: str) -> str | None:
+        """The commit ``refs/heads/<name>`` points at, or ``None`` if there is no such branch."""
+        status, out, _ = self.repo.git.rev_parse(
+            "--verify",
+            "--quiet",
+            f"refs/heads/{name}^{{commit}}",
+            with_exceptions=False,
+            with_extended_output=True,
+        )
+        return out.strip() if status == 0 else None
 
     def branch_exists_message(self, branch: str) -> str:
         return (

@@ -34,8 +34,10 @@ from amts.files import atomic_output
 from amts.memory import TranslationMemory
 from amts.sync.filejob import FileJob, origin_path
 from amts.sync.git import Change, GitRepo
+from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
+from amts.sync.written import WRITTEN_PATH, WrittenRecord, written_by
 from amts.update.updater import Updater
 
 log = logging.getLogger(__name__)
@@ -79,19 +81,40 @@ class Synchronizer:
         return path is not None and any(fnmatch(path, pattern) for pattern in self.exclude)
 
     def run(
-        self, base: str | None = None, to: str | None = None, branch: str | None = None
+        self,
+        base: str | None = None,
+        to: str | None = None,
+        branch: str | None = None,
+        *,
+        parent: str | None = None,
+        update_branch: bool = False,
+        history: bool = False,
+        note: str = "",
     ) -> SyncResult:
-        """Carry the changes and commit them; see :class:`SyncResult` for the outcome."""
+        """Carry the changes and commit them; see :class:`SyncResult` for the outcome.
+
+        ``parent`` is the target revision the commit goes on top of, and where the state
+        file is read (default: the target's ``HEAD``; the App gives the sync branch's or
+        the default branch's head in a bare mirror). ``update_branch`` lets ``branch``
+        exist, provided it is at ``parent``: it is then moved from ``parent`` to the new
+        commit and nothing else (never a rewrite). ``history`` also keeps this sync's
+        report in ``.amts/report.json`` for a pull request body that covers every sync,
+        with ``note`` (e.g. that the English history was rewritten).
+        """
         self._cleanup: list = []
+        self.update_branch, self.history, self.note = update_branch, history, note
         try:
-            return self._run(base, to, branch)
+            return self._run(base, to, branch, parent)
         finally:
             for cleanup in self._cleanup:
                 cleanup()
 
-    def _run(self, base: str | None, to: str | None, branch: str | None) -> SyncResult:
+    def _run(
+        self, base: str | None, to: str | None, branch: str | None, parent: str | None
+    ) -> SyncResult:
         self.to = self.source.resolve(to or "HEAD", "--to")
-        self.head = self.target.head()
+        self.head = self.target.resolve(parent, "parent") if parent else self.target.head()
+        self.given_parent = parent is not None
         state = self._state(given_base=base is not None)
         if base is None and state is None:
             raise InputError(
@@ -111,7 +134,7 @@ class Synchronizer:
             log.info("sync.nothing_to_do: %s", result.nothing)
             return result
         branch = self.target.check_branch_name(branch or f"amts/sync-{self.to[:8]}")
-        self._refuse_unsafe(branch)
+        move_from = self._refuse_unsafe(branch)
         self.target_files = set(self.target.files(self.head))
         self.origins = any(p.endswith(ORIGIN_SUFFIX) for p in self.target_files)
         if self.updater.memory is None:
@@ -149,11 +172,29 @@ class Synchronizer:
         new_state.pending = [p for p in pending if p.path]
         files[STATE_PATH] = new_state.to_bytes()
         result.title = pr_title(result, self.updater.src_lang)
+        # A commit that continues a branch adds to its records; a new branch starts anew.
+        continuing = move_from is not None
+        files.update(self._records(result, continuing))
         message = commit_message(result, self.source.remote_url() or str(self.source.path))
-        result.commit = self.target.commit(self.head, files, message, branch, modes=modes)
+        result.commit = self.target.commit(
+            self.head, files, message, branch, modes=modes, move_from=move_from
+        )
         result.branch = branch
         log.info("sync.committed: %s on %s", result.commit, branch)
         return result
+
+    def _records(self, result: SyncResult, continuing: bool) -> dict[str, bytes]:
+        """``.amts/written.json`` (and with ``history``, ``.amts/report.json``) of the commit."""
+        where = f"{self.target.path}: {{}} at {self.head[:8]}"
+        read = (lambda path: self.target.read(self.head, path)) if continuing else (lambda _: None)
+        written = WrittenRecord.from_bytes(read(WRITTEN_PATH), where.format(WRITTEN_PATH))
+        written.add(written_by(result.files))
+        records = {WRITTEN_PATH: written.to_bytes()}
+        if self.history:
+            history = SyncHistory.from_bytes(read(HISTORY_PATH), where.format(HISTORY_PATH))
+            history.syncs.append(SyncEntry.of(result, self.updater.src_lang, self.note))
+            records[HISTORY_PATH] = history.to_bytes()
+        return records
 
     def _state(self, *, given_base: bool) -> SyncState | None:
         data = self.target.read(self.head, STATE_PATH)
@@ -167,16 +208,27 @@ class Synchronizer:
             log.warning("sync.state_ignored: %s", exc)  # --from given; the commit replaces it
             return None
 
-    def _refuse_unsafe(self, branch: str) -> None:
-        dirty = self.target.dirty_paths()
+    def _refuse_unsafe(self, branch: str) -> str | None:
+        """Refuse what would lose work; return the commit the branch is moved from, if any."""
+        dirty = [] if self.given_parent else self.target.dirty_paths()  # [] in a bare repo
         if dirty:
             raise InputError(
                 f"{self.target.path}: the target repository has uncommitted changes "
                 f"({len(dirty)} files, e.g. {dirty[0]}); commit or stash them first: the sync "
                 "branches from HEAD and would leave them out"
             )
-        if self.target.branch_exists(branch):
+        current = self.target.branch_head(branch)
+        if current is None:
+            return None
+        if not self.update_branch:
             raise InputError(self.target.branch_exists_message(branch))
+        if current != self.head:
+            raise InputError(
+                f"{self.target.path}: branch {branch!r} is at {current[:8]}, not at the parent "
+                f"{self.head[:8]} the sync builds on; the sync only moves a branch forward "
+                "from its parent"
+            )
+        return current
 
     # -- the plan -------------------------------------------------------------------------
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
+from .github import GitHubEmulator
 from .translate import TranslateEmulator
 
 REGION = "us-east-1"
@@ -47,6 +49,13 @@ def translate_emulator(s3_endpoint_url: str, **options: Any) -> Iterator[Transla
         **options,
     )
     with emulator:
+        yield emulator
+
+
+@contextmanager
+def github_emulator(tmp_path: Path, **options: Any) -> Iterator[GitHubEmulator]:
+    """The GitHub emulator, started; its bare repositories live under ``tmp_path/github``."""
+    with GitHubEmulator(Path(tmp_path) / "github", **options) as emulator:
         yield emulator
 
 

@@ -1,0 +1,149 @@
+"""The web side of the App: GitHub's webhook, a health check and a status page.
+
+The webhook view is thin on purpose: it checks the signature over the raw body, records
+the delivery and enqueues it; the handlers run in the workers. No git, GitHub or AWS
+call happens while GitHub waits for the answer, so acknowledgements stay fast under load.
+
+``gunicorn 'bot.app:create_app()'`` builds the app from the environment; tests and
+``amts serve`` pass their own settings and queue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+
+from flask import Flask, Response, jsonify, render_template_string, request
+from werkzeug.exceptions import HTTPException
+
+from bot.event import Event
+from bot.logs import for_delivery
+from bot.queue import Queue
+from bot.settings import Settings
+from bot.signature import verify
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+
+
+def create_app(settings: Settings | None = None, queue: Queue | None = None) -> Flask:
+    """The Flask app; settings from the environment when not given, and the queue they name."""
+    if settings is None:
+        settings = Settings.from_env()
+    if queue is None:
+        queue = Queue.from_settings(settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.extensions["amts"] = {"settings": settings, "queue": queue}
+    secret = settings.webhook_secret.encode()
+
+    @app.post("/webhook")
+    def webhook() -> tuple[Response, int]:
+        delivery_id = request.headers.get("X-GitHub-Delivery", "")
+        name = request.headers.get("X-GitHub-Event", "")
+        log = for_delivery(logger, delivery_id)
+        body = request.get_data(cache=False)  # 413 here when over MAX_BODY_BYTES
+        if not verify(secret, body, request.headers.get("X-Hub-Signature-256")):
+            log.warning("webhook.rejected reason=missing or wrong signature event=%s", name)
+            return _answer(401, error="missing or wrong X-Hub-Signature-256")
+        if not delivery_id or not name:
+            log.warning("webhook.rejected reason=missing headers event=%s", name)
+            return _answer(400, error="missing X-GitHub-Delivery or X-GitHub-Event")
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+        if not isinstance(data, dict):
+            log.warning("webhook.rejected reason=not a JSON object event=%s", name)
+            return _answer(400, error="the body is not a JSON object")
+        event = Event(name, delivery_id, data)
+        if name == "ping":
+            log.info("webhook.ping")
+            return _answer(200, pong=True)
+        if not event.is_handled():
+            log.info("webhook.ignored event=%s", event.kind)
+            return _answer(202, ignored=event.kind)
+        if not queue.record_delivery(delivery_id):
+            log.info("webhook.duplicate event=%s", event.kind)
+            return _answer(200, duplicate=True)
+        try:
+            queue.enqueue_event(event)
+        except Exception:
+            # GitHub shows a failed delivery; its redelivery must not count as a duplicate.
+            with contextlib.suppress(Exception):
+                queue.forget_delivery(delivery_id)
+            raise
+        log.info("webhook.queued event=%s repo=%s", event.kind, event.repo_full_name or "-")
+        return _answer(202, queued=delivery_id)
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        if queue.ping():
+            return _answer(200, queue="ok")
+        return _answer(503, queue="unreachable")
+
+    @app.get("/status.json")
+    def status_json() -> tuple[Response, int]:
+        return _answer(200, targets=queue.status.all())
+
+    @app.get("/")
+    def status_page() -> str:
+        return render_template_string(_PAGE, sources=_by_source(queue.status.all()))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[Response, int]:
+        return _answer(exc.code or 500, error=exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> tuple[Response, int]:
+        delivery_id = request.headers.get("X-GitHub-Delivery", "")
+        for_delivery(logger, delivery_id).exception(
+            "request.failed path=%s error=%s", request.path, type(exc).__name__
+        )
+        return _answer(500, error="internal error; see the server log")
+
+    return app
+
+
+def _answer(status: int, **body: object) -> tuple[Response, int]:
+    return jsonify(body), status
+
+
+def _by_source(records: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for record in records:
+        grouped.setdefault(record.get("source_repo") or "(unknown source)", []).append(record)
+    return grouped
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>AMTS</title>
+<style>
+body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+table{border-collapse:collapse;width:100%;margin-bottom:2rem}
+th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
+code{font-size:90%}.error{color:#b00}
+</style></head><body>
+<h1>AMTS</h1>
+<p>Keeps one pull request per translation current with the English source.
+JSON: <a href="status.json">status.json</a>.</p>
+{% for source, targets in sources.items() %}
+<h2>{{ source }}</h2>
+<table><tr><th>target</th><th>lang</th><th>English synced to</th><th>open PR</th>
+<th>last error</th><th>updated</th></tr>
+{% for t in targets %}<tr>
+<td>{{ t.target_repo }}</td><td>{{ t.lang or "" }}</td>
+<td><code>{{ (t.synced_revision or "")[:12] }}</code></td>
+<td>{% if t.pr_url %}<a href="{{ t.pr_url }}">{{ t.pr_url.rsplit("/", 1)[-1] }}</a>
+{% else %}none{% endif %}</td>
+<td class="error">{{ t.last_error or "" }}</td><td>{{ t.updated_at or "" }}</td>
+</tr>{% endfor %}
+</table>
+{% else %}
+<p>No repository synced yet: install the App on an English book whose default branch has
+<code>.github/amts.yml</code>, then push to it.</p>
+{% endfor %}
+</body></html>
+"""

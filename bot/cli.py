@@ -1,0 +1,87 @@
+"""The ``amts`` console script: the core's commands plus ``serve`` and ``worker``.
+
+The App's commands are added to :data:`amts.cli.main` here, so the core never imports
+the App; ``pyproject.toml`` points the ``amts`` script at this module's ``main``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from amts.cli import main
+from amts.cli.base import Command, Failure
+from bot.demo import add_bot_option
+from bot.errors import BotError
+from bot.settings import Settings
+
+__all__ = ["main"]
+
+add_bot_option(main.commands["demo"])
+
+
+class BotCommand(Command):
+    """Settings and other App errors: one line naming what to fix, exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BotError as exc:
+            raise Failure(str(exc)) from exc
+
+
+def _log_bot_lines() -> None:
+    from bot.logs import configure
+
+    configure(min(logging.INFO, logging.getLogger().getEffectiveLevel()))
+
+
+@main.command(cls=BotCommand)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: any free."
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Job threads in this process (0: only receive and queue).",
+)
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the GitHub App in one process: webhook server and job workers.
+
+    Settings come from AMTS_* variables (AMTS_WEBHOOK_SECRET is required); the queue is
+    SQLite under AMTS_DATA_DIR unless AMTS_QUEUE_URL names another.
+    """
+    from bot.serve import run_server
+
+    settings = Settings.from_env()
+    if workers:
+        settings.require_app()
+    _log_bot_lines()
+    run_server(
+        settings,
+        host,
+        port,
+        workers,
+        announce=lambda url: click.echo(f"amts serve: listening on {url}", err=True),
+    )
+
+
+@main.command(cls=BotCommand)
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1), help="Job threads."
+)
+def worker(workers: int) -> None:
+    """Run the App's jobs from the shared queue (AMTS_QUEUE_URL, Redis for many workers)."""
+    from bot.worker import run_worker
+
+    settings = Settings.from_env()
+    _log_bot_lines()
+    run_worker(settings, workers)
+
+
+if __name__ == "__main__":
+    main()

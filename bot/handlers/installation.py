@@ -1,0 +1,34 @@
+"""A new installation, or repositories added to one: reconcile now instead of waiting.
+
+The reconcile job finds every source repository the App can see and queues a sync for
+each target behind its English head, so a book starts syncing as soon as the App is
+installed on it, and the same code heals lost webhooks later.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.event import Event
+from bot.router import Router
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+router = Router()
+
+
+@router.register("installation", action="created")
+@router.register("installation", action="new_permissions_accepted")
+@router.register("installation", action="unsuspend")
+@router.register("installation_repositories", action="added")
+def on_installation(event: Event, gh: Any, *, services: Services) -> None:
+    logger.info(
+        "installation.reconcile event=%s installation=%s delivery=%s",
+        event.kind,
+        event.installation_id,
+        event.delivery_id,
+    )
+    services.queue.enqueue_reconcile()

@@ -1,0 +1,103 @@
+"""A push to the English book's default branch: one sync job per translation.
+
+Only the default branch carries the book; tags, other branches and branch deletions are
+not the book changing. The configuration is read at the pushed commit, so a commit that
+breaks ``.github/amts.yml`` is told so right there, as a failed ``amts`` check run, and
+nothing is synced until it is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from github import GithubException
+
+from bot.config import CONFIG_PATH, load_config
+from bot.errors import ConfigError
+from bot.event import Event
+from bot.github import github_error
+from bot.jobs import SyncJob
+from bot.logs import for_delivery
+from bot.router import Router
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+router = Router()
+
+CHECK_NAME = "amts"
+
+
+def pushed_to_default_branch(data: dict[str, Any]) -> str | None:
+    """Why the push is ignored, or ``None`` when it is a new commit on the default branch."""
+    default = (data.get("repository") or {}).get("default_branch")
+    if data.get("deleted"):
+        return "branch deleted"
+    ref = data.get("ref", "")
+    if not ref.startswith("refs/heads/"):
+        return f"not a branch ({ref})"
+    if ref != f"refs/heads/{default}":
+        return f"not the default branch ({ref.removeprefix('refs/heads/')})"
+    return None
+
+
+@router.register("push")
+def on_push(event: Event, gh: Any, *, services: Services) -> None:
+    """Queue a sync of every configured target, or report an invalid configuration."""
+    log = for_delivery(logger, event.delivery_id)
+    data = event.data
+    source = event.repo_full_name or ""
+    ignored = pushed_to_default_branch(data)
+    if ignored is not None:
+        log.info("push.ignored repo=%s reason=%s", source, ignored)
+        return
+    after, before = data["after"], data.get("before", "")
+    repo = gh.get_repo(source)
+    try:
+        config = load_config(repo, after)
+    except ConfigError as exc:
+        log.warning("push.invalid_config repo=%s sha=%s %s", source, after[:8], exc)
+        report_invalid_config(repo, after, exc)
+        return
+    if config is None:
+        log.info("push.ignored repo=%s reason=no %s", source, CONFIG_PATH)
+        return
+    for target in config.targets:
+        job = SyncJob(
+            source_repo=source,
+            target_repo=target.repo,
+            lang=target.lang,
+            installation_id=event.installation_id or 0,
+            reason=f"push {before[:8]}..{after[:8]} to {source}",
+            delivery_id=event.delivery_id,
+            before=before,
+            after=after,
+        )
+        queued = services.queue.enqueue_sync(job)
+        log.info("push.sync_%s target=%s", "queued" if queued else "coalesced", target.repo)
+
+
+def report_invalid_config(repo: Any, sha: str, error: ConfigError) -> None:
+    """A failed ``amts`` check run on ``sha`` naming the key and the problem."""
+    text = (
+        f"`{CONFIG_PATH}` at {sha[:8]} is invalid, so nothing was synced.\n\n"
+        f"- key: `{error.key}`\n- problem: {error.problem}\n\n"
+        "Fix the file and push again; the next push to the default branch syncs every "
+        "translation."
+    )
+    try:
+        repo.create_check_run(
+            name=CHECK_NAME,
+            head_sha=sha,
+            status="completed",
+            conclusion="failure",
+            output={
+                "title": f"Invalid {CONFIG_PATH}: {error.key}",
+                "summary": f"`{error.key}`: {error.problem}",
+                "text": text,
+            },
+        )
+    except GithubException as exc:
+        raise github_error(exc, f"reporting the invalid {CONFIG_PATH} of {repo.full_name}") from exc

@@ -1,0 +1,203 @@
+"""The durable queue between the webhook and the workers: huey on SQLite or on Redis.
+
+The web side only calls the ``record_``/``enqueue_`` methods: each is one or two writes to
+the storage, so a webhook is acknowledged in milliseconds. Also here, because they live
+in the same storage: which deliveries were seen (redeliveries are dropped), which targets
+already have a sync waiting (pushes coalesce), the per-target leases and the status page.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from huey import Huey, RedisHuey
+from huey.constants import EmptyData
+from huey.storage import SqliteStorage
+
+from bot.errors import SettingsError
+from bot.event import Event
+from bot.jobs import CommandJob, RefreshJob, SyncJob
+from bot.lease import Lease
+from bot.settings import DEFAULT_LOCK_SECONDS, Settings, check_queue_url
+from bot.status import StatusStore
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+NAME = "amts"
+DELIVERY_PREFIX = "delivery:"
+QUEUED_PREFIX = "queued:"
+DELIVERY_MEMORY_SECONDS = 7 * 24 * 3600  # GitHub offers redeliveries for 3 days
+QUEUED_STALE_SECONDS = 3600  # a flag older than this outlived the job it stood for
+
+
+def make_huey(url: str, name: str = NAME) -> Huey:
+    """``sqlite:///relative/path``, ``sqlite:////absolute/path`` or ``redis://host:port/db``."""
+    check_queue_url(url)
+    if url.startswith("sqlite:"):
+        path = Path(urlsplit(url).path[1:])
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SettingsError("AMTS_QUEUE_URL", f"cannot create {path.parent}: {exc}") from exc
+        return Huey(name, storage_class=_SqliteStorage, filename=str(path), results=False)
+    from redis import ConnectionPool
+
+    # Fail fast when Redis is down (health checks, the webhook's 500) instead of hanging;
+    # the read timeout stays above huey's 1 s blocking pop.
+    pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=10)
+    return RedisHuey(name, connection_pool=pool, results=False)
+
+
+class _SqliteStorage(SqliteStorage):
+    """huey's SQLite storage (WAL) with ``synchronous=NORMAL`` instead of ``FULL``.
+
+    A commit still survives the process being killed; only a power cut or a kernel crash
+    can lose the last few, and the reconcile job heals what they would have done. ``FULL``
+    waits for two fsyncs per webhook, which under disk contention costs tens of ms.
+    """
+
+    def _create_connection(self) -> Any:
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
+
+
+class Queue:
+    """The App's jobs on one huey instance; the tasks themselves are in :mod:`bot.worker`.
+
+    ``services`` and ``jobs`` go to :func:`bot.worker.register_tasks`; ``lock_seconds`` is
+    how long a target stays locked by a worker that died holding it.
+    """
+
+    def __init__(
+        self,
+        huey: Huey,
+        *,
+        settings: Settings | None = None,
+        services: Callable[[], Services] | None = None,
+        jobs: Mapping[str, Callable[..., None]] | None = None,
+        lock_seconds: float | None = None,
+        retry_delay: float = 5.0,
+    ) -> None:
+        from bot.worker import register_tasks
+
+        self.huey = huey
+        self.settings = settings
+        if lock_seconds is None:
+            lock_seconds = settings.lock_seconds if settings else DEFAULT_LOCK_SECONDS
+        self.lock_seconds = lock_seconds
+        self.retry_delay = retry_delay
+        self.status = StatusStore(huey.storage)
+        self.tasks = register_tasks(self, services, jobs)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> Queue:
+        return cls(make_huey(settings.queue_url), settings=settings, **options)
+
+    def __repr__(self) -> str:
+        return f"Queue({type(self.huey).__name__}({self.huey.name!r}))"
+
+    @property
+    def _storage(self) -> Any:
+        return self.huey.storage
+
+    def ping(self) -> bool:
+        """Whether the storage answers (one read); for ``GET /healthz``."""
+        try:
+            self._storage.peek_data("healthz")
+        except Exception as exc:
+            logger.warning("queue.unreachable error=%s", type(exc).__name__)
+            return False
+        return True
+
+    def record_delivery(self, delivery_id: str) -> bool:
+        """Remember ``delivery_id``; False when it was seen before (a redelivery)."""
+        return bool(self._storage.put_if_empty(DELIVERY_PREFIX + delivery_id, _now()))
+
+    def forget_delivery(self, delivery_id: str) -> None:
+        """Undo :meth:`record_delivery` (its job could not be queued): GitHub may resend it."""
+        self._storage.delete_data(DELIVERY_PREFIX + delivery_id)
+
+    def enqueue_event(self, event: Event) -> None:
+        """The worker dispatches ``event`` to the handlers (task ``handle_event``)."""
+        self.tasks.handle_event(event.to_dict())
+
+    def enqueue_sync(self, job: SyncJob) -> bool:
+        """Queue ``job`` unless a sync of its target is already waiting (then False).
+
+        The waiting one syncs to the English head when it runs, so nothing is lost; a
+        push that arrives while a sync *runs* queues one more, since the flag is cleared
+        when the sync starts.
+        """
+        if not self._flag(QUEUED_PREFIX + job.target_repo):
+            logger.info(
+                "sync.coalesced target=%s delivery=%s", job.target_repo, job.delivery_id or "-"
+            )
+            return False
+        self.tasks.sync(job.to_dict())
+        return True
+
+    def clear_queued(self, target_repo: str) -> None:
+        """Called by the sync task as it starts: the next push queues a new sync."""
+        self._storage.delete_data(QUEUED_PREFIX + target_repo)
+
+    def enqueue_command(self, job: CommandJob) -> None:
+        self.tasks.command(job.to_dict())
+
+    def enqueue_refresh(self, job: RefreshJob) -> None:
+        self.tasks.refresh(job.to_dict())
+
+    def enqueue_reconcile(self) -> None:
+        """Run the reconcile job now, besides its schedule (after an installation, say)."""
+        self.tasks.reconcile()
+
+    def lease(self, name: str) -> Lease:
+        """The lock ``name`` (``target:<repo>`` for syncs and commands), not yet acquired."""
+        return Lease(self._storage, name, self.lock_seconds)
+
+    def waiting(self) -> list[tuple[str, dict[str, Any]]]:
+        """The queued and scheduled tasks as ``(task name, payload)``: for tests and tools."""
+        tasks = self.huey.pending() + self.huey.scheduled()
+        return [(task.name, task.args[0] if task.args else {}) for task in tasks]
+
+    def prune_deliveries(self, max_age: float = DELIVERY_MEMORY_SECONDS) -> int:
+        """Forget deliveries older than ``max_age`` seconds; how many were forgotten."""
+        cutoff = time.time() - max_age
+        old = [
+            key
+            for key, value in self._storage.result_items().items()
+            if key.startswith(DELIVERY_PREFIX) and float(bytes(value)) < cutoff
+        ]
+        for key in old:
+            self._storage.delete_data(key)
+        return len(old)
+
+    def close(self) -> None:
+        """Close the storage's connections (SQLite file, Redis pool)."""
+        self._storage.close()
+        pool = getattr(self._storage, "pool", None)
+        if pool is not None:
+            pool.disconnect()
+
+    def _flag(self, key: str) -> bool:
+        """Set ``key`` if it is empty or stale; False when a fresh one is there."""
+        if self._storage.put_if_empty(key, _now()):
+            return True
+        current = self._storage.peek_data(key)
+        if current is not EmptyData and float(bytes(current)) > time.time() - QUEUED_STALE_SECONDS:
+            return False
+        logger.warning("queue.stale_flag key=%s", key)
+        self._storage.delete_data(key)
+        return bool(self._storage.put_if_empty(key, _now()))
+
+
+def _now() -> bytes:
+    return f"{time.time():.3f}".encode()

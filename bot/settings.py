@@ -1,0 +1,155 @@
+"""The App's settings: read once from the environment, checked, then passed around.
+
+Nothing reads ``os.environ`` at import time; :meth:`Settings.from_env` is called by the
+app factory and the ``amts serve`` / ``amts worker`` commands, and every problem it finds
+is a :class:`SettingsError` whose message starts with the variable to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.errors import SettingsError
+
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_DATA_DIR = "./amts-data"
+DEFAULT_RECONCILE_MINUTES = 15
+DEFAULT_LOCK_SECONDS = 120
+_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the web app and the workers need to know; ``repr`` never shows a secret."""
+
+    webhook_secret: str = field(repr=False)
+    app_id: int | None = None
+    private_key: str | None = field(default=None, repr=False)
+    api_url: str = DEFAULT_API_URL
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    queue_url: str = ""
+    reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
+    lock_seconds: int = DEFAULT_LOCK_SECONDS
+
+    def __post_init__(self) -> None:
+        if not self.queue_url:
+            object.__setattr__(self, "queue_url", f"sqlite:///{self.data_dir / 'queue.db'}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings in ``environ`` (default ``os.environ``); see the README's table."""
+        env = os.environ if environ is None else environ
+        secret = env.get("AMTS_WEBHOOK_SECRET", "")
+        if not secret:
+            raise SettingsError("AMTS_WEBHOOK_SECRET", "required: the App's webhook secret")
+        data_dir = Path(env.get("AMTS_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+        queue_url = env.get("AMTS_QUEUE_URL") or f"sqlite:///{data_dir / 'queue.db'}"
+        check_queue_url(queue_url)
+        return cls(
+            webhook_secret=secret,
+            app_id=_app_id(env),
+            private_key=_private_key(env),
+            api_url=_api_url(env),
+            data_dir=data_dir,
+            queue_url=queue_url,
+            reconcile_minutes=_positive_int(
+                env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
+            ),
+            lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+        )
+
+    def require_app(self) -> None:
+        """Fail now, naming the variable, if the workers could not act as the App."""
+        if self.app_id is None:
+            raise SettingsError("AMTS_GITHUB_APP_ID", "required to run jobs; set the App's ID")
+        if self.private_key is None:
+            raise SettingsError(
+                "AMTS_GITHUB_PRIVATE_KEY",
+                "required to run jobs; set it (PEM text) or AMTS_GITHUB_PRIVATE_KEY_FILE",
+            )
+
+
+def check_queue_url(url: str) -> None:
+    """``sqlite:///path`` or ``redis://host[:port][/db]``; anything else names the variable."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        if parts.netloc or not parts.path or parts.path == "/":
+            raise SettingsError("AMTS_QUEUE_URL", f"{url!r}: expected sqlite:///<path to a file>")
+        return
+    if parts.scheme in ("redis", "rediss"):
+        try:
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            raise SettingsError("AMTS_QUEUE_URL", f"{_redacted(url)}: bad port") from None
+        db = parts.path.strip("/")
+        if not parts.hostname or (db and not db.isdigit()):
+            raise SettingsError(
+                "AMTS_QUEUE_URL", f"{_redacted(url)}: expected redis://host:port/db"
+            )
+        return
+    raise SettingsError(
+        "AMTS_QUEUE_URL",
+        f"{_redacted(url)}: unsupported scheme, use sqlite:///path or redis://host:port/db",
+    )
+
+
+def _redacted(url: str) -> str:
+    """The URL without a password, for messages (``redis://:secret@host`` is common)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return repr(url)
+    netloc = parts.netloc.replace(parts.password, "***")
+    return repr(parts._replace(netloc=netloc).geturl())
+
+
+def _app_id(env: Mapping[str, str]) -> int | None:
+    value = env.get("AMTS_GITHUB_APP_ID", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise SettingsError("AMTS_GITHUB_APP_ID", f"{value!r} is not a number")
+    return int(value)
+
+
+def _private_key(env: Mapping[str, str]) -> str | None:
+    text = env.get("AMTS_GITHUB_PRIVATE_KEY", "")
+    path = env.get("AMTS_GITHUB_PRIVATE_KEY_FILE", "")
+    if text and path:
+        raise SettingsError(
+            "AMTS_GITHUB_PRIVATE_KEY", "set either it or AMTS_GITHUB_PRIVATE_KEY_FILE, not both"
+        )
+    variable = "AMTS_GITHUB_PRIVATE_KEY"
+    if path:
+        variable = "AMTS_GITHUB_PRIVATE_KEY_FILE"
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SettingsError(variable, f"cannot read {path}: {exc.strerror}") from exc
+    if not text:
+        return None
+    text = text.replace("\\n", "\n")  # one-line PEM, as some secret stores keep it
+    if not _PEM.search(text):
+        raise SettingsError(variable, "not a PEM private key (-----BEGIN … PRIVATE KEY-----)")
+    return text
+
+
+def _api_url(env: Mapping[str, str]) -> str:
+    url = (env.get("AMTS_GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError("AMTS_GITHUB_API_URL", f"{url!r} is not an http(s) URL")
+    return url
+
+
+def _positive_int(env: Mapping[str, str], variable: str, default: int) -> int:
+    value = env.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(variable, f"{value!r} is not a whole number ≥ 1")
+    return int(value)

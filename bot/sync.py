@@ -1,0 +1,352 @@
+"""The sync of one target: one pull request per language, kept current, never over a
+human's commit.
+
+Everything is derived from git and GitHub state at run time, so a job that is lost,
+repeated or coalesced with others converges to the same end: the English head carried
+into the target's sync pull request.
+
+1. Source and target through the API (default branch, ``clone_url``); the book's
+   ``.github/amts.yml`` at the English head.
+2. Both mirrors fetched (:mod:`bot.mirrors`).
+3. An open sync PR: the new commit goes on top of its branch head, whose files are the
+   old translation, so translators' commits there are kept by construction. None: the
+   commit starts from the target's default branch, on the sync branch if that is new or
+   already merged, else on a fresh ``<branch>-<sha>``.
+4. The English base is the ``.amts/state.json`` at that parent (or the push's ``before``
+   for a target that has none); a force-push that removed it is said in the body
+   (:mod:`bot.syncplan` decides 3 and 4).
+5. :class:`amts.sync.Synchronizer` makes one commit; a plain push (fast-forward only);
+   if a translator pushed meanwhile, everything is redone on the new head (3 rounds).
+6. The PR is opened (labels, reviewers) or its title and body updated from every sync it
+   carries (``.amts/report.json`` on the branch).
+7. Failures: a comment on the PR with the error and ``/amts sync``, or a failed ``amts``
+   check run on the English commit; the status store says what happened either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from github import GithubException
+
+from amts.errors import AmtsError
+from bot.config import BookConfig, Target, load_config
+from bot.errors import BotError, ConfigError, PushRejected
+from bot.github import github_error
+from bot.logs import for_delivery
+from bot.mirrors import git, read_blob, rev_parse
+from bot.pulls import RETRY_COMMAND, comment_failure, fail_check, open_pr, open_sync_pr, update_pr
+from bot.syncplan import Plan, plan_round
+
+if TYPE_CHECKING:
+    from github.PullRequest import PullRequest
+    from github.Repository import Repository
+
+    from amts.sync.report import SyncResult
+    from bot.jobs import SyncJob
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+MAX_ROUNDS = 3  # pushes rejected because a translator pushed meanwhile
+
+
+@dataclass
+class SyncOutcome:
+    """What a sync job did: ``status`` is opened, updated, nothing, skipped or failed."""
+
+    status: str
+    target_repo: str
+    pr_number: int | None = None
+    pr_url: str | None = None
+    branch: str | None = None
+    commit: str | None = None
+    english: str | None = None  # the English revision the target now follows (on the PR)
+    message: str = ""  # why there was nothing to do
+    error: str = ""  # what failed (reported on the PR or the English commit)
+
+    @property
+    def nothing(self) -> str:
+        """Why no commit was made ("" if one was): for replies to ``/amts sync``."""
+        if self.commit:
+            return ""
+        if self.status == "failed":
+            return f"the sync failed ({self.error}); see the comment on the pull request"
+        return self.message or self.status
+
+    @property
+    def commit_url(self) -> str | None:
+        if not (self.commit and self.pr_url):
+            return None
+        return f"{self.pr_url}/commits/{self.commit}"
+
+
+class _Sync:
+    """One job's context: the clients, repositories and config it works with."""
+
+    def __init__(self, services: Services, job: SyncJob) -> None:
+        self.services, self.job = services, job
+        self.log = for_delivery(logger, job.delivery_id)
+        self.ctx = f"repo={job.target_repo} lang={job.lang}"
+        self.pull: PullRequest | None = None
+        self.english: str | None = job.after or None
+        self.source_repo: Repository | None = None
+        self.failure = ""  # files the Synchronizer had to skip, one per line
+
+    # -- the job --------------------------------------------------------------------------
+
+    def run(self) -> SyncOutcome:
+        job = self.job
+        gh = self.services.github.client(job.installation_id)
+        self.source_repo = source = _get_repo(gh, job.source_repo)
+        target_repo = _get_repo(gh, job.target_repo)
+        config = load_config(source, source.default_branch)
+        target = config.target(job.target_repo) if config else None
+        if config is None or target is None:
+            self.log.info("sync.not_configured: %s", self.ctx)
+            return SyncOutcome("skipped", job.target_repo, message="not a configured target")
+        token = self.services.github.token(job.installation_id)
+        for round_ in range(1, MAX_ROUNDS + 1):
+            try:
+                return self._round(source, target_repo, config, target, token)
+            except PushRejected as exc:
+                self.log.info("sync.push_rejected: %s round=%d (%s)", self.ctx, round_, exc)
+        raise BotError(
+            f"{job.target_repo}: the sync branch kept moving while AMTS pushed "
+            f"({MAX_ROUNDS} tries); it will be retried with the next change"
+        )
+
+    def _round(
+        self,
+        source: Repository,
+        target_repo: Repository,
+        config: BookConfig,
+        target: Target,
+        token: str,
+    ) -> SyncOutcome:
+        mirrors = self.services.mirrors
+        with mirrors.locked(target_repo.full_name):
+            src = mirrors.fetch(source.full_name, source.clone_url, token)
+            tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
+            english = rev_parse(src, f"refs/remotes/origin/{source.default_branch}")
+            if english is None:
+                raise BotError(f"{source.full_name}: no branch {source.default_branch}")
+            self.english = english
+            self.pull = open_sync_pr(target_repo, config.branch)
+            plan = plan_round(
+                self.job, self.log, src, tgt, target_repo, config.branch, english, self.pull
+            )
+            result = self._commit(src, tgt, config, target, plan, english)
+            if result.commit is None:
+                if plan.orphan and not result.failed:  # carried already: only the PR is missing
+                    return self._publish(tgt, target_repo, config, plan, plan.parent, english)
+                return self._nothing(result, plan, english)
+            mirrors.push(target_repo.full_name, token, result.commit, plan.branch, plan.remote_old)
+            return self._publish(tgt, target_repo, config, plan, result.commit, result.to)
+
+    # -- the commit -----------------------------------------------------------------------
+
+    def _commit(
+        self, src: Path, tgt: Path, config: BookConfig, target: Target, plan: Plan, english: str
+    ) -> SyncResult:
+        from amts.sync.git import GitRepo
+        from amts.sync.synchronizer import DEFAULT_EXCLUDE, Synchronizer
+
+        self.failure = ""
+        # refs/heads/* of a mirror are the bot's scratch: the branch starts at the parent
+        # when continuing a PR (the Synchronizer then appends to its records), else anew.
+        local = f"refs/heads/{plan.branch}"
+        if plan.continuing:
+            git(tgt, "update-ref", local, plan.parent)
+        else:
+            git(tgt, "update-ref", "-d", local, check=False)
+        with tempfile.TemporaryDirectory(prefix="amts-sync-") as tmp:
+            glossary = self._glossary(tgt, plan.parent, target, Path(tmp))
+            updater = _updater(config, target, glossary, self.services.settings.data_dir, self.job)
+            try:
+                with GitRepo(src, "source") as source, GitRepo(tgt, "target") as repo:
+                    synchronizer = Synchronizer(
+                        source, repo, updater, (*DEFAULT_EXCLUDE, *config.exclude)
+                    )
+                    result = synchronizer.run(
+                        plan.base,
+                        english,
+                        plan.branch,
+                        parent=plan.parent,
+                        update_branch=True,
+                        history=True,
+                        note=plan.note,
+                    )
+            except AmtsError as exc:
+                raise BotError(str(exc)) from exc
+        if result.failed:
+            self.failure = "\n".join(
+                f"{f.path}: {f.note}" for f in result.files if f.status == "skipped"
+            )
+        return result
+
+    def _glossary(self, tgt: Path, parent: str, target: Target, tmp: Path) -> Path | None:
+        if not target.glossary:
+            return None
+        data = read_blob(tgt, parent, target.glossary)
+        if data is None:
+            raise ConfigError(
+                f"targets[{target.repo}].glossary",
+                f"{target.glossary} is not in {target.repo} at {parent[:8]}",
+            )
+        path = tmp / Path(target.glossary).name
+        path.write_bytes(data)
+        return path
+
+    # -- the pull request -----------------------------------------------------------------
+
+    def _publish(
+        self,
+        tgt: Path,
+        repo: Repository,
+        config: BookConfig,
+        plan: Plan,
+        commit: str,
+        english: str,
+    ) -> SyncOutcome:
+        """Open the PR of ``plan.branch`` at ``commit``, or update it, from the branch's
+        ``.amts/report.json``."""
+        from amts.sync.history import HISTORY_PATH, SyncHistory
+
+        history = SyncHistory.from_bytes(read_blob(tgt, commit, HISTORY_PATH))
+        title = history.title(config.source_lang)
+        body = history.render(src_lang=config.source_lang, retry_command=RETRY_COMMAND)
+        pull = plan.pull or open_sync_pr(repo, config.branch)  # a PR opened meanwhile
+        if pull is not None and pull.head.ref == plan.branch:
+            update_pr(pull, title=title, body=body)
+            status, event = "updated", "sync.pr_updated"
+        else:
+            pull = open_pr(
+                repo,
+                branch=plan.branch,
+                title=title,
+                body=body,
+                labels=config.labels,
+                reviewers=config.reviewers,
+            )
+            status, event = "opened", "sync.pr_opened"
+        self.pull = pull
+        self.log.info("%s: %s pr=%s commit=%s", event, self.ctx, pull.number, commit)
+        return SyncOutcome(
+            status,
+            repo.full_name,
+            pull.number,
+            pull.html_url,
+            plan.branch,
+            commit,
+            english,
+            error=self.failure,
+        )
+
+    def _nothing(self, result: SyncResult, plan: Plan, english: str) -> SyncOutcome:
+        self.log.info("sync.nothing_to_do: %s (%s)", self.ctx, result.nothing)
+        outcome = SyncOutcome(
+            "nothing",
+            self.job.target_repo,
+            plan.pull.number if plan.pull else None,
+            plan.pull.html_url if plan.pull else None,
+            plan.branch,
+            english=english if result.nothing == "already synced" else None,
+            message=result.nothing,
+        )
+        if result.failed:
+            outcome.status, outcome.error = "failed", self.failure or result.nothing
+        return outcome
+
+    # -- failures -------------------------------------------------------------------------
+
+    def report_failure(self, message: str) -> None:
+        """Tell the humans where they look: the PR, else the English commit's checks."""
+        try:
+            if self.pull is not None:
+                comment_failure(self.pull, message)
+            elif self.source_repo is not None and self.english:
+                fail_check(
+                    self.source_repo,
+                    self.english,
+                    f"AMTS could not sync {self.job.target_repo}",
+                    message,
+                )
+        except (BotError, GithubException) as exc:
+            self.log.error("sync.failure_not_reported: %s (%s)", self.ctx, exc)
+
+
+def run_sync(services: Services, job: SyncJob) -> SyncOutcome:
+    """Bring ``job.target_repo``'s sync pull request up to the English head.
+
+    A failure is reported on GitHub and in the status store and returned, not raised: the
+    job is done, and ``/amts sync``, the next push or the reconcile job retries it.
+    """
+    sync = _Sync(services, job)
+    try:
+        outcome = sync.run()
+    except (BotError, AmtsError, GithubException) as exc:
+        error = exc if not isinstance(exc, GithubException) else github_error(exc, "syncing")
+        message = services.github.mask(str(error))
+        sync.log.error("sync.failed: %s error=%s", sync.ctx, message)
+        sync.report_failure(message)
+        outcome = SyncOutcome(
+            "failed",
+            job.target_repo,
+            sync.pull.number if sync.pull else None,
+            sync.pull.html_url if sync.pull else None,
+            error=message,
+        )
+    except Exception as exc:  # a bug: still tell the humans, then let the worker log it
+        message = services.github.mask(f"AMTS internal error ({type(exc).__name__}: {exc})")
+        sync.log.exception("sync.crashed: %s", sync.ctx)
+        sync.report_failure(message)
+        _record(services, job, SyncOutcome("failed", job.target_repo, error=message))
+        raise
+    else:
+        if outcome.error:
+            sync.log.error("sync.files_failed: %s error=%s", sync.ctx, outcome.error)
+            sync.report_failure(outcome.error)
+    _record(services, job, outcome)
+    return outcome
+
+
+def _record(services: Services, job: SyncJob, outcome: SyncOutcome) -> None:
+    fields: dict[str, Any] = {"source_repo": job.source_repo, "lang": job.lang}
+    if outcome.pr_url:
+        fields["pr_url"] = outcome.pr_url
+    if outcome.english:
+        fields["synced_revision"] = outcome.english
+    fields["last_error"] = outcome.error or None
+    try:
+        services.status.update(job.target_repo, **fields)
+    except Exception:  # the status page must never fail a sync
+        logger.exception("sync.status_not_recorded: repo=%s", job.target_repo)
+
+
+def _updater(
+    config: BookConfig, target: Target, glossary: Path | None, data_dir: Path, job: SyncJob
+):
+    """The updater ``amts sync`` would make (:func:`amts.cli.base.make_updater`), with the
+    target's translation-memory cache (refreshed on merge) when there is one."""
+    from amts.cli.base import make_updater
+    from bot.refresh import MemoryCache
+
+    return make_updater(
+        config.engine,
+        src_lang=config.source_lang,
+        tgt_lang=target.lang,
+        parallel_data=MemoryCache.of(data_dir, job.target_repo, target.lang).path(),
+        glossary=glossary,
+    )
+
+
+def _get_repo(gh: Any, full_name: str) -> Repository:
+    try:
+        return gh.get_repo(full_name)
+    except GithubException as exc:
+        raise github_error(exc, f"reading {full_name}") from exc

@@ -1,0 +1,276 @@
+"""The worker side: the queue's tasks, and the huey consumers that run them.
+
+The web process enqueues ids and revisions; a task turns them into work by calling the
+module that owns it (``bot.sync``, ``bot.commands``, ``bot.reconcile``, ``bot.refresh``,
+``bot.handlers``), imported when the task runs, so the web process never loads git or
+GitHub code. Syncs and commands hold their target's lease: a second job for a busy target
+waits in the schedule and runs when the first is done, instead of failing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from huey.api import TaskWrapper
+from huey.consumer import Consumer
+from huey.exceptions import RetryTask
+
+from bot.event import Event
+from bot.jobs import CommandJob, RefreshJob, SyncJob
+from bot.logs import delivery_context
+from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
+
+if TYPE_CHECKING:
+    from bot.queue import Queue
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+# Poll an idle SQLite queue at most every second (huey's default backs off to 10 s);
+# Redis blocks on its list instead of polling.
+CONSUMER_OPTIONS: dict[str, Any] = {
+    "worker_type": "thread",
+    "initial_delay": 0.1,
+    "backoff": 1.15,
+    "max_delay": 1.0,
+}
+MAX_ERROR_CHARS = 500
+
+# What each task runs, as "module:function", imported when a task first runs it: the web
+# process, which only enqueues, never loads git or GitHub code.
+JOBS: dict[str, str] = {
+    "event": "bot.worker:dispatch_event",  # (services, event)
+    "sync": "bot.sync:run_sync",  # (services, SyncJob)
+    "command": "bot.commands:run_command",  # (services, CommandJob)
+    "refresh": "bot.refresh:refresh_memory",  # (services, RefreshJob)
+    "reconcile": "bot.reconcile:reconcile",  # (services)
+}
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """The huey tasks of one queue; calling one enqueues it with a JSON-able payload."""
+
+    handle_event: TaskWrapper
+    sync: TaskWrapper
+    command: TaskWrapper
+    refresh: TaskWrapper
+    reconcile: TaskWrapper
+
+
+def register_tasks(
+    queue: Queue,
+    services: Callable[[], Services] | None = None,
+    jobs: Mapping[str, Callable[..., None]] | None = None,
+) -> Tasks:
+    """Define the tasks on ``queue.huey``.
+
+    ``services`` builds what the jobs run with (once per process, on first use); ``jobs``
+    replaces entries of :data:`JOBS` (tests run the queue machinery with their own).
+    """
+    huey = queue.huey
+    settings = queue.settings
+    get_services = _once(services or (lambda: _build_services(queue)))
+    job = _JobTable(jobs or {})
+    minutes = settings.reconcile_minutes if settings else DEFAULT_RECONCILE_MINUTES
+
+    @huey.task(name="handle_event")
+    def handle_event(payload: dict[str, Any]) -> None:
+        event = Event.from_dict(payload)
+        with delivery_context(event.delivery_id):
+            _logged(
+                "event",
+                event.kind,
+                event.delivery_id,
+                lambda: job("event")(get_services(), event),
+            )
+
+    @huey.task(name="sync")
+    def sync(payload: dict[str, Any]) -> None:
+        sync_job = SyncJob.from_dict(payload)
+        _run_locked(
+            queue,
+            "sync",
+            sync_job.target_repo,
+            sync_job.delivery_id,
+            lambda: job("sync")(get_services(), sync_job),
+        )
+
+    @huey.task(name="command")
+    def command(payload: dict[str, Any]) -> None:
+        command_job = CommandJob.from_dict(payload)
+        _run_locked(
+            queue,
+            "command",
+            command_job.target_repo,
+            command_job.delivery_id,
+            lambda: job("command")(get_services(), command_job),
+        )
+
+    @huey.task(name="refresh")
+    def refresh(payload: dict[str, Any]) -> None:
+        refresh_job = RefreshJob.from_dict(payload)
+        _run_locked(
+            queue,
+            "refresh",
+            refresh_job.target_repo,
+            refresh_job.delivery_id,
+            lambda: job("refresh")(get_services(), refresh_job),
+        )
+
+    @huey.periodic_task(every_minutes(minutes), name="reconcile")
+    def reconcile() -> None:
+        lease = queue.lease("reconcile")
+        if not lease.acquire():
+            logger.info("reconcile.skipped reason=another reconcile is running")
+            return
+        with lease:
+            _logged("reconcile", "all targets", "", lambda: job("reconcile")(get_services()))
+            queue.prune_deliveries()
+
+    return Tasks(handle_event, sync, command, refresh, reconcile)
+
+
+class _JobTable:
+    """:data:`JOBS` with overrides, each imported when first used."""
+
+    def __init__(self, overrides: Mapping[str, Callable[..., None]]) -> None:
+        unknown = set(overrides) - set(JOBS)
+        if unknown:
+            raise ValueError(f"unknown jobs {sorted(unknown)}; known: {sorted(JOBS)}")
+        self._overrides = overrides
+
+    def __call__(self, name: str) -> Callable[..., None]:
+        if name in self._overrides:
+            return self._overrides[name]
+        module, function = JOBS[name].split(":")
+        return getattr(import_module(module), function)
+
+
+def dispatch_event(services: Services, event: Event) -> None:
+    """Hand ``event`` to every handler registered for it, with a client for its installation."""
+    from bot.handlers import router
+
+    gh = services.github.client(event.installation_id) if event.installation_id else None
+    router.dispatch(event, gh, services=services)
+
+
+def every_minutes(minutes: int) -> Callable[[datetime], bool]:
+    """huey's periodic test for "every ``minutes`` minutes", any interval (not only 60's
+    divisors as with ``crontab(minute='*/n')``); huey passes naive UTC datetimes."""
+
+    def due(timestamp: datetime) -> bool:
+        return (calendar.timegm(timestamp.timetuple()) // 60) % minutes == 0
+
+    return due
+
+
+def _run_locked(
+    queue: Queue, kind: str, target: str, delivery_id: str, run: Callable[[], None]
+) -> None:
+    """``run`` while holding ``target``'s lease; a busy target retries after a delay."""
+    lease = queue.lease(f"target:{target}")
+    if not lease.acquire():
+        logger.info(
+            "%s.waiting target=%s delivery=%s retry_in=%ss",
+            kind,
+            target,
+            delivery_id or "-",
+            queue.retry_delay,
+        )
+        raise RetryTask(delay=queue.retry_delay)
+    with lease, delivery_context(delivery_id):
+        if kind == "sync":
+            queue.clear_queued(target)
+        error = _logged(kind, target, delivery_id, run)
+        if error is not None:
+            queue.status.update(target, last_error=error)
+
+
+def _logged(kind: str, subject: str, delivery_id: str, run: Callable[[], None]) -> str | None:
+    """Run, log the outcome with the delivery id; the error's text if it failed.
+
+    A failed job is not retried by huey: the job reports its own failure on GitHub, and
+    the reconcile job brings any target that stayed behind up to date.
+    """
+    logger.info("%s.started subject=%s delivery=%s", kind, subject, delivery_id or "-")
+    try:
+        run()
+    except Exception as exc:
+        logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id or "-")
+        return _masked(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS]
+    logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id or "-")
+    return None
+
+
+def _masked(text: str) -> str:
+    """``text`` without anything token-like: it goes to the public status page."""
+    try:
+        from bot.github import mask
+    except ImportError:  # pragma: no cover - bot.github is part of the App
+        return text
+    return mask(text)
+
+
+def _once(factory: Callable[[], Services]) -> Callable[[], Services]:
+    """``factory``'s result, built on first use by whichever worker thread comes first."""
+    lock = threading.Lock()
+    built: list[Services] = []
+
+    def get() -> Services:
+        with lock:
+            if not built:
+                built.append(factory())
+            return built[0]
+
+    return get
+
+
+def _build_services(queue: Queue) -> Services:
+    from bot.services import Services
+
+    if queue.settings is None:
+        raise RuntimeError("a Queue without settings cannot run jobs; use Queue.from_settings")
+    return Services.build(queue.settings, queue)
+
+
+class _EmbeddedConsumer(Consumer):
+    """huey's consumer without its signal handlers: in ``amts serve`` the web server's
+    main thread owns SIGINT and SIGTERM and stops the consumer itself."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+def start_consumer(queue: Queue, workers: int) -> Consumer:
+    """``workers`` consumer threads and huey's scheduler, in this process, started."""
+    consumer = _EmbeddedConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS)
+    consumer.start()
+    return consumer
+
+
+def run_worker(settings: Settings, workers: int = 2) -> None:
+    """``amts worker``: run jobs from the shared queue until SIGINT (graceful) or SIGTERM."""
+    from bot.queue import Queue
+
+    settings.require_app()
+    queue = Queue.from_settings(settings)
+    try:
+        _AnnouncingConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS).run()
+    finally:
+        queue.close()
+
+
+class _AnnouncingConsumer(Consumer):
+    """huey's consumer, saying when it is ready: its signal handlers are in place."""
+
+    def start(self) -> None:
+        super().start()
+        logger.info("worker.ready threads=%s queue=%s", self.workers, type(self.huey).__name__)

@@ -1,0 +1,123 @@
+"""``/amts`` comments on a sync PR: who is obeyed, what they see at once, what is queued.
+
+The sync PR is opened by the App's own sync on the emulator; comments are recorded in
+the emulator and delivered to the handlers in ``issue_comment`` payloads of GitHub's
+shape; the job is read back from the real queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.handlers.comments import is_bot
+from tests.bot.bookworld import INSTALLATION, ZH, World, book_world
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    with book_world(tmp_path) as world:
+        world.open_sync_pr()
+        yield world
+
+
+def reactions(world: World, comment_id: int) -> list[str]:
+    return [r["content"] for r in world.emulator.reactions(ZH, comment_id)]
+
+
+def replies(world: World) -> list[dict]:
+    """Comments on the sync PR by the App (a test's own comment as ``amts[bot]`` aside)."""
+    return [
+        c
+        for c in world.emulator.comments(ZH, world.pr)
+        if c["user"]["login"] == world.emulator.bot_login and not c["body"].startswith("/amts")
+    ]
+
+
+@pytest.mark.parametrize("role", ["write", "maintain", "admin"])
+def test_a_writer_gets_eyes_and_a_command_job(world: World, role: str) -> None:
+    world.emulator.set_permission(ZH, "maintainer", role)
+    payload = world.comment_payload(world.pr, "/amts sync", user="maintainer")
+    delivery = world.dispatch("issue_comment", payload)
+    comment_id = payload["comment"]["id"]
+    assert reactions(world, comment_id) == ["eyes"]
+    assert world.jobs() == [
+        {
+            "target_repo": ZH,
+            "pr_number": world.pr,
+            "comment_id": comment_id,
+            "user": "maintainer",
+            "body": "/amts sync",
+            "installation_id": INSTALLATION,
+            "delivery_id": delivery,
+        }
+    ]
+    assert [name for name, _ in world.queue.waiting()] == ["command"]
+    assert replies(world) == []  # the outcome comes from the job
+
+
+@pytest.mark.parametrize("role", ["read", "triage", "none"])
+def test_others_get_a_short_reply_and_nothing_runs(world: World, role: str) -> None:
+    world.emulator.set_permission(ZH, "reader", role)
+    payload = world.comment_payload(world.pr, "/amts retranslate", user="reader")
+    world.dispatch("issue_comment", payload)
+    assert world.jobs() == []
+    assert reactions(world, payload["comment"]["id"]) == []
+    [reply] = replies(world)
+    assert reply["body"].startswith("@reader AMTS commands can be run by people with write access")
+    assert "nothing was run" in reply["body"]
+
+
+@pytest.mark.parametrize(
+    "login", ["amts[bot]", "dependabot[bot]"], ids=["the App itself", "another bot"]
+)
+def test_bots_are_ignored(world: World, login: str) -> None:
+    world.emulator.set_permission(ZH, login, "admin")
+    payload = world.comment_payload(world.pr, "/amts sync", user=login)
+    assert payload["comment"]["user"]["type"] == "Bot"  # GitHub's shape for Apps
+    world.dispatch("issue_comment", payload)
+    assert world.jobs() == []
+    assert reactions(world, payload["comment"]["id"]) == []
+    assert replies(world) == []
+
+
+def test_a_comment_that_is_not_a_command_is_ignored(world: World) -> None:
+    world.emulator.set_permission(ZH, "maintainer", "admin")
+    payload = world.comment_payload(world.pr, "Looks good! /amts sync later", user="maintainer")
+    world.dispatch("issue_comment", payload)
+    assert world.jobs() == [] and replies(world) == []
+    # Not even a permission check: the App reads nothing for ordinary comments.
+    assert world.emulator.find_requests("GET", f"/repos/{ZH}/collaborators/*") == []
+
+
+def test_a_command_on_a_translators_pull_request_is_ignored(world: World) -> None:
+    """Only AMTS's own sync PRs take commands: a translator's branch has no state file."""
+    world.emulator.push_as_human(ZH, "fix-typo", {"chapter_basics/index.md": "# 基础\n"})
+    number = world.emulator.open_pr(ZH, "fix-typo", user="translator")
+    world.emulator.set_permission(ZH, "maintainer", "admin")
+    payload = world.comment_payload(number, "/amts sync", user="maintainer")
+    world.dispatch("issue_comment", payload)
+    assert world.jobs() == []
+    assert reactions(world, payload["comment"]["id"]) == []
+
+
+def test_a_comment_on_an_issue_is_ignored(world: World) -> None:
+    world.emulator.set_permission(ZH, "maintainer", "admin")
+    payload = world.comment_payload(world.pr, "/amts sync", user="maintainer")
+    del payload["issue"]["pull_request"]
+    world.dispatch("issue_comment", payload)
+    assert world.jobs() == []
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ({"login": "amts[bot]", "type": "Bot"}, True),
+        ({"login": "renovate[bot]", "type": "User"}, True),
+        ({"login": "astonzhang", "type": "User"}, False),
+    ],
+)
+def test_is_bot(user: dict, expected: bool) -> None:
+    assert is_bot(user) is expected

@@ -1,0 +1,77 @@
+"""The reconcile job: a target behind its English head gets a sync job, one up to date
+does not. Against the emulator (every installation, every repository), with jobs read
+back from the real queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.reconcile import reconcile
+from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    with book_world(tmp_path) as world:
+        yield world
+
+
+def queued(world: World) -> list[tuple[str, str]]:
+    return [(job["target_repo"], job["after"]) for job in world.jobs("sync")]
+
+
+def test_a_target_never_synced_waits_for_a_push(world: World) -> None:
+    """No state file anywhere: there is no base to sync from, so no job (the next push's
+    ``before`` gives one)."""
+    [verdict] = reconcile(world.services)
+    assert (verdict.target_repo, verdict.recorded, verdict.queued) == (ZH, None, False)
+    assert world.jobs() == []
+
+
+def test_an_open_sync_pr_at_the_english_head_is_up_to_date(world: World) -> None:
+    world.open_sync_pr()
+    head = world.emulator.branch_sha(SOURCE, "main")
+    [verdict] = reconcile(world.services)
+    assert (verdict.recorded, verdict.head, verdict.queued) == (head, head, False)
+    assert world.jobs() == []
+
+
+def test_a_push_the_webhook_lost_is_healed(world: World) -> None:
+    """The English moved past the PR branch's recorded revision: a sync job to the head."""
+    world.open_sync_pr()
+    synced = world.emulator.branch_sha(SOURCE, "main")
+    head = world.push_english({"chapter_basics/new.md": "# New\n\nA new section.\n"})
+    [verdict] = reconcile(world.services)
+    assert (verdict.recorded, verdict.head, verdict.queued) == (synced, head, True)
+    [job] = world.jobs("sync")
+    assert (job["source_repo"], job["target_repo"], job["lang"]) == (SOURCE, ZH, "zh")
+    assert (job["installation_id"], job["after"]) == (INSTALLATION, head)
+    # A second run while that job waits adds nothing: the waiting job syncs to the head.
+    reconcile(world.services)
+    assert queued(world) == [(ZH, head)]
+
+
+def test_the_default_branch_counts_once_the_pr_is_merged(world: World) -> None:
+    number = world.open_sync_pr()
+    world.emulator.merge_pr(ZH, number)
+    assert reconcile(world.services)[0].queued is False
+    head = world.push_english({"chapter_basics/new.md": "# New\n"})
+    assert reconcile(world.services)[0].queued is True
+    assert queued(world) == [(ZH, head)]
+
+
+def test_a_broken_book_does_not_stop_the_others(tmp_path: Path) -> None:
+    """An invalid amts.yml in one repository is logged; the rest is still reconciled."""
+    with book_world(tmp_path) as world:
+        world.open_sync_pr()
+        world.emulator.add_repo("d2l-ai/d2l-broken", world.en.path, installation_id=INSTALLATION)
+        world.emulator.push_as_human(
+            "d2l-ai/d2l-broken", "main", {".github/amts.yml": "targets: nope\n"}
+        )
+        head = world.push_english({"chapter_basics/new.md": "# New\n"})
+        verdicts = reconcile(world.services)
+        assert [(v.source_repo, v.queued) for v in verdicts] == [(SOURCE, True)]
+        assert queued(world) == [(ZH, head)]
