@@ -104,7 +104,7 @@ def run_bot_demo(
             TARGET, "diff", "--name-status", f"{pull['base']['sha']}...{pull['head']['sha']}"
         ).splitlines()
         checkout = out_dir / "book-zh-pull-request"
-        _git(
+        git(
             out_dir,
             "clone",
             "-q",
@@ -179,14 +179,14 @@ def make_sample_repos(examples: Path, root: Path) -> tuple[Path, Path, str, str]
     """The English repository (the book, then its newer revision) and the translation;
     returns both paths and the English revisions before and after the change."""
     english, chinese = root / "book-en", root / "book-zh"
-    _init(english, "English Author")
+    init_repo(english, "English Author")
     shutil.copytree(examples / "en", english, dirs_exist_ok=True)
     (english / ".github").mkdir()
     (english / ".github" / "amts.yml").write_text(BOOK_CONFIG, encoding="utf-8")
     before = _commit(english, "The English book")
     shutil.copytree(examples / "en-next", english, dirs_exist_ok=True)
     after = _commit(english, "Say more about tensors")
-    _init(chinese, "Chinese Translator")
+    init_repo(chinese, "Chinese Translator")
     shutil.copytree(examples / "zh", chinese, dirs_exist_ok=True)
     _commit(chinese, "The Chinese translation")
     return english, chinese, before, after
@@ -333,25 +333,28 @@ def _log_to(path: Path) -> Iterator[None]:
         handler.close()
 
 
-def _git(cwd: Path, *args: str) -> str:
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd``; a failure is one line naming the command."""
     done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise InputError(f"git {args[0]} in {cwd}: {done.stderr.strip()}")
     return done.stdout.strip()
 
 
-def _init(path: Path, author: str) -> None:
+def init_repo(path: Path, author: str) -> None:
+    """A new repository at ``path`` committing as ``author``, whatever the machine's git
+    configuration says."""
     path.mkdir(parents=True)
-    _git(path, "init", "-q", "-b", "main")
-    _git(path, "config", "user.name", author)
-    _git(path, "config", "user.email", f"{author.lower().replace(' ', '.')}@example.com")
-    _git(path, "config", "commit.gpgsign", "false")
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "user.name", author)
+    git(path, "config", "user.email", f"{author.lower().replace(' ', '.')}@example.com")
+    git(path, "config", "commit.gpgsign", "false")
 
 
 def _commit(path: Path, message: str) -> str:
-    _git(path, "add", "-A")
-    _git(path, "commit", "-q", "-m", message)
-    return _git(path, "rev-parse", "HEAD")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", message)
+    return git(path, "rev-parse", "HEAD")
 
 
 def add_bot_option(demo: click.Command) -> None:

@@ -183,6 +183,10 @@ class _Sync:
                     )
             except AmtsError as exc:
                 raise BotError(str(exc)) from exc
+        if not plan.continuing:
+            _keep_mined_memory(
+                updater, config, target, self.services.settings.data_dir, self.job, plan.parent
+            )
         if result.failed:
             self.failure = "\n".join(
                 f"{f.path}: {f.note}" for f in result.files if f.status == "skipped"
@@ -343,6 +347,20 @@ def _updater(
         parallel_data=MemoryCache.of(data_dir, job.target_repo, target.lang).path(),
         glossary=glossary,
     )
+
+
+def _keep_mined_memory(
+    updater, config: BookConfig, target: Target, data_dir: Path, job: SyncJob, revision: str
+) -> None:
+    """A memory the sync mined from the default branch (no cache yet) becomes the cache,
+    so the next sync of this target starts in a second instead of mining the book again;
+    a merged sync PR refreshes it (:mod:`bot.refresh`)."""
+    from bot.refresh import MemoryCache
+
+    cache = MemoryCache.of(data_dir, job.target_repo, target.lang)
+    if cache.path() is not None or updater.memory is None or not len(updater.memory):
+        return
+    cache.write(list(updater.memory.pairs()), config.source_lang, target.lang, revision)
 
 
 def _get_repo(gh: Any, full_name: str) -> Repository:

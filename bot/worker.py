@@ -92,38 +92,25 @@ def register_tasks(
                 lambda: job("event")(get_services(), event),
             )
 
-    @huey.task(name="sync")
-    def sync(payload: dict[str, Any]) -> None:
-        sync_job = SyncJob.from_dict(payload)
-        _run_locked(
-            queue,
-            "sync",
-            sync_job.target_repo,
-            sync_job.delivery_id,
-            lambda: job("sync")(get_services(), sync_job),
-        )
+    def target_task(kind: str, job_type: Any) -> TaskWrapper:
+        """A task of one target repository, run under that target's lease."""
 
-    @huey.task(name="command")
-    def command(payload: dict[str, Any]) -> None:
-        command_job = CommandJob.from_dict(payload)
-        _run_locked(
-            queue,
-            "command",
-            command_job.target_repo,
-            command_job.delivery_id,
-            lambda: job("command")(get_services(), command_job),
-        )
+        @huey.task(name=kind)
+        def run(payload: dict[str, Any]) -> None:
+            target_job = job_type.from_dict(payload)
+            _run_locked(
+                queue,
+                kind,
+                target_job.target_repo,
+                target_job.delivery_id,
+                lambda: job(kind)(get_services(), target_job),
+            )
 
-    @huey.task(name="refresh")
-    def refresh(payload: dict[str, Any]) -> None:
-        refresh_job = RefreshJob.from_dict(payload)
-        _run_locked(
-            queue,
-            "refresh",
-            refresh_job.target_repo,
-            refresh_job.delivery_id,
-            lambda: job("refresh")(get_services(), refresh_job),
-        )
+        return run
+
+    sync = target_task("sync", SyncJob)
+    command = target_task("command", CommandJob)
+    refresh = target_task("refresh", RefreshJob)
 
     @huey.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile() -> None:

@@ -478,6 +478,21 @@ def test_the_targets_cached_translation_memory_is_used(world: World) -> None:
             "origin": "memory"} in written  # fmt: skip
 
 
+def test_a_memory_mined_from_the_default_branch_becomes_the_cache(world: World) -> None:
+    """The first sync mines the target; the next one starts from that memory."""
+    from amts.memory import TranslationMemory
+    from bot.refresh import MemoryCache
+
+    cache = MemoryCache.of(world.services.settings.data_dir, ZH, "zh")
+    assert cache.path() is None
+    change_english(world.en)
+    world.push_english()
+    assert world.sync().status == "opened"
+    assert cache.revision() == world.emulator.branch_sha(ZH, "main")
+    memory = TranslationMemory.from_file(cache.tsv, "en", "zh")
+    assert memory.lookup("Linear regression predicts a number from features.") is not None
+
+
 def test_a_glossary_missing_from_the_target_is_named(world: World) -> None:
     world.en.edit(".github/amts.yml", "    lang: zh\n", "    lang: zh\n    glossary: TERMS.md\n")
     change_english(world.en)
