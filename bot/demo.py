@@ -17,6 +17,7 @@ module name, so no ``sys.path`` change and no other ``tests`` package can interf
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import secrets
 import shutil
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,7 +100,7 @@ def run_bot_demo(
             started = time.monotonic()
             status = deliver(url, secret, "push", push_payload(github, SOURCE, before, after))
             say(f"3. signed push webhook: {SOURCE} main {before[:7]}..{after[:7]} → HTTP {status}")
-            pull = wait_for_pull(github, TARGET, timeout)
+            pull = wait_for_pull(github, TARGET, timeout, app_url=url)
             seconds = time.monotonic() - started
         files = github.git(
             TARGET, "diff", "--name-status", f"{pull['base']['sha']}...{pull['head']['sha']}"
@@ -278,13 +280,17 @@ def deliver(url: str, secret: str, event: str, payload: dict[str, Any]) -> int:
         return exc.code
 
 
-def wait_for_pull(github: Any, repo: str, timeout: float) -> dict[str, Any]:
-    """The first open pull request on ``repo``; the App's failure, if it reported one."""
+def wait_for_pull(
+    github: Any, repo: str, timeout: float, *, app_url: str | None = None
+) -> dict[str, Any]:
+    """The first open pull request on ``repo`` once the App says it is done with it (its
+    ``/status.json`` names the pull request: labels and reviewers are set by then); the
+    App's failure, if it reported one."""
     deadline = time.monotonic() + timeout
     while True:
         pulls = github.pulls(repo, state="open")
-        if pulls:
-            return pulls[0]
+        if pulls and (app_url is None or _app_reports(app_url, repo, pulls[0]["html_url"])):
+            return github.pull(repo, pulls[0]["number"])
         failed = [run for run in github.check_runs(SOURCE) if run["conclusion"] == "failure"]
         if failed:
             output = failed[0].get("output") or {}
@@ -292,6 +298,12 @@ def wait_for_pull(github: Any, repo: str, timeout: float) -> dict[str, Any]:
         if time.monotonic() > deadline:
             raise InputError(f"no pull request on {repo} after {timeout:g} s; see the App's log")
         time.sleep(0.1)
+
+
+def _app_reports(app_url: str, repo: str, pr_url: str) -> bool:
+    with urllib.request.urlopen(f"{app_url}/status.json", timeout=5) as answer:
+        targets = json.load(answer)["targets"]
+    return any(t["target_repo"] == repo and t.get("pr_url") == pr_url for t in targets)
 
 
 def _fresh(out_dir: Path) -> Path:
