@@ -296,6 +296,8 @@ def test_killed_worker_is_healed_by_reconcile(
                 running.append(workers.start("worker-b", tmp_path / "data-b"))
             if kill_at == "pushed":
                 github.fail_next("POST", PULLS_PATH, status=502, times=1000)
+            else:  # the sync asks for the open pull requests before it does anything
+                github.faults.hold("GET", PULLS_PATH)
             _push(book, queue, settings)
 
             def syncing() -> tuple[subprocess.Popen[bytes], Path] | None:
@@ -305,6 +307,8 @@ def test_killed_worker_is_healed_by_reconcile(
                 return None
 
             victim, victim_log = _wait(syncing, "a worker to start the sync", workers)
+            if kill_at == "started":
+                _wait(lambda: github.faults.waiting, "the sync to wait for GitHub", workers)
             if kill_at == "pushed":
                 _wait(
                     lambda: (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -519,6 +521,28 @@ def test_a_502_without_retry_reaches_the_caller(emulator: GitHubEmulator, repo: 
             repo.get_branch("master")
         assert raised.value.status == 502
     assert repo.get_branch("master").name == "master"
+
+
+def test_a_held_request_is_answered_only_when_released(
+    emulator: GitHubEmulator, token: str
+) -> None:
+    """A test can act while a client waits (e.g. kill it); ``clear`` releases too."""
+    emulator.faults.hold("GET", f"/repos/{REPO}")
+    answered: list[int] = []
+    headers = {"Authorization": f"token {token}"}
+    thread = threading.Thread(
+        target=lambda: answered.append(
+            requests.get(f"{emulator.url}/repos/{REPO}", headers=headers, timeout=30).status_code
+        )
+    )
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not emulator.faults.waiting and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert emulator.faults.waiting == 1 and answered == []
+    emulator.faults.clear()
+    thread.join(10)
+    assert answered == [200] and emulator.faults.waiting == 0
 
 
 def test_secondary_rate_limit_with_retry_after_is_retried(

@@ -152,6 +152,7 @@ class GitHubEmulator(HistoryControls, ConversationControls):
             statuses.append(int(status.split()[0]))
             return start_response(status, headers, exc_info)
 
+        self.faults.wait_if_held(method, path)
         fault = self.faults.take(method, path)
         git = git_http.GIT_PATH.match(path)
         if fault is not None:

@@ -33,17 +33,47 @@ class Fault:
     times: int = 1
 
     def matches(self, method: str, path: str) -> bool:
-        if self.method not in ("*", method.upper()):
-            return False
-        return path == self.path or fnmatch.fnmatchcase(path, self.path)
+        return _matches(self.method, self.path, method, path)
+
+
+def _matches(want_method: str, want_path: str, method: str, path: str) -> bool:
+    if want_method not in ("*", method.upper()):
+        return False
+    return path == want_path or fnmatch.fnmatchcase(path, want_path)
 
 
 @dataclass
 class Faults:
-    """The pending faults, first added first used."""
+    """The pending faults, first added first used; and requests held back until released
+    (a test that must act while a client waits for an answer, e.g. kill it)."""
 
     pending: list[Fault] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    held: list[tuple[str, str]] = field(default_factory=list)
+    released: threading.Event = field(default_factory=threading.Event)
+    waiting: int = 0  # requests being held back now
+
+    def hold(self, method: str, path: str) -> None:
+        """Keep matching requests unanswered until :meth:`release` (or :meth:`clear`)."""
+        with self.lock:
+            self.held.append((method.upper(), path))
+            self.released.clear()
+
+    def wait_if_held(self, method: str, path: str, timeout: float = 60.0) -> None:
+        with self.lock:
+            if not any(_matches(m, p, method, path) for m, p in self.held):
+                return
+            self.waiting += 1
+        try:
+            self.released.wait(timeout)
+        finally:
+            with self.lock:
+                self.waiting -= 1
+
+    def release(self) -> None:
+        with self.lock:
+            self.held.clear()
+            self.released.set()
 
     def add(self, method: str, path: str, error: ApiError, times: int) -> None:
         if times < 1:
@@ -63,8 +93,10 @@ class Faults:
         return None
 
     def clear(self) -> None:
+        """Drop every pending fault and answer every held request."""
         with self.lock:
             self.pending.clear()
+        self.release()
 
 
 def server_error(status: int, message: str | None = None) -> ApiError:
