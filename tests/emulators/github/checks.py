@@ -109,10 +109,7 @@ def get(owner: str, name: str, run_id: int) -> Response:
     repo = repo_access(owner, name)
     emu = emulator()
     with emu.state.lock:
-        run = emu.state.check_runs.get(run_id)
-        if run is None or run.repo != repo.full_name:
-            raise not_found()
-        return respond(check_run_json(emu.shapes, repo, run))
+        return respond(check_run_json(emu.shapes, repo, _run_of(emu, repo, run_id)))
 
 
 @blueprint.patch("/repos/<owner>/<name>/check-runs/<int:run_id>")
@@ -120,11 +117,17 @@ def update(owner: str, name: str, run_id: int) -> Response:
     repo = repo_access(owner, name)
     emu = emulator()
     with emu.state.lock:
-        run = emu.state.check_runs.get(run_id)
-        if run is None or run.repo != repo.full_name:
-            raise not_found()
+        run = _run_of(emu, repo, run_id)
         apply(run, json_body())
         return respond(check_run_json(emu.shapes, repo, run))
+
+
+def _run_of(emu, repo, run_id: int):
+    """The check run ``run_id`` of ``repo`` (GitHub's 404 for another repository's)."""
+    run = emu.state.check_runs.get(run_id)
+    if run is None or run.repo != repo.full_name:
+        raise not_found()
+    return run
 
 
 @blueprint.get("/repos/<owner>/<name>/commits/<path:ref>/check-runs")
