@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-
-from mistletoe import block_token
-from mistletoe.html_renderer import HtmlRenderer
+from typing import TYPE_CHECKING
 
 from amts import files
 from amts.errors import InputError, MarkupError
+
+if TYPE_CHECKING:
+    from mistletoe import block_token
 
 
 class Kind(StrEnum):
@@ -63,19 +64,6 @@ _HEADING_PREFIX = re.compile(r"^[ \t]*#{1,6}[ \t]*")
 _LIST_PREFIX = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+")
 _QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?")
 _DIRECTIVE_KINDS = {"begin_tab": Kind.TAB_BEGIN, "end_tab": Kind.TAB_END}
-
-_MISTLETOE_KINDS: dict[type, Kind] = {
-    block_token.Heading: Kind.HEADING,
-    block_token.SetextHeading: Kind.HEADING,
-    block_token.Paragraph: Kind.PARAGRAPH,
-    block_token.ListItem: Kind.LIST_ITEM,
-    block_token.Table: Kind.TABLE,
-    block_token.Quote: Kind.QUOTE,
-    block_token.HtmlBlock: Kind.HTML,
-    block_token.ThematicBreak: Kind.RULE,
-    block_token.BlockCode: Kind.CODE,
-    block_token.CodeFence: Kind.CODE,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +171,32 @@ def _math_end(lines: list[str], start: int) -> int:
     return len(lines) - 1
 
 
+@cache
+def _mistletoe_kinds() -> dict[type, Kind]:
+    """mistletoe's block tokens as our kinds. mistletoe is imported here, on the first parse,
+    not with this module: its import builds tables over all of Unicode (~0.15-0.6 s), which
+    every command that never parses markdown (``--help``, ``amts serve``'s web side) would pay."""
+    from mistletoe import block_token
+
+    return {
+        block_token.Heading: Kind.HEADING,
+        block_token.SetextHeading: Kind.HEADING,
+        block_token.Paragraph: Kind.PARAGRAPH,
+        block_token.ListItem: Kind.LIST_ITEM,
+        block_token.Table: Kind.TABLE,
+        block_token.Quote: Kind.QUOTE,
+        block_token.HtmlBlock: Kind.HTML,
+        block_token.ThematicBreak: Kind.RULE,
+        block_token.BlockCode: Kind.CODE,
+        block_token.CodeFence: Kind.CODE,
+    }
+
+
 def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
     """(kind, first, last) line ranges, relative to ``lines``, of a region without d2l structure."""
+    from mistletoe import block_token
+
+    kinds = _mistletoe_kinds()
     starts: list[tuple[int, Kind]] = []
     # mistletoe loses count of lines when the last one has no line break.
     terminated = [*lines[:-1], lines[-1].rstrip("\n") + "\n"]
@@ -192,7 +204,7 @@ def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
         if isinstance(token, block_token.List):
             starts.extend((line - 1, Kind.LIST_ITEM) for line in _item_lines(token))
         else:
-            kind = _MISTLETOE_KINDS.get(type(token), Kind.PARAGRAPH)
+            kind = kinds.get(type(token), Kind.PARAGRAPH)
             starts.append((token.line_number - 1, kind))
     if not starts:
         return [(Kind.PARAGRAPH, 0, len(lines) - 1)]
@@ -206,6 +218,8 @@ def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
 
 def _item_lines(token: block_token.List) -> list[int]:
     """First lines of a list's items, nested items included: each is a unit of translation."""
+    from mistletoe import block_token
+
     lines = []
     for item in token.children:
         lines.append(item.line_number)
@@ -248,6 +262,8 @@ class _Builder:
 
 def parse(text: str, path: str | None = None) -> Document:
     """Parse d2lbook markdown; raises :class:`MarkupError` for a code fence never closed."""
+    from mistletoe.html_renderer import HtmlRenderer
+
     # The renderer's context is how mistletoe enables HTML blocks, which it leaves out by default.
     with HtmlRenderer():
         return _parse(text, path)

@@ -72,7 +72,7 @@ def diff_sequences(
         elif tag == "insert":
             edits.extend(Edit(ChangeKind.INSERTED, None, j) for j in range(j1, j2))
         else:
-            edits.extend(_pair_replaced(old, new, i1, i2, j1, j2, compatible))
+            edits.extend(_pair_replaced(old, new, i1, i2, j1, j2, compatible)[0])
     return _find_moves(old, new, edits)
 
 
@@ -82,15 +82,17 @@ def pair_similar(
     compatible: Callable[[int, int], bool] | None = None,
 ) -> list[tuple[int, int, float]]:
     """Pairs (old index, new index, similarity), in order, maximizing total similarity."""
+    edits, sim = _pair_replaced(old, new, 0, len(old), 0, len(new), compatible)
     return [
-        (edit.old, edit.new, similarity(old[edit.old], new[edit.new]))
-        for edit in _pair_replaced(old, new, 0, len(old), 0, len(new), compatible)
+        (edit.old, edit.new, sim[edit.old][edit.new])
+        for edit in edits
         if edit.kind is ChangeKind.MODIFIED
     ]
 
 
-def _pair_replaced(old, new, i1, i2, j1, j2, compatible) -> list[Edit]:
-    """Monotonic pairing of a replaced run maximizing total similarity (small DP)."""
+def _pair_replaced(old, new, i1, i2, j1, j2, compatible) -> tuple[list[Edit], list[list[float]]]:
+    """Monotonic pairing of a replaced run maximizing total similarity (small DP), with the
+    similarity of every pair it scored (relative indices): the scores need no second pass."""
     n, m = i2 - i1, j2 - j1
     sim = [[0.0] * m for _ in range(n)]
     for a in range(n):
@@ -114,7 +116,7 @@ def _pair_replaced(old, new, i1, i2, j1, j2, compatible) -> list[Edit]:
         else:
             edits.append(Edit(ChangeKind.INSERTED, None, j1 + b))
             b += 1
-    return edits
+    return edits, sim
 
 
 def _find_moves(old: Sequence[str], new: Sequence[str], edits: list[Edit]) -> list[Edit]:
