@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from amts.align.cache import CACHE_DIR, AlignmentCache
 from amts.book import document
 from amts.corpus import formats
 from amts.corpus.parallel import ORIGIN_SUFFIX, CorpusBuilder
@@ -109,15 +110,15 @@ def mine(
     *,
     src_lang: str,
     tgt_lang: str,
+    cache: AlignmentCache | None = None,
 ) -> list[tuple[str, str]]:
     """The sentence pairs of the target at ``rev``, as ``amts parallel-data`` mines them."""
-    builder = CorpusBuilder(src_lang, tgt_lang)
+    builder = CorpusBuilder(src_lang, tgt_lang, cache=cache)
+    parse = cache.document if cache is not None else document.parse
     pairs = []
     for english, translation, path in file_pairs(target, rev, source, source_rev):
         try:
-            alignment = builder.aligner.align(
-                document.parse(english, path), document.parse(translation, path)
-            )
+            alignment = builder.aligner.align(parse(english, path), parse(translation, path))
         except AmtsError as exc:
             logger.info("refresh.file_skipped path=%s reason=%s", path, exc)
             continue
@@ -183,7 +184,8 @@ def remine(
     the English of the revision the target's ``.amts/state.json`` at ``rev`` records.
     """
     where = f"{repo.full_name}@{rev[:8]}"
-    langs = {"src_lang": book.config.source_lang, "tgt_lang": book.target.lang}
+    aligned = AlignmentCache(services.settings.data_dir / CACHE_DIR)
+    langs = {"src_lang": book.config.source_lang, "tgt_lang": book.target.lang, "cache": aligned}
     if any(p.endswith(ORIGIN_SUFFIX) for p in target.files(rev)):
         pairs = mine(target, rev, None, None, **langs)
     else:

@@ -337,6 +337,7 @@ def _updater(
 ):
     """The updater ``amts sync`` would make (:func:`amts.cli.base.make_updater`), with the
     target's translation-memory cache (refreshed on merge) when there is one."""
+    from amts.align.cache import CACHE_DIR, AlignmentCache
     from amts.cli.base import make_updater
     from bot.refresh import MemoryCache
 
@@ -346,6 +347,7 @@ def _updater(
         tgt_lang=target.lang,
         parallel_data=MemoryCache.of(data_dir, job.target_repo, target.lang).path(),
         glossary=glossary,
+        cache=AlignmentCache(data_dir / CACHE_DIR),
     )
 
 

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from mistletoe import block_token
 
 
+#: Changes whenever parsing gives other blocks for the same text (cached documents are keyed by it).
+PARSER_VERSION = "1"
+
+
 class Kind(StrEnum):
     HEADING = "heading"
     PARAGRAPH = "paragraph"

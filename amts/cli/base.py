@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from amts.align.glossary import Glossary, load_glossary
 from amts.errors import AmtsError
+
+if TYPE_CHECKING:
+    from amts.align.cache import AlignmentCache
 
 
 class Failure(click.ClickException):
@@ -111,8 +115,11 @@ def make_updater(
     tgt_lang: str,
     parallel_data: Path | None,
     glossary: Path | None,
+    cache: AlignmentCache | None = None,
 ):
-    """The updater the options ask for: translation memory, glossary, engine."""
+    """The updater the options ask for: translation memory, glossary, engine; alignments
+    cached in ``cache`` (default: under ``$AMTS_DATA_DIR`` when set, else for this run)."""
+    from amts.align.cache import AlignmentCache
     from amts.memory import TranslationMemory
     from amts.update.updater import Updater
 
@@ -127,4 +134,5 @@ def make_updater(
         parallel_data=parallel_data,
         glossary=terms,
     )
-    return Updater(src_lang, tgt_lang, engine, memory, terms)
+    cache = cache if cache is not None else AlignmentCache.from_env()
+    return Updater(src_lang, tgt_lang, engine, memory, terms, cache=cache)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amts.align.aligner import Aligner, Alignment, SentenceLink
+from amts.align.cache import AlignmentCache
 from amts.align.glossary import Glossary
 from amts.book import document
 from amts.book.document import Document
@@ -177,6 +178,7 @@ class CorpusBuilder:
         min_confidence: float = 0.0,
         glossary: Glossary | None = None,
         max_segment_bytes: int | None = MAX_SEGMENT_BYTES,
+        cache: AlignmentCache | None = None,
     ) -> None:
         if level not in LEVELS:
             raise InputError(f"unknown level {level!r}; choose one of: {', '.join(LEVELS)}")
@@ -184,7 +186,7 @@ class CorpusBuilder:
             raise InputError(
                 f"the segment size limit must be at least 1 byte, not {max_segment_bytes}"
             )
-        self.aligner = Aligner(src_lang, tgt_lang, glossary)
+        self.aligner = Aligner(src_lang, tgt_lang, glossary, cache=cache)
         self.level = level
         self.min_confidence = min_confidence
         self.max_segment_bytes = max_segment_bytes
@@ -208,8 +210,10 @@ class CorpusBuilder:
                 progress(file_pair)
 
     def align_files(self, file_pair: FilePair) -> Alignment:
-        source = document.load(file_pair.source)
-        target = document.load(file_pair.target)
+        cache = self.aligner.cache
+        load = cache.load if cache is not None else document.load
+        source = load(file_pair.source)
+        target = load(file_pair.target)
         # Sentences at paragraph level too: a paragraph with a side too long for one
         # segment is split at its aligned sentence boundaries.
         return self.aligner.align(source, target)

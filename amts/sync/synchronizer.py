@@ -318,7 +318,9 @@ class Synchronizer:
         if data is None:
             return None
         label = f"{repo.role}@{rev[:8]}:{path}"
-        return document.parse(document.decode(data, label), label)
+        text = document.decode(data, label)
+        cache = self.updater.aligner.cache
+        return cache.document(text, label) if cache is not None else document.parse(text, label)
 
     def _carry_safely(self, work: _Work) -> tuple[FileResult, FileJob | None]:
         """Plan one change; a failure skips the file and writes none of it."""
