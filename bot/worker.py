@@ -68,7 +68,7 @@ class Tasks:
 def register_tasks(
     queue: Queue,
     services: Callable[[], Services] | None = None,
-    jobs: Mapping[str, Callable[..., None]] | None = None,
+    jobs: Mapping[str, Callable[..., None] | str] | None = None,
 ) -> Tasks:
     """Define the tasks on ``queue.huey``.
 
@@ -128,16 +128,17 @@ def register_tasks(
 class _JobTable:
     """:data:`JOBS` with overrides, each imported when first used."""
 
-    def __init__(self, overrides: Mapping[str, Callable[..., None]]) -> None:
+    def __init__(self, overrides: Mapping[str, Callable[..., None] | str]) -> None:
         unknown = set(overrides) - set(JOBS)
         if unknown:
             raise ValueError(f"unknown jobs {sorted(unknown)}; known: {sorted(JOBS)}")
         self._overrides = overrides
 
     def __call__(self, name: str) -> Callable[..., None]:
-        if name in self._overrides:
-            return self._overrides[name]
-        module, function = JOBS[name].split(":")
+        job = self._overrides.get(name, JOBS[name])
+        if callable(job):
+            return job
+        module, function = job.split(":")
         return getattr(import_module(module), function)
 
 
@@ -243,14 +244,26 @@ def start_consumer(queue: Queue, workers: int) -> Consumer:
     return consumer
 
 
-def run_worker(settings: Settings, workers: int = 2) -> None:
-    """``amts worker``: run jobs from the shared queue until SIGINT (graceful) or SIGTERM."""
+def run_worker(
+    settings: Settings,
+    workers: int = 2,
+    *,
+    periodic: bool = True,
+    jobs: Mapping[str, Callable[..., None] | str] | None = None,
+) -> None:
+    """``amts worker``: run jobs from the shared queue until SIGINT (graceful) or SIGTERM.
+
+    ``periodic`` also schedules the reconcile job (one of ``amts serve``'s worker processes
+    does); ``jobs`` as for :func:`register_tasks`."""
     from bot.queue import Queue
 
     settings.require_app()
-    queue = Queue.from_settings(settings)
+    queue = Queue.from_settings(settings, jobs=jobs)
     try:
-        _AnnouncingConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS).run()
+        consumer = _AnnouncingConsumer(
+            queue.huey, workers=workers, periodic=periodic, **CONSUMER_OPTIONS
+        )
+        consumer.run()
     finally:
         queue.close()
 
