@@ -118,6 +118,7 @@ class Aligner:
     ) -> None:
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
+        self.glossary = glossary
         self.source_features, self.target_features = anchors.extractors(glossary)
         self.cache = cache
         #: What an alignment depends on besides the two texts: a cached one is reused only

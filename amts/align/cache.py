@@ -21,11 +21,13 @@ import hashlib
 import itertools
 import json
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +35,7 @@ from amts import files
 from amts.align.aligner import Alignment, Link, Segment, SentenceLink
 from amts.book import document
 from amts.book.document import Block, Document, Kind
-from amts.errors import InputError
+from amts.errors import AmtsError, InputError
 
 if TYPE_CHECKING:
     from amts.align.aligner import Aligner
@@ -46,6 +48,8 @@ CACHE_DIR = "align-cache"
 FORMAT = "1"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 DEFAULT_MAX_ITEMS = 2048
+#: Fewer uncached pairs than this are aligned in this process alone (see ``prefill``).
+MIN_PARALLEL_PAIRS = 40
 
 
 def blob_id(text: str) -> str:
@@ -65,7 +69,8 @@ class AlignmentCache:
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_items: int = DEFAULT_MAX_ITEMS,
     ) -> None:
-        self.directory = Path(directory) / f"v{FORMAT}" if directory is not None else None
+        self.root = Path(directory) if directory is not None else None
+        self.directory = self.root / f"v{FORMAT}" if self.root is not None else None
         self.max_bytes = max_bytes
         self.max_items = max_items
         self._memory: OrderedDict[str, Any] = OrderedDict()
@@ -137,6 +142,57 @@ class AlignmentCache:
         return self.align(
             aligner, self.document(source, source_path), self.document(target, target_path)
         )
+
+    def prefill(self, aligner: Aligner, pairs: Sequence[tuple[str, str]]) -> int:
+        """Align the pairs this cache lacks across processes, when there are enough of them
+        to pay for starting the processes; how many others aligned. The caller then reads
+        each pair as usual (:meth:`align_texts`) and finds it here.
+
+        This process aligns its share meanwhile. With two cores a spawned process costs
+        ~0.4 s to start and d2l's files ~25 ms each, so below :data:`MIN_PARALLEL_PAIRS`
+        pairs it is not worth it and nothing happens here.
+        """
+        cores = available_cores()
+        todo = [pair for pair in pairs if not self._has(aligner, *pair)]
+        if cores < 2 or len(todo) < MIN_PARALLEL_PAIRS:
+            return 0
+        # Largest first, dealt round-robin: every process gets a like share of the work.
+        todo.sort(key=lambda pair: len(pair[0]) + len(pair[1]), reverse=True)
+        shares = [todo[i::cores] for i in range(cores)]
+        with contextlib.ExitStack() as stack:
+            directory = self.root
+            if directory is None:  # the workers hand their results over through a folder
+                directory = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            spec = (aligner.src_lang, aligner.tgt_lang, aligner.glossary)
+            context = multiprocessing.get_context("spawn")
+            pool = stack.enter_context(
+                ProcessPoolExecutor(max_workers=cores - 1, mp_context=context)
+            )
+            futures = [pool.submit(_align_into, directory, spec, share) for share in shares[1:]]
+            for source, target in shares[0]:
+                with contextlib.suppress(AmtsError):
+                    self.align_texts(aligner, source, target)
+            try:
+                done = sum(future.result() for future in futures)
+            except (BrokenProcessPool, OSError) as exc:  # the caller aligns the rest itself
+                log.warning("align_cache.workers_failed: %s; aligning in this process", exc)
+                return 0
+            if self.directory is None:
+                reader = AlignmentCache(directory, max_items=len(todo) * 3)
+                for share in shares[1:]:
+                    for source, target in share:
+                        with contextlib.suppress(AmtsError):
+                            reader.align_texts(aligner, source, target)
+                for key, value in reader._memory.items():
+                    self._remember(key, value)
+        log.info(
+            "align_cache.prefilled: %d pairs, %d by %d other processes", len(todo), done, cores - 1
+        )
+        return done
+
+    def _has(self, aligner: Aligner, source: str, target: str) -> bool:
+        key = _key("aln", aligner.fingerprint, blob_id(source), blob_id(target))
+        return key in self._memory or (self.directory is not None and self._file(key).exists())
 
     # -- storage ----------------------------------------------------------------------------
 
@@ -221,9 +277,29 @@ class AlignmentCache:
         return entries
 
 
-def with_path(doc: Document, path: str | None) -> Document:
-    """``doc`` labelled ``path`` (messages name the file the caller read)."""
-    return doc if doc.path == path else replace(doc, path=path)
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _align_into(directory: Path, spec: tuple, pairs: list[tuple[str, str]]) -> int:
+    """A worker process's share of :meth:`AlignmentCache.prefill`: aligned into ``directory``
+    (a file that does not parse is left to the caller, who reports it)."""
+    from amts.align.aligner import Aligner
+
+    cache = AlignmentCache(directory)
+    aligner = Aligner(*spec)
+    done = 0
+    for source, target in pairs:
+        try:
+            cache.align_texts(aligner, source, target)
+        except AmtsError:
+            continue
+        done += 1
+    return done
 
 
 def _key(*parts: str) -> str:

@@ -7,6 +7,7 @@ Custom Translation adapts to, and the translation memory AMTS consults first.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections import Counter
@@ -15,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amts.align.aligner import Aligner, Alignment, SentenceLink
-from amts.align.cache import AlignmentCache
+from amts.align.cache import MIN_PARALLEL_PAIRS, AlignmentCache
 from amts.align.glossary import Glossary
 from amts.book import document
 from amts.book.document import Document
 from amts.book.protect import is_protected_only
 from amts.corpus.formats import MAX_SEGMENT_BYTES, largest_segment_bytes
 from amts.errors import InputError
+from amts.files import read_text
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +198,8 @@ class CorpusBuilder:
     def build(
         self, file_pairs: Iterable[FilePair], progress: Callable[[FilePair], None] | None = None
     ) -> Iterator[ParallelPair]:
+        file_pairs = list(file_pairs)
+        self._prefill(file_pairs)
         for file_pair in file_pairs:
             try:
                 alignment = self.align_files(file_pair)
@@ -208,6 +212,17 @@ class CorpusBuilder:
                 yield from self.pairs(alignment, file_pair.name)
             if progress is not None:
                 progress(file_pair)
+
+    def _prefill(self, file_pairs: list[FilePair]) -> None:
+        """Many file pairs: have the cache align them across processes first."""
+        cache = self.aligner.cache
+        if cache is None or len(file_pairs) < MIN_PARALLEL_PAIRS:
+            return
+        texts = []
+        for pair in file_pairs:
+            with contextlib.suppress(InputError):  # reported when the pair is read again
+                texts.append((read_text(pair.source), read_text(pair.target)))
+        cache.prefill(self.aligner, texts)
 
     def align_files(self, file_pair: FilePair) -> Alignment:
         cache = self.aligner.cache

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-import time
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from amts.memory import TranslationMemory
 from amts.sync.filejob import FileJob, origin_path
 from amts.sync.git import Change, GitRepo
 from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
+from amts.sync.mining import mine_memory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
 from amts.sync.written import WRITTEN_PATH, WrittenRecord, written_by
@@ -265,39 +265,7 @@ class Synchronizer:
     def _mine(self) -> TranslationMemory:
         """The sentence pairs of the target's translations (with their origin files, or with
         the source at ``base``)."""
-        started = time.perf_counter()
-        updater = self.updater
-        memory = TranslationMemory(updater.src_lang, updater.tgt_lang)
-        if self.origins:
-            pairs = [
-                (self.target, self.head, origin_path(p), p)
-                for p in sorted(self.target_files)
-                if _is_markdown(p) and origin_path(p) in self.target_files
-            ]
-        else:
-            english = set(self.source.files(self.base))
-            pairs = [
-                (self.source, self.base, p, p)
-                for p in sorted(self.target_files)
-                if _is_markdown(p) and p in english
-            ]
-        for repo, rev, source_path, target_path in pairs:
-            try:
-                english = self._doc(repo, rev, source_path)
-                alignment = updater.aligner.align(
-                    english, self._doc(self.target, self.head, target_path)
-                )
-            except AmtsError as exc:
-                log.debug("sync.memory_file_skipped: %s", exc)
-                continue
-            memory.add_alignment(alignment)
-        log.info(
-            "sync.memory_built: %d sentences from %d file pairs in %.1f s",
-            len(memory),
-            len(pairs),
-            time.perf_counter() - started,
-        )
-        return memory
+        return mine_memory(self.updater, self.target, self.head, self.source, self.base)
 
     def _share_corpus(self) -> None:
         """Give the mined pairs to an engine that learns from examples (Amazon's parallel

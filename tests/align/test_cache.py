@@ -10,7 +10,7 @@ import pytest
 
 from amts.align import aligner as aligner_module
 from amts.align.aligner import Aligner
-from amts.align.cache import AlignmentCache, blob_id
+from amts.align.cache import MIN_PARALLEL_PAIRS, AlignmentCache, blob_id
 from amts.align.glossary import load_glossary
 from amts.book import document
 from amts.corpus.parallel import CorpusBuilder, find_file_pairs
@@ -190,3 +190,39 @@ def test_align_texts_reads_what_a_sync_cached(tmp_path: Path) -> None:
     assert (reader.hits, reader.misses) == (3, 0)
     assert (again.blocks, again.sentences) == (first.blocks, first.sentences)
     assert again.target.path == "zh.md" and again.source.text == en
+
+
+def _variants(count: int) -> list[tuple[str, str]]:
+    """``count`` distinct file pairs: the sample's, each with a numbered paragraph added."""
+    en, zh = TENSORS_EN.read_text(encoding="utf-8"), TENSORS_ZH.read_text(encoding="utf-8")
+    return [
+        (f"{en}\nNote {i} on tensors.\n", f"{zh}\n关于张量的第{i}条注释。\n") for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in memory", "on disk"])
+def test_many_pairs_are_aligned_across_processes_with_the_same_result(
+    tmp_path: Path, on_disk: bool
+) -> None:
+    """Past MIN_PARALLEL_PAIRS another process aligns a share; every alignment is the one
+    this process would have made, and reading them afterwards aligns nothing more."""
+    pairs = _variants(MIN_PARALLEL_PAIRS)
+    aligner = Aligner("en", "zh", load_glossary(GLOSSARY))
+    cache = AlignmentCache(tmp_path if on_disk else None)
+    assert cache.prefill(aligner, pairs) >= MIN_PARALLEL_PAIRS // 2 - 1
+    aligned_here = cache.aligned
+    assert 0 < aligned_here <= MIN_PARALLEL_PAIRS // 2 + 1
+    for source, target in pairs:
+        expected = Aligner("en", "zh", load_glossary(GLOSSARY)).align(
+            document.parse(source), document.parse(target)
+        )
+        result = cache.align_texts(aligner, source, target)
+        assert (result.blocks, result.sentences) == (expected.blocks, expected.sentences)
+    assert cache.aligned == aligned_here
+
+
+def test_few_pairs_are_not_worth_a_process() -> None:
+    """Below MIN_PARALLEL_PAIRS nothing is started: the caller aligns as it reads."""
+    cache = AlignmentCache()
+    assert cache.prefill(Aligner("en", "zh"), _variants(MIN_PARALLEL_PAIRS - 1)) == 0
+    assert cache.aligned == 0
