@@ -22,6 +22,7 @@ from github.Repository import Repository
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError
 from bot.jobs import SyncJob
+from bot.premine import enqueue_premines
 from bot.pulls import open_sync_pr
 from bot.syncpr import read_state, source_repository
 
@@ -105,6 +106,7 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 head[:8],
             )
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued))
+    enqueue_premines(services, repo.full_name, config, installation_id)
     return verdicts
 
 

@@ -25,6 +25,8 @@ from huey.exceptions import RetryTask
 from bot.event import Event
 from bot.jobs import CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
+from bot.premine import PRIORITY as PREMINE_PRIORITY
+from bot.premine import PremineJob
 from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ JOBS: dict[str, str] = {
     "command": "bot.commands:run_command",  # (services, CommandJob)
     "refresh": "bot.refresh:refresh_memory",  # (services, RefreshJob)
     "reconcile": "bot.reconcile:reconcile",  # (services)
+    "premine": "bot.premine:premine_memory",  # (services, PremineJob)
 }
 
 
@@ -63,6 +66,7 @@ class Tasks:
     command: TaskWrapper
     refresh: TaskWrapper
     reconcile: TaskWrapper
+    premine: TaskWrapper | None = None
 
 
 def register_tasks(
@@ -92,10 +96,10 @@ def register_tasks(
                 lambda: job("event")(get_services(), event),
             )
 
-    def target_task(kind: str, job_type: Any) -> TaskWrapper:
+    def target_task(kind: str, job_type: Any, priority: int | None = None) -> TaskWrapper:
         """A task of one target repository, run under that target's lease."""
 
-        @huey.task(name=kind)
+        @huey.task(name=kind, priority=priority)
         def run(payload: dict[str, Any]) -> None:
             target_job = job_type.from_dict(payload)
             _run_locked(
@@ -111,6 +115,7 @@ def register_tasks(
     sync = target_task("sync", SyncJob)
     command = target_task("command", CommandJob)
     refresh = target_task("refresh", RefreshJob)
+    premine = target_task("premine", PremineJob, priority=PREMINE_PRIORITY)
 
     @huey.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile() -> None:
@@ -122,7 +127,7 @@ def register_tasks(
             _logged("reconcile", "all targets", "", lambda: job("reconcile")(get_services()))
             queue.prune_deliveries()
 
-    return Tasks(handle_event, sync, command, refresh, reconcile)
+    return Tasks(handle_event, sync, command, refresh, reconcile, premine=premine)
 
 
 class _JobTable:
