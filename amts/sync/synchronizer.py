@@ -18,12 +18,13 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
+from amts.align.cache import MIN_PARALLEL_PAIRS
 from amts.book import document
 from amts.book.document import Document
 from amts.corpus import formats
@@ -144,6 +145,7 @@ class Synchronizer:
         files: dict[str, bytes | None] = {}
         modes: dict[str, str] = {}
         pending = []
+        self._prefill(works)
         # Plan every file first, so that the engine is called once for all of them.
         carried = [(work, self._carry_safely(work)) for work in works]
         self._translate([job for _, (_, job) in carried if job is not None])
@@ -391,6 +393,26 @@ class Synchronizer:
         if path is None:
             return []
         return [path, origin_path(path)] if self.origins else [path]
+
+    def _prefill(self, works: list[_Work]) -> None:
+        """Many files to plan whose alignments are not cached (a memory was given, so
+        mining aligned nothing): the cache aligns them across processes first."""
+        cache = self.updater.aligner.cache
+        if cache is None or len(works) < MIN_PARALLEL_PAIRS:
+            return
+        pairs = []
+        for work in works:
+            current = work.old_path or work.path
+            if work.path is None or current is None:
+                continue
+            english = self.target.read(self.head, origin_path(current)) if self.origins else None
+            if english is None and work.old_path:
+                english = self.source.read(work.base, work.old_path)
+            translation = self.target.read(self.head, current)
+            if english and translation:
+                with suppress(UnicodeDecodeError):
+                    pairs.append((english.decode("utf-8"), translation.decode("utf-8")))
+        cache.prefill(self.updater.aligner, pairs)
 
     def _old_english(self, work: _Work, current: str) -> Document | None:
         if self.origins and (origin := self._doc(self.target, self.head, origin_path(current))):
