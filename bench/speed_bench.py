@@ -183,7 +183,8 @@ class World:
     @contextmanager
     def github(self) -> Iterator[Any]:
         emulator = load_emulator()
-        with emulator.GitHubEmulator(self.root / "github") as github:
+        self.emulators = getattr(self, "emulators", 0) + 1  # each emulator its own folder
+        with emulator.GitHubEmulator(self.root / f"github-{self.emulators}") as github:
             github.add_repo(SOURCE, self.english)
             github.add_repo(ZH, self.chinese)
             github.add_repo(PT, self.portuguese)
