@@ -98,7 +98,7 @@ class WorkerPool:
     def _spawn(self, index: int) -> None:
         child = self._context.Process(
             target=worker_main,
-            args=(self.settings, index == 0, self.jobs, self.log_level),
+            args=(self.settings, index == 0, self.jobs, self.log_level, os.getpid()),
             name=f"amts-worker-{index}",
         )
         child.start()
@@ -125,13 +125,28 @@ class WorkerPool:
                 self._spawn(index)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Have Linux stop this worker when ``amts serve`` dies without stopping it (SIGKILL,
+    an OOM kill): orphans would go on taking jobs from the queue."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        logger.debug("supervisor.no_parent_death_signal")
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def worker_main(
-    settings: Settings, periodic: bool, jobs: Mapping[str, str], log_level: int
+    settings: Settings, periodic: bool, jobs: Mapping[str, str], log_level: int, parent: int
 ) -> None:
     """A child's life: ``amts worker`` with one job thread."""
     from bot.logs import configure
     from bot.worker import run_worker
 
+    _die_with_parent(parent)
     logging.basicConfig(level=logging.WARNING)
     configure(log_level)
     run_worker(settings, 1, periodic=periodic, jobs=jobs)

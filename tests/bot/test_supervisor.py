@@ -91,3 +91,49 @@ def test_a_dead_worker_is_restarted(settings: Settings, queue: Queue) -> None:
     finally:
         pool.stop(timeout=30)
     assert not any(os.path.exists(f"/proc/{pid}") for pid in pool.pids)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_workers_die_with_a_killed_server(tmp_path: Path) -> None:
+    """``amts serve`` killed outright (SIGKILL, an OOM kill) leaves no worker taking jobs."""
+    from tests.bot.test_cli_serve import DEAD_API, start
+
+    process, _ = start(
+        tmp_path,
+        "serve",
+        "--port",
+        "0",
+        "--workers",
+        "2",
+        AMTS_GITHUB_APP_ID="1",
+        AMTS_GITHUB_PRIVATE_KEY=PEM,
+        AMTS_GITHUB_API_URL=DEAD_API,
+    )
+    try:
+        _wait(lambda: len(_children(process.pid)) >= 2, "two worker processes")
+        workers = _children(process.pid)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        assert process.stderr is not None
+        process.stderr.close()
+    _wait(lambda: not any(_alive(pid) for pid in workers), "the workers to exit", timeout=30)
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its parent to read its status."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
