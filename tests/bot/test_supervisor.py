@@ -107,19 +107,9 @@ def _children(pid: int) -> list[int]:
 
 def test_workers_die_with_a_killed_server(tmp_path: Path) -> None:
     """``amts serve`` killed outright (SIGKILL, an OOM kill) leaves no worker taking jobs."""
-    from tests.bot.test_cli_serve import DEAD_API, start
+    from tests.bot.test_cli_serve import start_serve_with_workers
 
-    process, _ = start(
-        tmp_path,
-        "serve",
-        "--port",
-        "0",
-        "--workers",
-        "2",
-        AMTS_GITHUB_APP_ID="1",
-        AMTS_GITHUB_PRIVATE_KEY=PEM,
-        AMTS_GITHUB_API_URL=DEAD_API,
-    )
+    process, _ = start_serve_with_workers(tmp_path)
     try:
         _wait(lambda: len(_children(process.pid)) >= 2, "two worker processes")
         workers = _children(process.pid)
