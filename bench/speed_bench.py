@@ -255,7 +255,9 @@ def section_ack(world: World, deliveries: int, clients: int) -> None:
             deliver(url, SECRET, "push", world.push(github))
             wait_log(log, "sync.started", started_before + 1)  # the first sync is running
             port = int(url.rsplit(":", 1)[1])
-            latencies, statuses, seconds = fire(port, make_deliveries(deliveries, 0.02), clients)
+            latencies, statuses, seconds = fire(
+                port, make_deliveries(deliveries, 0.02, secret=SECRET), clients
+            )
             running = log.read_text("utf-8", "replace").count("sync.done") - done_before < 2
             wait_pulls(github, world.targets, log)
         latencies.sort()
