@@ -4,8 +4,9 @@ Syncs are CPU-bound Python. Run as threads of the web process they hold the GIL,
 webhook acknowledgements wait behind them (p99 ~400 ms while one sync runs, against
 ~30 ms idle); a second thread uses no second core. So the web process only verifies,
 records and enqueues, and ``workers`` child processes, each an ``amts worker`` with one
-job thread, take jobs from the same queue (SQLite under ``AMTS_DATA_DIR`` by default,
-whose transactions keep two processes from taking one job). A child that dies is started
+job thread at a lower CPU priority (``nice`` 10: the web process answers first), take jobs
+from the same queue (SQLite under ``AMTS_DATA_DIR`` by default, whose transactions keep
+two processes from taking one job). A child that dies is started
 again; the lease of the target it was syncing expires after ``AMTS_LOCK_SECONDS`` as
 with any dead worker, and the reconcile job heals the target.
 """
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 #: A child restarting faster than this after a crash waits, so a broken set-up cannot spin.
 MIN_UPTIME_SECONDS = 5.0
+#: Workers yield the CPU to the web process: an acknowledgement must not wait for a sync.
+WORKER_NICENESS = 10
 #: How long a graceful stop may take (running jobs finish) before children are killed.
 STOP_SECONDS = 60.0
 
@@ -147,6 +150,7 @@ def worker_main(
     from bot.worker import run_worker
 
     _die_with_parent(parent)
+    os.nice(WORKER_NICENESS)
     logging.basicConfig(level=logging.WARNING)
     configure(log_level)
     run_worker(settings, 1, periodic=periodic, jobs=jobs)

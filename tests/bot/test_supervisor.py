@@ -14,7 +14,7 @@ import pytest
 from bot.jobs import SyncJob
 from bot.queue import Queue
 from bot.settings import Settings
-from bot.supervisor import WorkerPool
+from bot.supervisor import WORKER_NICENESS, WorkerPool
 
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nnot used by these tests\n-----END RSA PRIVATE KEY-----\n"
 RECORD = "AMTS_TEST_SUPERVISOR_RECORD"
@@ -127,3 +127,18 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_workers_yield_the_cpu_to_the_web_process(settings: Settings) -> None:
+    """Worker processes run at a lower priority than the process that answers webhooks."""
+    pool = WorkerPool(settings, 1, jobs=JOBS).start()
+    try:
+        [pid] = pool.pids
+        _wait(lambda: _nice(pid) != os.nice(0), "the worker to lower its priority", timeout=30)
+        assert _nice(pid) == os.nice(0) + WORKER_NICENESS
+    finally:
+        pool.stop(timeout=30)
+
+
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
