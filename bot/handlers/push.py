@@ -19,6 +19,7 @@ from bot.event import Event
 from bot.github import github_error
 from bot.jobs import SyncJob
 from bot.logs import for_delivery
+from bot.mentions import neutralise
 from bot.router import Router
 
 if TYPE_CHECKING:
@@ -94,9 +95,9 @@ def report_invalid_config(repo: Any, sha: str, error: ConfigError) -> None:
             status="completed",
             conclusion="failure",
             output={
-                "title": f"Invalid {CONFIG_PATH}: {error.key}",
-                "summary": f"`{error.key}`: {error.problem}",
-                "text": text,
+                "title": neutralise(f"Invalid {CONFIG_PATH}: {error.key}"),
+                "summary": neutralise(f"`{error.key}`: {error.problem}"),
+                "text": neutralise(text),
             },
         )
     except GithubException as exc:
