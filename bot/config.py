@@ -17,6 +17,9 @@ import yaml
 from bot.errors import ConfigError
 
 CONFIG_PATH = ".github/amts.yml"
+#: The App pushes only under this prefix (as Dependabot does under ``dependabot/``): a
+#: config cannot turn a reviewed pull request into a push to a branch people work on.
+BRANCH_PREFIX = "amts/"
 DEFAULT_BRANCH = "amts/sync"
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 _TOP_KEYS = ("source_lang", "targets", "engine", "branch", "exclude", "labels", "reviewers")
@@ -153,6 +156,12 @@ def _branch(value: object) -> str:
     )
     if bad:
         raise ConfigError("branch", f"{name!r} is not a valid git branch name")
+    if not name.startswith(BRANCH_PREFIX) or name == BRANCH_PREFIX:
+        raise ConfigError(
+            "branch",
+            f"{name!r} is not under {BRANCH_PREFIX}: AMTS pushes only to its own branches "
+            f"(write, for example, {BRANCH_PREFIX}{name.rsplit('/', 1)[-1] or 'sync'})",
+        )
     return name
 
 
