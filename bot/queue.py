@@ -126,6 +126,17 @@ class Queue:
         """Undo :meth:`record_delivery` (its job could not be queued): GitHub may resend it."""
         self._storage.delete_data(DELIVERY_PREFIX + delivery_id)
 
+    def record_once(self, key: str) -> bool:
+        """Remember ``key`` (a comment run, a refusal given); False when it was seen before.
+
+        Kept, and pruned, with the deliveries: a comment GitHub redelivers under a new
+        delivery id is still the same comment."""
+        return self.record_delivery(f"once:{key}")
+
+    def forget_once(self, key: str) -> None:
+        """Undo :meth:`record_once` (the work it stood for failed and may be retried)."""
+        self.forget_delivery(f"once:{key}")
+
     def enqueue_event(self, event: Event) -> None:
         """The worker dispatches ``event`` to the handlers (task ``handle_event``)."""
         self.tasks.handle_event(event.to_dict())
