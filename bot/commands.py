@@ -181,7 +181,9 @@ def sync_outcome(outcome: SyncOutcome) -> str:
 
 
 def _failure(services: Services, exc: Exception, job: CommandJob, *, internal: bool = False) -> str:
-    text = services.github.mask(f"{type(exc).__name__}: {exc}" if internal else str(exc))
+    from bot.incidents import public_error
+
+    text = public_error(exc, "the command")
     first = parse(job.body)
     retry = "/amts sync" if isinstance(first, Sync) else job.body.strip().splitlines()[0]
     return f"failed: {text}\n\nTo try again, comment `{retry}`."

@@ -113,14 +113,14 @@ def update_pr(pull: PullRequest, *, title: str, body: str) -> None:
 
 
 def failure_text(error: str) -> str:
-    """What a failed sync tells the humans: the error and how to retry."""
+    """What a failed sync tells the humans: what failed (:mod:`bot.incidents`) and how to
+    retry."""
     error = mask(error)
     if len(error) > MAX_ERROR_CHARS:
         error = error[:MAX_ERROR_CHARS] + " …"
-    fence = "````" if "```" in error else "```"
     return neutralise(
         "AMTS could not bring this translation up to date with the English source.\n\n"
-        f"{fence}\n{error}\n{fence}\n\n"
+        f"{error}\n\n"
         f"Once the cause is fixed, comment `{RETRY_COMMAND}` on the sync pull request to "
         "retry (the next push to the English default branch retries too)."
     )

@@ -19,8 +19,9 @@ into the target's sync pull request.
    if a translator pushed meanwhile, everything is redone on the new head (3 rounds).
 6. The PR is opened (labels, reviewers) or its title and body updated from every sync it
    carries (``.amts/report.json`` on the branch).
-7. Failures: a comment on the PR with the error and ``/amts sync``, or a failed ``amts``
-   check run on the English commit; the status store says what happened either way.
+7. Failures: a comment on the PR saying what failed and ``/amts sync``, or a failed
+   ``amts`` check run on the English commit, with an error id whose details are in the
+   log (:mod:`bot.incidents`); the status store says what happened either way.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from amts.errors import AmtsError
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError, ConfigError, PushRejected
 from bot.github import github_error
+from bot.incidents import public_error
 from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import RETRY_COMMAND, comment_failure, fail_check, open_pr, open_sync_pr, update_pr
@@ -295,7 +297,7 @@ def run_sync(services: Services, job: SyncJob) -> SyncOutcome:
         outcome = sync.run()
     except (BotError, AmtsError, GithubException) as exc:
         error = exc if not isinstance(exc, GithubException) else github_error(exc, "syncing")
-        message = services.github.mask(str(error))
+        message = public_error(error, f"Syncing {job.target_repo}", log=sync.log)
         sync.log.error("sync.failed: %s error=%s", sync.ctx, message)
         sync.report_failure(message)
         outcome = SyncOutcome(
@@ -306,7 +308,7 @@ def run_sync(services: Services, job: SyncJob) -> SyncOutcome:
             error=message,
         )
     except Exception as exc:  # a bug: still tell the humans, then let the worker log it
-        message = services.github.mask(f"AMTS internal error ({type(exc).__name__}: {exc})")
+        message = public_error(exc, f"Syncing {job.target_repo}", log=sync.log)
         sync.log.exception("sync.crashed: %s", sync.ctx)
         sync.report_failure(message)
         _record(services, job, SyncOutcome("failed", job.target_repo, error=message))

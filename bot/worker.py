@@ -192,18 +192,17 @@ def _logged(kind: str, subject: str, delivery_id: str, run: Callable[[], None]) 
         run()
     except Exception as exc:
         logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id or "-")
-        return _masked(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS]
+        return _public(exc, f"The {kind} job")[:MAX_ERROR_CHARS]
     logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id or "-")
     return None
 
 
-def _masked(text: str) -> str:
-    """``text`` without anything token-like: it goes to the public status page."""
-    try:
-        from bot.github import mask
-    except ImportError:  # pragma: no cover - bot.github is part of the App
-        return text
-    return mask(text)
+def _public(exc: Exception, doing: str) -> str:
+    """What the status page says about ``exc``: generic, with the error id of the log's
+    details (imported here: the web process never loads the GitHub code)."""
+    from bot.incidents import public_error
+
+    return public_error(exc, doing)
 
 
 def _once(factory: Callable[[], Services]) -> Callable[[], Services]:
