@@ -17,6 +17,9 @@ import yaml
 from bot.errors import ConfigError
 
 CONFIG_PATH = ".github/amts.yml"
+#: A configuration is a few hundred bytes; anything much larger is not one (and GitHub's
+#: contents API gives no content at all for files over 1 MB).
+MAX_CONFIG_BYTES = 64 * 1024
 #: The App pushes only under this prefix (as Dependabot does under ``dependabot/``): a
 #: config cannot turn a reviewed pull request into a push to a branch people work on.
 BRANCH_PREFIX = "amts/"
@@ -50,8 +53,12 @@ class BookConfig:
     @classmethod
     def parse(cls, text: str | bytes) -> BookConfig:
         """The configuration in ``text``, or a :class:`ConfigError` naming the key at fault."""
+        if len(text) > MAX_CONFIG_BYTES:
+            raise ConfigError("(file)", f"{len(text)} bytes; a configuration has at most 64 KB")
         try:
             raw = yaml.safe_load(text)
+        except RecursionError:  # [[[[...]]]]: PyYAML builds nested values recursively
+            raise ConfigError("(file)", "values nested too deeply to be a configuration") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else "(file)"
@@ -90,6 +97,8 @@ def load_config(gh_repo: Any, ref: str) -> BookConfig | None:
         raise github_error(exc, f"reading {CONFIG_PATH} of {gh_repo.full_name}") from exc
     if isinstance(content, list):  # a directory of that name
         raise ConfigError("(file)", f"{CONFIG_PATH} is a directory, not a file")
+    if content.size > MAX_CONFIG_BYTES:  # checked before decoding, which fails over 1 MB
+        raise ConfigError("(file)", f"{content.size} bytes; a configuration has at most 64 KB")
     return BookConfig.parse(content.decoded_content)
 
 

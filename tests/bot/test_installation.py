@@ -1,4 +1,5 @@
-"""A new installation or added repositories → a reconcile job in the real queue."""
+"""Removing or suspending the App reconciles nothing; an installation's event reconciles
+that installation (``tests/bot/test_reconcile_scoped.py``)."""
 
 from __future__ import annotations
 
@@ -15,21 +16,6 @@ def services_for(queue: Queue) -> Services:
     """The handler uses only the queue: no GitHub client or mirrors needed."""
     assert queue.settings is not None
     return Services(queue.settings, None, None, queue, queue.status)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("name", "action"),
-    [
-        ("installation", "created"),
-        ("installation", "new_permissions_accepted"),
-        ("installation", "unsuspend"),
-        ("installation_repositories", "added"),
-    ],
-)
-def test_installation_enqueues_a_reconcile(queue: Queue, name: str, action: str) -> None:
-    event = Event(name, "d-inst", installation_payload(action))
-    router.dispatch(event, None, services=services_for(queue))
-    assert [task for task, _ in queue.waiting()] == ["reconcile"]
 
 
 @pytest.mark.parametrize("action", ["deleted", "suspend"])
