@@ -150,7 +150,11 @@ def refresh_memory(services: Services, job: RefreshJob) -> Path:
         book = book_of(services, gh, repo.full_name, _state(target, rev, repo.full_name))
         cache = remine(services, gh, repo, target, rev, book)
     if book.config.engine == "amazon":
-        update_parallel_data(cache.tsv, book.config.source_lang, book.target.lang)
+        from bot.spending import check_engine, resource_name
+
+        check_engine(services.settings, book.config, job.installation_id, book.source_repo)
+        name = resource_name(job.installation_id, book.source_repo, job.target_repo)
+        update_parallel_data(cache.tsv, book.config.source_lang, book.target.lang, name)
     return cache.tsv
 
 
@@ -211,13 +215,20 @@ def _config(source_repo: Any, target_repo: str) -> tuple[BookConfig, Target]:
     return config, target
 
 
-def update_parallel_data(tsv: Path, src_lang: str, tgt_lang: str) -> None:
+def update_parallel_data(
+    tsv: Path, src_lang: str, tgt_lang: str, resource_name: str | None = None
+) -> None:
     """Create or update Amazon Translate's parallel data from ``tsv`` now, through the
     engine's own resource code, so the next batch job starts from the reviewed pairs."""
     from amts.cli.base import make_engine
 
     engine = make_engine(
-        "amazon", src_lang=src_lang, tgt_lang=tgt_lang, parallel_data=tsv, glossary=None
+        "amazon",
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        parallel_data=tsv,
+        glossary=None,
+        resource_name=resource_name,
     )
     try:
         names = engine.sync_parallel_data(src_lang, tgt_lang)

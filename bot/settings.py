@@ -35,6 +35,8 @@ class Settings:
     queue_url: str = ""
     reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
     lock_seconds: int = DEFAULT_LOCK_SECONDS
+    #: owners' logins and installation ids (lower case) allowed paid engines
+    paid_engines: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.queue_url:
@@ -61,6 +63,11 @@ class Settings:
                 env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
             ),
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+            paid_engines=frozenset(
+                word.strip().lower()
+                for word in env.get("AMTS_PAID_ENGINES", "").split(",")
+                if word.strip()
+            ),
         )
 
     def require_app(self) -> None:

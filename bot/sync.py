@@ -42,6 +42,7 @@ from bot.incidents import public_error
 from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import RETRY_COMMAND, comment_failure, fail_check, open_pr, open_sync_pr, update_pr
+from bot.spending import check_engine, resource_name
 from bot.syncplan import Plan, plan_round
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ class _Sync:
         if config is None or target is None:
             self.log.info("sync.not_configured: %s", self.ctx)
             return SyncOutcome("skipped", job.target_repo, message="not a configured target")
+        check_engine(self.services.settings, config, job.installation_id, job.source_repo)
         token = self.services.github.token(job.installation_id)
         for round_ in range(1, MAX_ROUNDS + 1):
             try:
@@ -348,6 +350,7 @@ def _updater(
         tgt_lang=target.lang,
         parallel_data=MemoryCache.of(data_dir, job.target_repo, target.lang).path(),
         glossary=glossary,
+        resource_name=resource_name(job.installation_id, job.source_repo, job.target_repo),
     )
 
 

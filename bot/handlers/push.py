@@ -21,6 +21,7 @@ from bot.jobs import SyncJob
 from bot.logs import for_delivery
 from bot.mentions import neutralise
 from bot.router import Router
+from bot.spending import check_engine
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -58,6 +59,8 @@ def on_push(event: Event, gh: Any, *, services: Services) -> None:
     repo = gh.get_repo(source)
     try:
         config = load_config(repo, after)
+        if config is not None:
+            check_engine(services.settings, config, event.installation_id or 0, source)
     except ConfigError as exc:
         log.warning("push.invalid_config repo=%s sha=%s %s", source, after[:8], exc)
         report_invalid_config(repo, after, exc)
