@@ -25,7 +25,16 @@ MAX_CONFIG_BYTES = 64 * 1024
 BRANCH_PREFIX = "amts/"
 DEFAULT_BRANCH = "amts/sync"
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-_TOP_KEYS = ("source_lang", "targets", "engine", "branch", "exclude", "labels", "reviewers")
+_TOP_KEYS = (
+    "source_lang",
+    "targets",
+    "engine",
+    "branch",
+    "exclude",
+    "labels",
+    "reviewers",
+    "sources",
+)
 _TARGET_KEYS = ("repo", "lang", "glossary")
 
 
@@ -49,6 +58,8 @@ class BookConfig:
     exclude: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = field(default=())
+    #: in a *target*'s file: the English repositories of other installations it accepts
+    sources: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str | bytes) -> BookConfig:
@@ -67,7 +78,9 @@ class BookConfig:
             raise ConfigError("(file)", "expected a mapping of keys such as targets, engine")
         _no_unknown_keys(raw, _TOP_KEYS, "")
         source_lang = _language(raw.get("source_lang", "en"), "source_lang")
-        targets = _targets(raw.get("targets"))
+        sources = _repos(raw.get("sources", []), "sources")
+        # a translation's own file may only accept sources: no targets of its own
+        targets = () if sources and "targets" not in raw else _targets(raw.get("targets"))
         return cls(
             targets=targets,
             source_lang=source_lang,
@@ -76,6 +89,7 @@ class BookConfig:
             exclude=_strings(raw.get("exclude", []), "exclude"),
             labels=_strings(raw.get("labels", []), "labels"),
             reviewers=_strings(raw.get("reviewers", []), "reviewers"),
+            sources=sources,
         )
 
     def target(self, repo: str) -> Target | None:
@@ -128,6 +142,14 @@ def _strings(value: object, key: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ConfigError(key, f"expected a list of strings, got {_type_name(value)}")
     return tuple(_string(item, f"{key}[{n}]") for n, item in enumerate(value))
+
+
+def _repos(value: object, key: str) -> tuple[str, ...]:
+    names = _strings(value, key)
+    for number, name in enumerate(names):
+        if not _REPO.match(name):
+            raise ConfigError(f"{key}[{number}]", f"{name!r} is not a repository name owner/name")
+    return names
 
 
 def _language(value: object, key: str) -> str:

@@ -4,8 +4,9 @@ A raw error can carry an AWS account id and role, a server path or an internal d
 and a pull request or check run is read by anyone who can see the repository. So the
 App posts a generic sentence per kind of failure, with an id, and logs the details under
 that id (``error.details id=…``), where the operator finds them. Only an invalid
-``.github/amts.yml`` is told in full: it is the maintainers' own file, and the key and
-problem are what they need to fix it.
+``.github/amts.yml`` (the maintainers' own file: the key and problem are what they need)
+and a :class:`~bot.errors.RepositoryError` (a branch AMTS will not push to, say) are
+told in full.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import secrets
 
 from amts.errors import AlignmentError, EngineError, InputError
-from bot.errors import BotError, ConfigError, GitHubError, PushRejected
+from bot.errors import BotError, ConfigError, GitHubError, PushRejected, RepositoryError
 from bot.github import mask
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ def public_error(
     )
     if isinstance(exc, ConfigError):
         return f"{doing}: {exc} Fix the file and push again. (error id `{error_id}`)"
+    if isinstance(exc, RepositoryError):
+        return f"{doing}: {exc} (error id `{error_id}`)"
     what, todo = "an internal error", "Please tell the App's operator. " + RETRY
     for kind, failed, action in KINDS:
         if isinstance(exc, kind):

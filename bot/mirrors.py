@@ -52,11 +52,19 @@ def auth_env(token: str | None) -> dict[str, str]:
 
 
 class Mirrors:
-    """The bare mirrors under ``<data_dir>/mirrors/<owner>/<name>.git``."""
+    """The bare mirrors under ``<data_dir>/mirrors/<owner>/<name>.git`` (the App's jobs use
+    :meth:`of` an installation)."""
 
     def __init__(self, data_dir: str | Path) -> None:
         self.root = Path(data_dir) / "mirrors"
         self._held = threading.local()  # the mirrors this thread holds: the lock is reentrant
+
+    def of(self, installation_id: int) -> Mirrors:
+        """The mirrors of one installation, under ``mirrors/<installation>/``: objects one
+        installation's token fetched are never read by another's jobs."""
+        view = Mirrors.__new__(Mirrors)
+        view.root, view._held = self.root / str(installation_id), self._held
+        return view
 
     def path(self, full_name: str) -> Path:
         owner, _, name = full_name.lower().partition("/")

@@ -44,6 +44,7 @@ from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import RETRY_COMMAND, comment_failure, fail_check, open_pr, open_sync_pr, update_pr
 from bot.spending import check_engine, resource_name
 from bot.syncplan import Plan, plan_round
+from bot.tenancy import check_claims, check_target
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest
@@ -106,17 +107,24 @@ class _Sync:
         job = self.job
         gh = self.services.github.client(job.installation_id)
         self.source_repo = source = _get_repo(gh, job.source_repo)
-        target_repo = _get_repo(gh, job.target_repo)
         config = load_config(source, source.default_branch)
         target = config.target(job.target_repo) if config else None
         if config is None or target is None:
             self.log.info("sync.not_configured: %s", self.ctx)
             return SyncOutcome("skipped", job.target_repo, message="not a configured target")
         check_engine(self.services.settings, config, job.installation_id, job.source_repo)
-        token = self.services.github.token(job.installation_id)
+        # the target is this installation's, or opted in to this source (then its own
+        # installation acts on it); and no other book still claims it
+        target_installation = check_target(self.services, job.tenant)
+        check_claims(self.services, job.tenant)
+        target_repo = _get_repo(self.services.github.client(target_installation), job.target_repo)
+        tokens = (
+            self.services.github.token(job.installation_id),
+            self.services.github.token(target_installation),
+        )
         for round_ in range(1, MAX_ROUNDS + 1):
             try:
-                return self._round(source, target_repo, config, target, token)
+                return self._round(source, target_repo, config, target, tokens)
             except PushRejected as exc:
                 self.log.info("sync.push_rejected: %s round=%d (%s)", self.ctx, round_, exc)
         raise BotError(
@@ -130,11 +138,12 @@ class _Sync:
         target_repo: Repository,
         config: BookConfig,
         target: Target,
-        token: str,
+        tokens: tuple[str, str],
     ) -> SyncOutcome:
-        mirrors = self.services.mirrors
+        mirrors = self.services.mirrors.of(self.job.installation_id)
+        source_token, token = tokens
         with mirrors.locked(target_repo.full_name):
-            src = mirrors.fetch(source.full_name, source.clone_url, token)
+            src = mirrors.fetch(source.full_name, source.clone_url, source_token)
             tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
             english = rev_parse(src, f"refs/remotes/origin/{source.default_branch}")
             if english is None:
@@ -331,7 +340,9 @@ def _record(services: Services, job: SyncJob, outcome: SyncOutcome) -> None:
         fields["synced_revision"] = outcome.english
     fields["last_error"] = outcome.error or None
     try:
-        services.status.update(job.target_repo, **fields)
+        services.status.update(
+            job.target_repo, key=job.tenant.key, installation_id=job.installation_id, **fields
+        )
     except Exception:  # the status page must never fail a sync
         logger.exception("sync.status_not_recorded: repo=%s", job.target_repo)
 
@@ -348,7 +359,7 @@ def _updater(
         config.engine,
         src_lang=config.source_lang,
         tgt_lang=target.lang,
-        parallel_data=MemoryCache.of(data_dir, job.target_repo, target.lang).path(),
+        parallel_data=MemoryCache.of(data_dir, job.tenant, target.lang).path(),
         glossary=glossary,
         resource_name=resource_name(job.installation_id, job.source_repo, job.target_repo),
     )
@@ -362,7 +373,7 @@ def _keep_mined_memory(
     a merged sync PR refreshes it (:mod:`bot.refresh`)."""
     from bot.refresh import MemoryCache
 
-    cache = MemoryCache.of(data_dir, job.target_repo, target.lang)
+    cache = MemoryCache.of(data_dir, job.tenant, target.lang)
     if cache.path() is not None or updater.memory is None or not len(updater.memory):
         return
     cache.write(list(updater.memory.pairs()), config.source_lang, target.lang, revision)

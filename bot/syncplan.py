@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amts.errors import AmtsError
-from bot.errors import BotError, ConfigError
+from bot.errors import BotError, ConfigError, RepositoryError
 from bot.mirrors import git, is_ancestor, read_blob, rev_parse
 from bot.pulls import had_pr, is_sync_branch
 
@@ -73,7 +73,7 @@ def plan_round(
         if parent is None:
             raise BotError(f"{repo.full_name}: the branch {branch} of #{pull.number} is gone")
         if not made_by_app(tgt, parent, default_head, first_only=True):
-            raise BotError(
+            raise RepositoryError(
                 f"{repo.full_name}: the branch {branch} of pull request #{pull.number} was "
                 "not started by AMTS, so AMTS does not push to it; close that pull request "
                 "or rename its branch out of amts/"

@@ -72,11 +72,11 @@ def on_comment(event: Event, gh: Any, *, services: Services) -> None:
         log.info("comment.ignored repo=%s reason=ran already comment=%s", target, comment["id"])
         return
     try:
-        accepted = _check_and_react(services, gh, log, target, number, comment, login)
+        source = _check_and_react(services, gh, log, target, number, comment, login)
     except BaseException:
         services.queue.forget_once(once)  # nothing ran: a redelivery may try again
         raise
-    if not accepted:
+    if source is None:
         return
     services.queue.enqueue_command(
         CommandJob(
@@ -87,6 +87,7 @@ def on_comment(event: Event, gh: Any, *, services: Services) -> None:
             body=comment.get("body") or "",
             installation_id=installation,
             delivery_id=event.delivery_id,
+            source_repo=source,
         )
     )
     log.info("comment.accepted repo=%s user=%s", target, login)
@@ -100,24 +101,25 @@ def _check_and_react(
     number: int,
     comment: dict[str, Any],
     login: str,
-) -> bool:
-    """Whether the comment is a command to run: on a sync PR, by someone with write
-    access (👀 on the comment); else a refusal once per pull request."""
+) -> str | None:
+    """The book (source repository) of the sync PR when the comment is a command to run:
+    by someone with write access (👀 on the comment); else a refusal once per PR."""
     try:
         repo = gh.get_repo(target)
         pull = repo.get_pull(number)
-        if find_sync_pr(services, gh, target, pull.raw_data) is None:
+        sync_pr = find_sync_pr(services, gh, target, pull.raw_data)
+        if sync_pr is None:
             log.info("comment.ignored repo=%s reason=not a sync PR", target)
-            return False
+            return None
         permission = repo.get_collaborator_permission(login)
         if permission not in WRITERS:
             log.info("comment.refused repo=%s user=%s permission=%s", target, login, permission)
             _refuse_once(services, gh, target, number)
-            return False
+            return None
         repo.get_issue(number).get_comment(int(comment["id"])).create_reaction(ACCEPTED_REACTION)
     except GithubException as exc:
         raise github_error(exc, f"answering an /amts comment on {target}") from exc
-    return True
+    return sync_pr.source_repo
 
 
 def _refuse_once(services: Services, gh: Any, target: str, number: int) -> None:

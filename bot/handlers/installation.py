@@ -1,8 +1,8 @@
 """A new installation, or repositories added to one: reconcile now instead of waiting.
 
-The reconcile of that installation's repositories, and only those, runs here: it queues
-a sync for each target behind its English head, so a book starts syncing as soon as the
-App is installed on it. The periodic reconcile job, the same code over every
+A reconcile job of that installation's repositories, and only those, is queued: it
+queues a sync for each target behind its English head, so a book starts syncing as soon
+as the App is installed on it. The periodic reconcile job, the same code over every
 installation, heals lost webhooks later.
 """
 
@@ -27,8 +27,6 @@ router = Router()
 @router.register("installation_repositories", action="added")
 def on_installation(event: Event, gh: Any, *, services: Services) -> None:
     """Reconcile that installation's repositories now (the others are not its business)."""
-    from bot.reconcile import reconcile
-
     logger.info(
         "installation.reconcile event=%s installation=%s delivery=%s",
         event.kind,
@@ -37,4 +35,4 @@ def on_installation(event: Event, gh: Any, *, services: Services) -> None:
     )
     if event.installation_id is None:
         return
-    reconcile(services, event.installation_id)
+    services.queue.enqueue_reconcile(event.installation_id)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.handlers.comments import is_bot
-from tests.bot.bookworld import INSTALLATION, ZH, World, book_world
+from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
 
 
 @pytest.fixture
@@ -52,6 +52,7 @@ def test_a_writer_gets_eyes_and_a_command_job(world: World, role: str) -> None:
             "body": "/amts sync",
             "installation_id": INSTALLATION,
             "delivery_id": delivery,
+            "source_repo": SOURCE,
         }
     ]
     assert [name for name, _ in world.queue.waiting()] == ["command"]

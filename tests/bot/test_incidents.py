@@ -13,6 +13,7 @@ from amts.engines.amazon.client import AmazonServiceError
 from bot.incidents import public_error
 from bot.jobs import SyncJob
 from bot.sync import run_sync
+from bot.tenancy import Tenant
 from tests.bot.bookworld import INSTALLATION, SOURCE, TENSORS, ZH, book_world
 
 ERROR_ID = re.compile(r"error id `([0-9a-f]{12})`")
@@ -43,7 +44,8 @@ def test_a_git_failure_on_the_pr_names_no_server_path(
         ]
         [comment] = [text for text in posted if "could not" in text]
         data_dir = str(world.services.settings.data_dir)
-        for text in (comment, outcome.error, world.services.status.get(ZH)["last_error"]):
+        record = world.services.status.get(ZH, key=Tenant(INSTALLATION, SOURCE, ZH).key)
+        for text in (comment, outcome.error, record["last_error"]):
             assert data_dir not in text and "mirrors" not in text and "git fetch" not in text
         error_id = ERROR_ID.search(comment).group(1)
         assert "/amts sync" in comment and "a git operation" in comment

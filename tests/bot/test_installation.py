@@ -1,5 +1,5 @@
-"""Removing or suspending the App reconciles nothing; an installation's event reconciles
-that installation (``tests/bot/test_reconcile_scoped.py``)."""
+"""A new installation or added repositories → a reconcile job of that installation in the
+real queue."""
 
 from __future__ import annotations
 
@@ -16,6 +16,22 @@ def services_for(queue: Queue) -> Services:
     """The handler uses only the queue: no GitHub client or mirrors needed."""
     assert queue.settings is not None
     return Services(queue.settings, None, None, queue, queue.status)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("name", "action"),
+    [
+        ("installation", "created"),
+        ("installation", "new_permissions_accepted"),
+        ("installation", "unsuspend"),
+        ("installation_repositories", "added"),
+    ],
+)
+def test_installation_enqueues_a_reconcile(queue: Queue, name: str, action: str) -> None:
+    event = Event(name, "d-inst", installation_payload(action))
+    router.dispatch(event, None, services=services_for(queue))
+    # of that installation only (issue 11, item 3)
+    assert queue.waiting() == [("reconcile", event.installation_id)]
 
 
 @pytest.mark.parametrize("action", ["deleted", "suspend"])

@@ -51,9 +51,11 @@ def test_an_installation_event_reconciles_only_that_installation(tmp_path: Path)
         other = add_broken_book(world, OTHER, BROKEN[DEEP], installation=2)
         head = world.push_english({"chapter_basics/new.md": "# New\n"})
         world.dispatch("installation_repositories", installation_payload("added", INSTALLATION))
+        assert world.queue.waiting() == [("reconcile", INSTALLATION)]
+        reconcile(world.services, INSTALLATION)  # what the queued job runs
         assert [(j["target_repo"], j["after"]) for j in world.jobs("sync")] == [(ZH, head)]
         assert failed_checks(world, OTHER, other) == []  # installation 2 was not read
         assert world.emulator.find_requests("GET", f"/repos/{OTHER}/contents/*") == []
-        world.dispatch("installation_repositories", installation_payload("added", 2))
+        reconcile(world.services, 2)
         assert len(failed_checks(world, OTHER, other)) == 1
         assert len(world.jobs("sync")) == 1

@@ -14,6 +14,7 @@ from amts.corpus.formats import read_pairs
 from bot.jobs import RefreshJob
 from bot.refresh import MemoryCache, refresh_memory
 from bot.spending import resource_name
+from bot.tenancy import Tenant
 from tests.bot.bookworld import (
     CONFIG,
     INSTALLATION,
@@ -52,7 +53,7 @@ def test_the_merged_translations_become_the_memory(world: World) -> None:
     world.emulator.push_as_human(ZH, "amts/sync", {TENSORS: text.replace(NUMEL, REVIEWED)})
     merged = world.emulator.merge_pr(ZH, number)
     tsv = refresh_memory(world.services, RefreshJob(ZH, "zh", INSTALLATION, merged))
-    cache = MemoryCache.of(world.services.settings.data_dir, ZH, "zh")
+    cache = MemoryCache.of(world.services.settings.data_dir, Tenant(INSTALLATION, SOURCE, ZH), "zh")
     assert tsv == cache.tsv == cache.path()
     assert json.loads(cache.meta.read_text())["revision"] == merged
     src, tgt, pairs = read_pairs(tsv)
