@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,15 @@ def test_dockerfile_serves_as_a_non_root_user_without_secrets() -> None:
     assert not re.search(r"SECRET|PRIVATE_KEY|\.pem|amts\.env", "\n".join(lines))
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
     assert {"deploy/amts.env", "deploy/secrets", "*.pem"} <= set(ignored)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["deploy/amts.env", "deploy/secrets/github-app-private-key.pem", "deploy/secrets/other"],
+)
+def test_secrets_the_readme_writes_are_git_ignored(path: str) -> None:
+    """Following "Install the App" and then ``git add -A`` commits no secret."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    done = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT, check=False)
+    assert done.returncode == 0, f"{path} is not git-ignored"
