@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import SettingsError
+from bot.logs import LOG_FORMATS
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_DATA_DIR = "./amts-data"
@@ -35,6 +36,7 @@ class Settings:
     queue_url: str = ""
     reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
     lock_seconds: int = DEFAULT_LOCK_SECONDS
+    log_format: str = "text"
 
     def __post_init__(self) -> None:
         if not self.queue_url:
@@ -61,6 +63,7 @@ class Settings:
                 env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
             ),
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+            log_format=_log_format(env),
         )
 
     def require_app(self) -> None:
@@ -144,6 +147,15 @@ def _api_url(env: Mapping[str, str]) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError("AMTS_GITHUB_API_URL", f"{url!r} is not an http(s) URL")
     return url
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    value = (env.get("AMTS_LOG_FORMAT") or "text").strip().lower()
+    if value not in LOG_FORMATS:
+        raise SettingsError(
+            "AMTS_LOG_FORMAT", f"{value!r}: expected one of {', '.join(LOG_FORMATS)}"
+        )
+    return value
 
 
 def _positive_int(env: Mapping[str, str], variable: str, default: int) -> int:

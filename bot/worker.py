@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -250,9 +251,24 @@ def run_worker(settings: Settings, workers: int = 2) -> None:
     settings.require_app()
     queue = Queue.from_settings(settings)
     try:
+        wait_for_queue(queue)
         _AnnouncingConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS).run()
     finally:
         queue.close()
+
+
+def wait_for_queue(queue: Queue, interval: float = 1.0) -> None:
+    """Return once the queue's storage answers. A worker started before Redis (compose
+    starts them together) says so in one line and waits, instead of a traceback a try."""
+    if queue.ping(quiet=True):
+        return
+    logger.warning(
+        "worker.waiting_for_queue queue=%s retry_every=%ss (is Redis up?)", queue, interval
+    )
+    started = time.monotonic()
+    while not queue.ping(quiet=True):
+        time.sleep(interval)
+    logger.info("worker.queue_reachable waited=%.1fs", time.monotonic() - started)
 
 
 class _AnnouncingConsumer(Consumer):

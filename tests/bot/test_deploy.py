@@ -25,6 +25,8 @@ APP_PERMISSIONS = {
 }
 # installation / installation_repositories reach every App and cannot be subscribed to.
 APP_EVENTS = {"push", "pull_request", "issue_comment"}
+# The image and compose run gunicorn with it (the App, gthread as measured, log lines).
+GUNICORN_CONFIG = "deploy/gunicorn.conf.py"
 
 
 def _json(name: str) -> Any:
@@ -123,8 +125,7 @@ def test_compose_file_runs_web_workers_and_redis() -> None:
     services = compose["services"]
     assert set(services) == {"web", "worker", "redis"}
     web, worker = services["web"], services["worker"]
-    assert web["command"][0] == "gunicorn"
-    assert "bot.app:create_app()" in web["command"]
+    assert web["command"] == ["gunicorn", "-c", GUNICORN_CONFIG]
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
     assert worker["command"][:2] == ["amts", "worker"]
     assert worker["deploy"]["replicas"] >= 2
@@ -140,13 +141,26 @@ def test_compose_file_runs_web_workers_and_redis() -> None:
     assert {"amts-data", "redis-data"} <= set(compose["volumes"])
 
 
+def test_gunicorn_config_serves_the_app_on_gthread() -> None:
+    """What ``bench/webhook_bench.py`` measured: the App on gthread workers."""
+    config: dict[str, Any] = {}
+    exec(
+        compile((ROOT / GUNICORN_CONFIG).read_text(encoding="utf-8"), GUNICORN_CONFIG, "exec"),
+        config,
+    )
+    assert config["wsgi_app"] == "bot.app:create_app()"
+    assert config["worker_class"] == "gthread"
+    assert config["threads"] > 1
+
+
 def test_dockerfile_serves_as_a_non_root_user_without_secrets() -> None:
     """The image's default command is the webhook server, run by an unprivileged user;
     nothing secret is copied in or set."""
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     lines = [line for line in dockerfile.splitlines() if not line.startswith("#")]
     cmd = next(line for line in lines if line.startswith("CMD "))
-    assert "gunicorn" in cmd and "bot.app:create_app()" in cmd
+    assert json.loads(cmd.removeprefix("CMD ")) == ["gunicorn", "-c", GUNICORN_CONFIG]
+    assert f"COPY {GUNICORN_CONFIG} ./{GUNICORN_CONFIG}" in lines
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
     assert not re.search(r"SECRET|PRIVATE_KEY|\.pem|amts\.env", "\n".join(lines))
