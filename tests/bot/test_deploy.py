@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -178,3 +182,50 @@ def test_secrets_the_readme_writes_are_git_ignored(path: str) -> None:
         pytest.skip("not a git checkout")
     done = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT, check=False)
     assert done.returncode == 0, f"{path} is not git-ignored"
+
+
+LOCK = "deploy/requirements.lock"
+
+
+def _locked() -> dict[str, tuple[str, list[str]]]:
+    """``name: (version, hashes)`` of every requirement in the lock."""
+    text = (ROOT / LOCK).read_text(encoding="utf-8").replace("\\\n", " ")
+    locked = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement, *options = line.split()
+        name, _, version = requirement.partition("==")
+        assert version, f"{requirement} is not pinned with =="
+        locked[canonicalize_name(name)] = (version, [o for o in options if o.startswith("--hash")])
+    return locked
+
+
+def test_the_image_installs_pinned_dependencies_by_hash() -> None:
+    """The Dockerfile installs the lock with --require-hashes and then the App alone."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert f"pip install --require-hashes -r {LOCK}" in dockerfile
+    assert "pip install --no-deps ." in dockerfile
+    assert dockerfile.index(f"COPY {LOCK}") < dockerfile.index("--require-hashes")
+    assert all(hashes for _, hashes in _locked().values())
+    assert "sh deploy/lock.sh" in (ROOT / LOCK).read_text(encoding="utf-8")
+
+
+def test_the_lock_covers_the_app_and_ships_what_was_tested() -> None:
+    """Every runtime dependency is pinned within its range, at the version installed where
+    these tests run: the image runs what was tested and measured (``sh deploy/lock.sh``
+    after a dependency change)."""
+    locked = _locked()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for spec in project["project"]["dependencies"]:
+        requirement = Requirement(spec)
+        name = canonicalize_name(requirement.name)
+        assert name in locked, f"{name} is not in {LOCK}; run sh deploy/lock.sh"
+        assert requirement.specifier.contains(locked[name][0]), spec
+    for name, (version, _) in locked.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue  # a dependency of another platform
+        assert installed == version, f"{name}: {LOCK} has {version}, tested {installed}"
