@@ -65,6 +65,9 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
         if not event.is_handled():
             log.info("webhook.ignored event=%s", event.kind)
             return _answer(202, ignored=event.kind)
+        if settings.is_paused(event.repo_full_name or ""):
+            log.info("webhook.paused event=%s repo=%s", event.kind, event.repo_full_name or "-")
+            return _answer(202, paused=event.repo_full_name or "*")
         if not queue.record_delivery(delivery_id):
             log.info("webhook.duplicate event=%s", event.kind)
             return _answer(200, duplicate=True)

@@ -43,6 +43,8 @@ def finish_publish(
     branch, which carries the English revision ``english``; whether anything was stale."""
     from amts.sync.history import HISTORY_PATH
 
+    if services.settings.is_paused(source_repo, target.repo):
+        return False
     repo = source_repository(services, gh, target.repo)
     pull = open_sync_pr(repo, config.branch)
     if pull is None:
