@@ -85,7 +85,7 @@ def register_tasks(
     @huey.task(name="handle_event")
     def handle_event(payload: dict[str, Any]) -> None:
         event = Event.from_dict(payload)
-        if _paused(settings, "event", event.repo_full_name or ""):
+        if _paused(settings, "event", event.delivery_id, event.repo_full_name or ""):
             return
         with delivery_context(event.delivery_id):
             _logged(
@@ -102,7 +102,7 @@ def register_tasks(
         def run(payload: dict[str, Any]) -> None:
             target_job = job_type.from_dict(payload)
             source = getattr(target_job, "source_repo", target_job.target_repo)
-            if _paused(settings, kind, source, target_job.target_repo):
+            if _paused(settings, kind, target_job.delivery_id, source, target_job.target_repo):
                 return
             _run_locked(
                 queue,
@@ -120,7 +120,7 @@ def register_tasks(
 
     @huey.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile() -> None:
-        if _paused(settings, "reconcile", "*"):
+        if _paused(settings, "reconcile", "", "*"):
             return
         lease = queue.lease("reconcile")
         if not lease.acquire():
@@ -133,12 +133,12 @@ def register_tasks(
     return Tasks(handle_event, sync, command, refresh, reconcile)
 
 
-def _paused(settings: Settings | None, kind: str, *repos: str) -> bool:
+def _paused(settings: Settings | None, kind: str, delivery_id: str, *repos: str) -> bool:
     """Whether ``AMTS_PAUSED`` covers the job (a queued job is dropped: reconcile catches
     up on pushes once the pause is lifted)."""
     if settings is None or not settings.is_paused(*repos):
         return False
-    logger.info("%s.paused repos=%s", kind, ",".join(repos))
+    logger.info("%s.paused repos=%s delivery=%s", kind, ",".join(repos), delivery_id or "-")
     return True
 
 
