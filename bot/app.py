@@ -4,8 +4,9 @@ The webhook view is thin on purpose: it checks the signature over the raw body, 
 the delivery and enqueues it; the handlers run in the workers. No git, GitHub or AWS
 call happens while GitHub waits for the answer, so acknowledgements stay fast under load.
 
-``gunicorn 'bot.app:create_app()'`` builds the app from the environment; tests and
-``amts serve`` pass their own settings and queue.
+``gunicorn -c deploy/gunicorn.conf.py`` builds the app from the environment (the config
+checks the settings and sets up the log lines first); tests and ``amts serve`` pass their
+own settings and queue.
 """
 
 from __future__ import annotations
