@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
+from amts.errors import AmtsError
 from bot.github import github_error
 from bot.pulls import RETRY_COMMAND, open_sync_pr, update_pr
 from bot.syncpr import source_repository
@@ -55,7 +56,11 @@ def finish_publish(
         if exc.status != 404:
             raise github_error(exc, f"reading {HISTORY_PATH} of {repo.full_name}") from exc
         return False  # not a branch with records: nothing to publish from
-    title, body = pr_text(report, config.source_lang)
+    try:
+        title, body = pr_text(report, config.source_lang)
+    except AmtsError as exc:  # a damaged report: the next sync says so on the PR
+        logger.warning("reconcile.report_unreadable target=%s error=%s", target.repo, exc)
+        return False
     stale = (pull.title, _text(pull.body)) != (title, _text(body))
     if stale:
         update_pr(pull, title=title, body=body)

@@ -108,3 +108,14 @@ def test_a_sync_that_died_before_publishing_is_finished(world: World) -> None:
     reconcile(world.services)
     assert len(world.emulator.find_requests("PATCH", patch)) == edits
     assert world.jobs() == []
+
+
+def test_a_damaged_report_on_the_branch_does_not_stop_reconcile(world: World) -> None:
+    """Someone broke ``.amts/report.json`` on the sync branch: the PR is left as it is
+    (the next sync reports it there) and reconcile still returns its verdicts."""
+    number = world.open_sync_pr()
+    body = world.gh.get_repo(ZH).get_pull(number).body
+    world.emulator.push_as_human(ZH, "amts/sync", {".amts/report.json": "{broken"}, "Oops")
+    [verdict] = reconcile(world.services)
+    assert verdict.queued is False
+    assert world.gh.get_repo(ZH).get_pull(number).body == body
