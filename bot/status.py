@@ -44,6 +44,8 @@ class StatusStore:
         record = self.get(target_repo, key=key) or {}
         record.update(fields)
         record["target_repo"] = target_repo
+        if key:
+            record["key"] = key  # the tenant's: how the record is found again
         record["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         self._storage.put_data(PREFIX + (key or target_repo), json.dumps(record).encode())
         return record
