@@ -54,8 +54,11 @@ def enqueue_premines(
     from bot.refresh import MemoryCache
 
     queued = []
+    from bot.tenancy import Tenant
+
     for target in config.targets:
-        cache = MemoryCache.of(services.settings.data_dir, target.repo, target.lang)
+        tenant = Tenant(installation_id, source_repo, target.repo)
+        cache = MemoryCache.of(services.settings.data_dir, tenant, target.lang)
         marker = cache.meta.with_suffix(MARKER_SUFFIX)
         if cache.path() is not None or _fresh(marker, RETRY_SECONDS, time.time()):
             continue
@@ -85,22 +88,27 @@ def premine_memory(services: Services, job: PremineJob) -> Path | None:
     from bot.mirrors import read_blob, rev_parse
     from bot.refresh import MemoryCache
     from bot.sync import make_target_updater, target_glossary
+    from bot.tenancy import check_claims, check_target
 
     data_dir = services.settings.data_dir
-    cache = MemoryCache.of(data_dir, job.target_repo, job.lang)
+    cache = MemoryCache.of(data_dir, job.tenant, job.lang)
     if cache.path() is not None:
         logger.info("premine.skipped target=%s reason=memory already cached", job.target_repo)
         return None
     gh = services.github.client(job.installation_id)
     source_repo: Any = gh.get_repo(job.source_repo)
-    target_repo: Any = gh.get_repo(job.target_repo)
     config = load_config(source_repo, source_repo.default_branch)
     target = config.target(job.target_repo) if config else None
     if config is None or target is None:
         logger.info("premine.skipped target=%s reason=not a configured target", job.target_repo)
         return None
-    token = services.github.token(job.installation_id)
-    mirrors = services.mirrors
+    # The same checks and credentials as the target's sync (bot.sync).
+    target_installation = check_target(services, job.tenant)
+    check_claims(services, job.tenant)
+    target_repo: Any = services.github.client(target_installation).get_repo(job.target_repo)
+    source_token = services.github.token(job.installation_id)
+    token = services.github.token(target_installation)
+    mirrors = services.mirrors.of(job.installation_id)
     with mirrors.locked(target_repo.full_name), tempfile.TemporaryDirectory() as tmp:
         tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
         head = rev_parse(tgt, f"refs/remotes/origin/{target_repo.default_branch}")
@@ -114,7 +122,7 @@ def premine_memory(services: Services, job: PremineJob) -> Path | None:
         )
         src = None
         if base is not None:  # translations without origin files pair with this English
-            src = mirrors.fetch(source_repo.full_name, source_repo.clone_url, token)
+            src = mirrors.fetch(source_repo.full_name, source_repo.clone_url, source_token)
         with GitRepo(tgt, "target") as repo:
             source = GitRepo(src, "source") if src is not None else None
             try:

@@ -15,14 +15,14 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from github import GithubException
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from bot.config import BookConfig, Target, load_config
-from bot.errors import BotError
+from bot.errors import ConfigError
 from bot.jobs import SyncJob
 from bot.premine import enqueue_premines
+from bot.publish import finish_publish
 from bot.pulls import open_sync_pr
 from bot.syncpr import read_state, source_repository
 
@@ -43,24 +43,52 @@ class Verdict:
     queued: bool
 
 
-def reconcile(services: Services) -> list[Verdict]:
-    """Queue a sync for every target behind its English head; the verdicts, for logs and
-    tests. One failing repository is logged and the others still reconciled."""
+def reconcile(services: Services, installation_id: int | None = None) -> list[Verdict]:
+    """Queue a sync for every target behind its English head (of one installation, if
+    given); the verdicts, for logs and tests. A repository that fails, whatever the
+    error, is reported on itself and the others are still reconciled."""
     verdicts: list[Verdict] = []
-    for installation in services.github.integration().get_installations():
-        gh = services.github.client(installation.id)
+    if installation_id is not None:
+        installations = [installation_id]
+    else:
+        installations = [i.id for i in services.github.integration().get_installations()]
+    for installation in installations:
+        gh = services.github.client(installation)
         for repo in installation_repositories(gh):
             try:
-                verdicts += reconcile_book(services, gh, repo, installation.id)
-            except (BotError, GithubException) as exc:
-                logger.warning(
-                    "reconcile.book_failed repo=%s error=%s",
-                    repo.full_name,
-                    services.github.mask(exc),
-                )
+                verdicts += reconcile_book(services, gh, repo, installation)
+            except Exception as exc:  # one tenant's book never stops the others
+                report_broken_book(services, repo, exc)
     behind = sum(v.queued for v in verdicts)
     logger.info("reconcile.done targets=%d queued=%d", len(verdicts), behind)
     return verdicts
+
+
+def report_broken_book(services: Services, repo: Any, exc: Exception) -> None:
+    """Tell the repository, once per English head, why reconcile cannot read its book: the
+    invalid-config check run, or a generic failure with an error id (the log has more)."""
+    from bot.handlers.push import report_invalid_config
+    from bot.incidents import public_error
+    from bot.pulls import fail_check
+
+    logger.warning(
+        "reconcile.book_failed repo=%s error=%s", repo.full_name, services.github.mask(exc)
+    )
+    try:
+        head = repo.get_branch(repo.default_branch).commit.sha
+        if not services.queue.record_once(f"reconcile-report:{repo.full_name.lower()}:{head}"):
+            return
+        if isinstance(exc, ConfigError):
+            report_invalid_config(repo, head, exc)
+        else:
+            text = public_error(exc, f"Reading the AMTS configuration of {repo.full_name}")
+            fail_check(repo, head, "AMTS could not read this book", text)
+    except Exception as report_exc:  # logged, and go on
+        logger.warning(
+            "reconcile.report_failed repo=%s error=%s",
+            repo.full_name,
+            services.github.mask(report_exc),
+        )
 
 
 def installation_repositories(gh: Any) -> PaginatedList[Repository]:
@@ -105,6 +133,8 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 recorded[:8],
                 head[:8],
             )
+        else:  # carried already; a job killed before it published leaves the PR stale
+            finish_publish(services, gh, repo.full_name, config, target, head, installation_id)
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued))
     enqueue_premines(services, repo.full_name, config, installation_id)
     return verdicts

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,7 @@ from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
 if TYPE_CHECKING:
     from bot.queue import Queue
     from bot.services import Services
+    from bot.tenancy import Tenant
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ JOBS: dict[str, str] = {
     "sync": "bot.sync:run_sync",  # (services, SyncJob)
     "command": "bot.commands:run_command",  # (services, CommandJob)
     "refresh": "bot.refresh:refresh_memory",  # (services, RefreshJob)
-    "reconcile": "bot.reconcile:reconcile",  # (services)
+    "reconcile": "bot.reconcile:reconcile",  # (services[, installation_id])
     "premine": "bot.premine:premine_memory",  # (services, PremineJob)
 }
 
@@ -88,6 +90,8 @@ def register_tasks(
     @huey.task(name="handle_event")
     def handle_event(payload: dict[str, Any]) -> None:
         event = Event.from_dict(payload)
+        if _paused(settings, "event", event.delivery_id, event.repo_full_name or ""):
+            return
         with delivery_context(event.delivery_id):
             _logged(
                 "event",
@@ -102,10 +106,13 @@ def register_tasks(
         @huey.task(name=kind, priority=priority)
         def run(payload: dict[str, Any]) -> None:
             target_job = job_type.from_dict(payload)
+            source = getattr(target_job, "source_repo", target_job.target_repo)
+            if _paused(settings, kind, target_job.delivery_id, source, target_job.target_repo):
+                return
             _run_locked(
                 queue,
                 kind,
-                target_job.target_repo,
+                target_job.tenant,
                 target_job.delivery_id,
                 lambda: job(kind)(get_services(), target_job),
             )
@@ -118,7 +125,18 @@ def register_tasks(
     premine = target_task("premine", PremineJob, priority=PREMINE_PRIORITY)
 
     @huey.periodic_task(every_minutes(minutes), name="reconcile")
-    def reconcile() -> None:
+    def reconcile(installation_id: int | None = None) -> None:
+        """Every installation (the schedule), or one (its installation event)."""
+        if _paused(settings, "reconcile", "", "*"):
+            return
+        if installation_id is not None:
+            _logged(
+                "reconcile",
+                f"installation {installation_id}",
+                "",
+                lambda: job("reconcile")(get_services(), installation_id),
+            )
+            return
         lease = queue.lease("reconcile")
         if not lease.acquire():
             logger.info("reconcile.skipped reason=another reconcile is running")
@@ -128,6 +146,15 @@ def register_tasks(
             queue.prune_deliveries()
 
     return Tasks(handle_event, sync, command, refresh, reconcile, premine=premine)
+
+
+def _paused(settings: Settings | None, kind: str, delivery_id: str, *repos: str) -> bool:
+    """Whether ``AMTS_PAUSED`` covers the job (a queued job is dropped: reconcile catches
+    up on pushes once the pause is lifted)."""
+    if settings is None or not settings.is_paused(*repos):
+        return False
+    logger.info("%s.paused repos=%s delivery=%s", kind, ",".join(repos), delivery_id or "-")
+    return True
 
 
 class _JobTable:
@@ -166,10 +193,11 @@ def every_minutes(minutes: int) -> Callable[[datetime], bool]:
 
 
 def _run_locked(
-    queue: Queue, kind: str, target: str, delivery_id: str, run: Callable[[], None]
+    queue: Queue, kind: str, tenant: Tenant, delivery_id: str, run: Callable[[], None]
 ) -> None:
-    """``run`` while holding ``target``'s lease; a busy target retries after a delay."""
-    lease = queue.lease(f"target:{target}")
+    """``run`` while holding the tenant's lease; a busy target retries after a delay."""
+    target = tenant.target_repo
+    lease = queue.lease(f"target:{tenant.key}")
     if not lease.acquire():
         logger.info(
             "%s.waiting target=%s delivery=%s retry_in=%ss",
@@ -181,10 +209,10 @@ def _run_locked(
         raise RetryTask(delay=queue.retry_delay)
     with lease, delivery_context(delivery_id):
         if kind == "sync":
-            queue.clear_queued(target)
+            queue.clear_queued(tenant.key)
         error = _logged(kind, target, delivery_id, run)
-        if error is not None:
-            queue.status.update(target, last_error=error)
+        if error is not None and tenant.source_repo:
+            queue.status.update(target, key=tenant.key, last_error=error)
 
 
 def _logged(kind: str, subject: str, delivery_id: str, run: Callable[[], None]) -> str | None:
@@ -198,18 +226,17 @@ def _logged(kind: str, subject: str, delivery_id: str, run: Callable[[], None]) 
         run()
     except Exception as exc:
         logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id or "-")
-        return _masked(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS]
+        return _public(exc, f"The {kind} job")[:MAX_ERROR_CHARS]
     logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id or "-")
     return None
 
 
-def _masked(text: str) -> str:
-    """``text`` without anything token-like: it goes to the public status page."""
-    try:
-        from bot.github import mask
-    except ImportError:  # pragma: no cover - bot.github is part of the App
-        return text
-    return mask(text)
+def _public(exc: Exception, doing: str) -> str:
+    """What the status page says about ``exc``: generic, with the error id of the log's
+    details (imported here: the web process never loads the GitHub code)."""
+    from bot.incidents import public_error
+
+    return public_error(exc, doing)
 
 
 def _once(factory: Callable[[], Services]) -> Callable[[], Services]:
@@ -265,12 +292,27 @@ def run_worker(
     settings.require_app()
     queue = Queue.from_settings(settings, jobs=jobs)
     try:
+        wait_for_queue(queue)
         consumer = _AnnouncingConsumer(
             queue.huey, workers=workers, periodic=periodic, **CONSUMER_OPTIONS
         )
         consumer.run()
     finally:
         queue.close()
+
+
+def wait_for_queue(queue: Queue, interval: float = 1.0) -> None:
+    """Return once the queue's storage answers. A worker started before Redis (compose
+    starts them together) says so in one line and waits, instead of a traceback a try."""
+    if queue.ping(quiet=True):
+        return
+    logger.warning(
+        "worker.waiting_for_queue queue=%s retry_every=%ss (is Redis up?)", queue, interval
+    )
+    started = time.monotonic()
+    while not queue.ping(quiet=True):
+        time.sleep(interval)
+    logger.info("worker.queue_reachable waited=%.1fs", time.monotonic() - started)
 
 
 class _AnnouncingConsumer(Consumer):

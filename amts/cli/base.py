@@ -61,9 +61,12 @@ def make_engine(
     tgt_lang: str,
     parallel_data: Path | None = None,
     glossary: Glossary | None = None,
+    resource_name: str | None = None,
 ):
     """The engine asked for. Amazon's settings come from ``AMTS_AWS_*`` variables; the
-    parallel data and glossary given on the command line are what it is steered by."""
+    parallel data and glossary given on the command line are what it is steered by, in
+    resources named ``resource_name`` (default ``amts-<src>-<tgt>``) unless the settings
+    name them."""
     from amts.engines import create_engine
 
     if name != "amazon":
@@ -74,14 +77,15 @@ def make_engine(
 
     settings = AmazonSettings.from_env(os.environ)
     options = {}
+    name = resource_name or f"amts-{src_lang}-{tgt_lang}"
     if not settings.parallel_data_name:
-        options["parallel_data_name"] = f"amts-{src_lang}-{tgt_lang}"
+        options["parallel_data_name"] = name
     if parallel_data is not None:
         options["parallel_data_path"] = parallel_data
     if glossary is not None:
         options["glossary"] = glossary
         if not settings.terminology_name:
-            options["terminology_name"] = f"amts-{src_lang}-{tgt_lang}"
+            options["terminology_name"] = name
     return create_engine("amazon", settings=settings, **options)
 
 
@@ -115,10 +119,12 @@ def make_updater(
     tgt_lang: str,
     parallel_data: Path | None,
     glossary: Path | None,
+    resource_name: str | None = None,
     cache: AlignmentCache | None = None,
 ):
-    """The updater the options ask for: translation memory, glossary, engine; alignments
-    cached in ``cache`` (default: under ``$AMTS_DATA_DIR`` when set, else for this run)."""
+    """The updater the options ask for: translation memory, glossary, engine (its
+    resources named ``resource_name``, see :func:`make_engine`); alignments cached in
+    ``cache`` (default: under ``$AMTS_DATA_DIR`` when set, else for this run)."""
     from amts.align.cache import AlignmentCache
     from amts.memory import TranslationMemory
     from amts.update.updater import Updater
@@ -133,6 +139,7 @@ def make_updater(
         tgt_lang=tgt_lang,
         parallel_data=parallel_data,
         glossary=terms,
+        resource_name=resource_name,
     )
     cache = cache if cache is not None else AlignmentCache.from_env()
     return Updater(src_lang, tgt_lang, engine, memory, terms, cache=cache)

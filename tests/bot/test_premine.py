@@ -25,7 +25,7 @@ def _job() -> PremineJob:
 
 
 def _cache(world: World) -> MemoryCache:
-    return MemoryCache.of(world.services.settings.data_dir, ZH, "zh")
+    return MemoryCache.of(world.services.settings.data_dir, _job().tenant, "zh")
 
 
 def test_reconcile_queues_one_premine_for_a_target_without_memory(world: World) -> None:
