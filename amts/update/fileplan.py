@@ -329,9 +329,9 @@ class FilePlan:
             # Under a block that stays (a list item, a heading), the blank lines stay too:
             # without them the next paragraph would join that block.
             previous = index - 1
-            if previous >= 0 and blocks[previous].kind is not Kind.BLANK:
-                if previous not in removed and end > index + 1:
-                    return block.start, block.end
+            under_kept = previous >= 0 and blocks[previous].kind is not Kind.BLANK
+            if under_kept and previous not in removed and end > index + 1:
+                return block.start, block.end
             return block.start, blocks[end].start
         start = index
         while start > 0 and blocks[start - 1].kind is Kind.BLANK:
