@@ -16,7 +16,6 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from amts.align.aligner import Aligner
-from amts.book import document
 from amts.book.document import Document
 from amts.corpus.parallel import ORIGIN_SUFFIX
 from amts.errors import AmtsError
@@ -70,11 +69,7 @@ class _Book:
         self.translations = target_files - self.origins
 
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
-        data = repo.read(rev, path)
-        if data is None:
-            return None
-        label = f"{repo.role}@{rev[:8]}:{path}"
-        return document.parse(document.decode(data, label), label)
+        return repo.document(rev, path)
 
     def measure(self, lang: str, aligner: Aligner) -> LagReport:
         report = LagReport(self.rev, lang)
