@@ -132,8 +132,13 @@ class Aligner:
 
     def align(self, source: Document, target: Document, *, sentences: bool = True) -> Alignment:
         """The alignment of ``target`` with ``source``, from the cache when one is given."""
-        if self.cache is not None and sentences:
-            return self.cache.align(self, source, target)
+        if self.cache is not None:
+            if sentences:
+                return self.cache.align(self, source, target)
+            # Blocks only (``amts lag``): a cached whole alignment has them; else no more
+            # work than asked for, and nothing cached.
+            if (cached := self.cache.lookup(self, source, target)) is not None:
+                return cached
         return self.align_uncached(source, target, sentences=sentences)
 
     def align_uncached(

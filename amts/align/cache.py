@@ -115,15 +115,21 @@ class AlignmentCache:
 
     def align(self, aligner: Aligner, source: Document, target: Document) -> Alignment:
         """``aligner.align(source, target)``, aligned once per pair of contents."""
-        key = _key("aln", aligner.fingerprint, blob_id(source.text), blob_id(target.text))
+        if (cached := self.lookup(aligner, source, target)) is not None:
+            return cached
+        self.misses += 1
+        self.aligned += 1
+        alignment = aligner.align_uncached(source, target)
+        links = (tuple(alignment.blocks), tuple(alignment.sentences))
+        self._put(_alignment_key(aligner, source, target), links, _links_to_json(*links))
+        return alignment
+
+    def lookup(self, aligner: Aligner, source: Document, target: Document) -> Alignment | None:
+        """The cached alignment of the two documents, or ``None`` (not counted as a miss)."""
+        key = _alignment_key(aligner, source, target)
         links = self._get(key, lambda data: _links_from_json(data, source, target))
         if links is None:
-            self.misses += 1
-            self.aligned += 1
-            alignment = aligner.align_uncached(source, target)
-            links = (tuple(alignment.blocks), tuple(alignment.sentences))
-            self._put(key, links, _links_to_json(*links))
-            return alignment
+            return None
         self.hits += 1
         return Alignment(
             source, target, aligner.src_lang, aligner.tgt_lang, list(links[0]), list(links[1])
@@ -191,7 +197,7 @@ class AlignmentCache:
         return done
 
     def _has(self, aligner: Aligner, source: str, target: str) -> bool:
-        key = _key("aln", aligner.fingerprint, blob_id(source), blob_id(target))
+        key = _text_key(aligner, source, target)
         return key in self._memory or (self.directory is not None and self._file(key).exists())
 
     # -- storage ----------------------------------------------------------------------------
@@ -300,6 +306,14 @@ def _align_into(directory: Path, spec: tuple, pairs: list[tuple[str, str]]) -> i
             continue
         done += 1
     return done
+
+
+def _alignment_key(aligner: Aligner, source: Document, target: Document) -> str:
+    return _text_key(aligner, source.text, target.text)
+
+
+def _text_key(aligner: Aligner, source: str, target: str) -> str:
+    return _key("aln", aligner.fingerprint, blob_id(source), blob_id(target))
 
 
 def _key(*parts: str) -> str:

@@ -41,6 +41,8 @@ class FileJob:
                 cache = sync.updater.aligner.cache
                 (cache.document if cache is not None else document.parse)(text, work.path)
                 data = text.encode("utf-8")
+            if not sync.origins:
+                outcome.lag = sync.translation_lag(self.new_english, data)
             changed = data != self.translation
             outcome.status = "updated" if changed else "unchanged"
             if self.moved:

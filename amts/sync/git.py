@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import git
 
+from amts.book.document import Document, decode, parse
 from amts.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -198,6 +199,17 @@ class GitRepo:
         """The bytes of ``path`` at ``rev`` exactly as committed, or ``None`` if absent."""
         blob = self._blob(rev, path)
         return blob.data_stream.read() if blob is not None else None
+
+    def document(
+        self, rev: str, path: str, parser: Callable[[str, str], Document] = parse
+    ) -> Document | None:
+        """The markdown file ``path`` at ``rev``, parsed (by ``parser``: an alignment
+        cache's ``document`` parses once per content); ``None`` if absent."""
+        data = self.read(rev, path)
+        if data is None:
+            return None
+        label = f"{self.role}@{rev[:8]}:{path}"
+        return parser(decode(data, label), label)
 
     def mode(self, rev: str, path: str) -> str | None:
         blob = self._blob(rev, path)

@@ -226,3 +226,17 @@ def test_few_pairs_are_not_worth_a_process() -> None:
     cache = AlignmentCache()
     assert cache.prefill(Aligner("en", "zh"), _variants(MIN_PARALLEL_PAIRS - 1)) == 0
     assert cache.aligned == 0
+
+
+def test_a_blocks_only_request_is_served_from_a_cached_alignment(tmp_path: Path) -> None:
+    """``amts lag`` asks for blocks only: a cached whole alignment answers it; without one
+    the blocks are aligned and nothing is cached."""
+    source, target = document.load(TENSORS_EN), document.load(TENSORS_ZH)
+    cold = AlignmentCache(tmp_path)
+    blocks_only = Aligner("en", "zh", cache=cold).align(source, target, sentences=False)
+    assert blocks_only.sentences == [] and (cold.hits, cold.aligned) == (0, 0)
+    whole = Aligner("en", "zh", cache=cold).align(source, target)
+    warm = AlignmentCache(tmp_path)
+    served = Aligner("en", "zh", cache=warm).align(source, target, sentences=False)
+    assert (warm.hits, warm.aligned) == (1, 0)
+    assert served.blocks == whole.blocks == blocks_only.blocks
