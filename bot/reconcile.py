@@ -7,20 +7,28 @@ pull request's branch, else on its default branch, in ``.amts/state.json``) with
 English head. A target that is behind gets a sync job, which coalesces with any already
 waiting, so healing costs a few API reads when nothing is wrong. Only the API is read:
 no git fetch for a book that is up to date.
+
+It runs in the background lane, so it never holds up a sync; still, its calls are bounded:
+each try by :data:`TRY_SECONDS`, each target's calls (and a book's, a listing's) by a
+:func:`~bot.github.deadline` of :data:`TARGET_SECONDS`. A GitHub that hangs costs a
+target seconds, and the next reconcile tries it again.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from github import GithubException
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
+from requests import RequestException
 
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError
+from bot.github import deadline
 from bot.jobs import SyncJob
 from bot.pulls import open_sync_pr
 from bot.syncpr import read_state, source_repository
@@ -29,6 +37,10 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 logger = logging.getLogger(__name__)
+
+TARGET_SECONDS = 10.0  # all of one target's GitHub calls, retries included
+TRY_SECONDS = 5  # one try of one call
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,12 +58,13 @@ def reconcile(services: Services) -> list[Verdict]:
     """Queue a sync for every target behind its English head; the verdicts, for logs and
     tests. One failing repository is logged and the others still reconciled."""
     verdicts: list[Verdict] = []
-    for installation in services.github.integration().get_installations():
-        gh = services.github.client(installation.id)
-        for repo in installation_repositories(gh):
+    for installation in _listed(services.github.integration().get_installations()):
+        with deadline(TARGET_SECONDS):
+            gh = services.github.client(installation.id, timeout=TRY_SECONDS)
+        for repo in _listed(installation_repositories(gh)):
             try:
                 verdicts += reconcile_book(services, gh, repo, installation.id)
-            except (BotError, GithubException) as exc:
+            except (BotError, GithubException, RequestException) as exc:
                 logger.warning(
                     "reconcile.book_failed repo=%s error=%s",
                     repo.full_name,
@@ -60,6 +73,12 @@ def reconcile(services: Services) -> list[Verdict]:
     behind = sum(v.queued for v in verdicts)
     logger.info("reconcile.done targets=%d queued=%d", len(verdicts), behind)
     return verdicts
+
+
+def _listed(items: Iterable[T]) -> list[T]:
+    """All pages of a listing, fetched within one deadline."""
+    with deadline(TARGET_SECONDS):
+        return list(items)
 
 
 def installation_repositories(gh: Any) -> PaginatedList[Repository]:
@@ -72,13 +91,15 @@ def installation_repositories(gh: Any) -> PaginatedList[Repository]:
 def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int) -> list[Verdict]:
     """The verdicts for the targets of ``repo``, if it is a book's source."""
     branch = repo.default_branch
-    config = load_config(repo, branch)
-    if config is None:
-        return []
-    head = repo.get_branch(branch).commit.sha
+    with deadline(TARGET_SECONDS):
+        config = load_config(repo, branch)
+        if config is None:
+            return []
+        head = repo.get_branch(branch).commit.sha
     verdicts = []
     for target in config.targets:
-        recorded = recorded_revision(services, gh, config, target)
+        with deadline(TARGET_SECONDS):
+            recorded = recorded_revision(services, gh, config, target)
         queued = False
         if recorded is None:
             logger.info(

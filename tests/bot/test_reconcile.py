@@ -1,15 +1,16 @@
 """The reconcile job: a target behind its English head gets a sync job, one up to date
 does not. Against the emulator (every installation, every repository), with jobs read
-back from the real queue."""
+back from the real queue. A GitHub that hangs costs it seconds."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.reconcile import reconcile
+from bot.reconcile import TARGET_SECONDS, TRY_SECONDS, reconcile
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
 
 
@@ -75,3 +76,20 @@ def test_a_broken_book_does_not_stop_the_others(tmp_path: Path) -> None:
         verdicts = reconcile(world.services)
         assert [(v.source_repo, v.queued) for v in verdicts] == [(SOURCE, True)]
         assert queued(world) == [(ZH, head)]
+
+
+def test_a_hanging_github_costs_a_target_seconds(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GitHub never answers the look for the target's open pull requests: the reconcile
+    gives that book up after the target's deadline and one try (not 6 tries of 30 s)."""
+    world.emulator.faults.hold("GET", f"/repos/{ZH}/pulls")
+    started = time.monotonic()
+    try:
+        verdicts = reconcile(world.services)
+    finally:
+        elapsed = time.monotonic() - started
+        world.emulator.faults.clear()
+    assert verdicts == []
+    assert "reconcile.book_failed repo=d2l-ai/d2l-en" in caplog.text
+    assert elapsed < TARGET_SECONDS + TRY_SECONDS + 5  # a few seconds' slack for a busy machine
