@@ -30,6 +30,7 @@ from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError
 from bot.github import deadline
 from bot.jobs import SyncJob
+from bot.publish import finish_publish
 from bot.pulls import open_sync_pr
 from bot.syncpr import read_state, source_repository
 
@@ -98,33 +99,35 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
         head = repo.get_branch(branch).commit.sha
     verdicts = []
     for target in config.targets:
-        with deadline(TARGET_SECONDS):
+        with deadline(TARGET_SECONDS):  # the target's every call, publishing included
             recorded = recorded_revision(services, gh, config, target)
-        queued = False
-        if recorded is None:
-            logger.info(
-                "reconcile.never_synced source=%s target=%s (the next push starts it)",
-                repo.full_name,
-                target.repo,
-            )
-        elif recorded != head:
-            queued = services.queue.enqueue_sync(
-                SyncJob(
-                    source_repo=repo.full_name,
-                    target_repo=target.repo,
-                    lang=target.lang,
-                    installation_id=installation_id,
-                    reason=f"reconcile: {target.repo} follows {recorded[:8]}, English is at "
-                    f"{head[:8]}",
-                    after=head,
+            queued = False
+            if recorded is None:
+                logger.info(
+                    "reconcile.never_synced source=%s target=%s (the next push starts it)",
+                    repo.full_name,
+                    target.repo,
                 )
-            )
-            logger.info(
-                "reconcile.behind target=%s recorded=%s head=%s",
-                target.repo,
-                recorded[:8],
-                head[:8],
-            )
+            elif recorded != head:
+                queued = services.queue.enqueue_sync(
+                    SyncJob(
+                        source_repo=repo.full_name,
+                        target_repo=target.repo,
+                        lang=target.lang,
+                        installation_id=installation_id,
+                        reason=f"reconcile: {target.repo} follows {recorded[:8]}, English is at "
+                        f"{head[:8]}",
+                        after=head,
+                    )
+                )
+                logger.info(
+                    "reconcile.behind target=%s recorded=%s head=%s",
+                    target.repo,
+                    recorded[:8],
+                    head[:8],
+                )
+            else:  # carried already; a job killed before it published leaves the PR stale
+                finish_publish(services, gh, repo.full_name, config, target, head)
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued))
     return verdicts
 
