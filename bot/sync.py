@@ -34,12 +34,14 @@ from typing import TYPE_CHECKING, Any
 from github import GithubException
 
 from amts.errors import AmtsError
+from amts.sync.state import STATE_PATH
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError, ConfigError, PushRejected
 from bot.github import github_error
 from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import RETRY_COMMAND, comment_failure, fail_check, open_pr, open_sync_pr, update_pr
+from bot.startpoint import commit_start, is_start_only
 from bot.syncplan import Plan, plan_round
 
 if TYPE_CHECKING:
@@ -142,8 +144,11 @@ class _Sync:
             )
             result = self._commit(src, tgt, config, target, plan, english)
             if result.commit is None:
-                if plan.orphan and not result.failed:  # carried already: only the PR is missing
+                if plan.orphan and not result.failed and not is_start_only(tgt, plan.parent):
+                    # carried already: only the PR is missing
                     return self._publish(tgt, target_repo, config, plan, plan.parent, english)
+                if plan.remote_old is None and read_blob(tgt, plan.parent, STATE_PATH) is None:
+                    self._start(tgt, target_repo, plan, result, token)
                 return self._nothing(result, plan, english)
             mirrors.push(target_repo.full_name, token, result.commit, plan.branch, plan.remote_old)
             return self._publish(tgt, target_repo, config, plan, result.commit, result.to)
@@ -205,6 +210,17 @@ class _Sync:
         path = tmp / Path(target.glossary).name
         path.write_bytes(data)
         return path
+
+    def _start(
+        self, tgt: Path, repo: Repository, plan: Plan, result: SyncResult, token: str
+    ) -> None:
+        """A first push that committed nothing still starts the target (:mod:`bot.startpoint`):
+        from the English it synced to, or the base it failed to carry from."""
+        revision = plan.base if result.failed else result.to
+        why = f"The first sync of {repo.full_name} carried nothing ({result.nothing})."
+        commit = commit_start(tgt, plan.parent, plan.branch, self.job.source_repo, revision, why)
+        self.services.mirrors.push(repo.full_name, token, commit, plan.branch, expected_old=None)
+        self.log.info("sync.started: %s revision=%s", self.ctx, revision[:8])
 
     # -- the pull request -----------------------------------------------------------------
 
