@@ -19,6 +19,8 @@ into the target's sync pull request.
    if a translator pushed meanwhile, everything is redone on the new head (3 rounds).
 6. The PR is opened (labels, reviewers) or its title and body updated from every sync it
    carries (``.amts/report.json`` on the branch).
+   ``/amts catch-up`` makes its commit with ``Synchronizer.catch_up`` instead: the lag
+   of the paths asked for, up to the English the branch follows (:mod:`bot.catchup`).
 7. Failures: a comment on the PR with the error and ``/amts sync``, or a failed ``amts``
    check run on the English commit; the status store says what happened either way.
 """
@@ -27,13 +29,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
-from amts.errors import AmtsError
+from amts.errors import AmtsError, InputError
 from amts.sync.state import STATE_PATH
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError, ConfigError, PushRejected
@@ -90,8 +93,9 @@ class SyncOutcome:
 class _Sync:
     """One job's context: the clients, repositories and config it works with."""
 
-    def __init__(self, services: Services, job: SyncJob) -> None:
+    def __init__(self, services: Services, job: SyncJob, catch_up: Sequence[str] = ()) -> None:
         self.services, self.job = services, job
+        self.catch_up = tuple(catch_up)  # ``/amts catch-up``'s paths: their lag, not a sync
         self.log = for_delivery(logger, job.delivery_id)
         self.ctx = f"repo={job.target_repo} lang={job.lang}"
         self.pull: PullRequest | None = None
@@ -177,16 +181,28 @@ class _Sync:
                     synchronizer = Synchronizer(
                         source, repo, updater, (*DEFAULT_EXCLUDE, *config.exclude)
                     )
-                    result = synchronizer.run(
-                        plan.base,
-                        english,
-                        plan.branch,
-                        parent=plan.parent,
-                        update_branch=True,
-                        history=True,
-                        note=plan.note,
-                    )
+                    if self.catch_up:  # to the English the branch follows, not the head
+                        result = synchronizer.catch_up(
+                            self.catch_up,
+                            plan.base,
+                            plan.branch,
+                            parent=plan.parent,
+                            update_branch=True,
+                            history=True,
+                        )
+                    else:
+                        result = synchronizer.run(
+                            plan.base,
+                            english,
+                            plan.branch,
+                            parent=plan.parent,
+                            update_branch=True,
+                            history=True,
+                            note=plan.note,
+                        )
             except AmtsError as exc:
+                if self.catch_up and isinstance(exc, InputError):
+                    raise  # the maintainer's paths: answered in the reply, not a failed sync
                 raise BotError(str(exc)) from exc
         if not plan.continuing:
             _keep_mined_memory(
@@ -300,16 +316,21 @@ class _Sync:
             self.log.error("sync.failure_not_reported: %s (%s)", self.ctx, exc)
 
 
-def run_sync(services: Services, job: SyncJob) -> SyncOutcome:
-    """Bring ``job.target_repo``'s sync pull request up to the English head.
+def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) -> SyncOutcome:
+    """Bring ``job.target_repo``'s sync pull request up to the English head; with
+    ``catch_up`` (``/amts catch-up``'s ``PATH[#LABEL]`` list), carry those paths' lag
+    into it instead, up to the English it follows.
 
     A failure is reported on GitHub and in the status store and returned, not raised: the
-    job is done, and ``/amts sync``, the next push or the reconcile job retries it.
+    job is done, and ``/amts sync``, the next push or the reconcile job retries it. A
+    catch-up's bad path is raised (:class:`InputError`), for the command's reply.
     """
-    sync = _Sync(services, job)
+    sync = _Sync(services, job, catch_up)
     try:
         outcome = sync.run()
     except (BotError, AmtsError, GithubException) as exc:
+        if catch_up and isinstance(exc, InputError):
+            raise
         error = exc if not isinstance(exc, GithubException) else github_error(exc, "syncing")
         message = services.github.mask(str(error))
         sync.log.error("sync.failed: %s error=%s", sync.ctx, message)
