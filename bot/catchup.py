@@ -14,10 +14,12 @@ English repository, whose ``.github/amts.yml`` must list the target.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
+from amts.errors import InputError
 from bot.config import DEFAULT_BRANCH, load_config
 from bot.github import github_error
 from bot.jobs import CommandJob, SyncJob
@@ -34,14 +36,42 @@ MAX_PULLS = 20  # open pull requests looked at for the sync PR: bounded whatever
 
 
 def catch_up(services: Services, gh: Any, repo: Any, command: CatchUp, job: CommandJob) -> str:
-    """Carry the lag of ``command``'s paths into ``repo``'s sync PR; the reply."""
+    """``/amts catch-up``: carry the lag of ``command``'s paths; the reply."""
+    outcome = catch_up_paths(
+        services,
+        target_repo=repo.full_name,
+        paths=command.paths,
+        user=job.user,
+        installation_id=job.installation_id,
+        delivery_id=job.delivery_id,
+    )
+    return describe(outcome, command.paths)
+
+
+def catch_up_paths(
+    services: Services,
+    *,
+    target_repo: str,
+    paths: Sequence[str],
+    user: str,
+    installation_id: int,
+    delivery_id: str = "",
+) -> SyncOutcome:
+    """Carry the lag of ``paths`` (``PATH`` or ``PATH#LABEL``) of ``target_repo`` into its
+    sync PR: the outcome of :func:`bot.sync.run_sync`. Raises :class:`InputError` when the
+    repository is no configured target or a path is not one the core can catch up."""
     from bot.sync import run_sync
 
+    gh = services.github.client(installation_id)
+    try:
+        repo = gh.get_repo(target_repo)
+    except GithubException as exc:
+        raise github_error(exc, f"reading {target_repo}") from exc
     book = find_book(services, gh, repo)
     if book is None:
-        return (
-            f"{repo.full_name} is not a translation AMTS keeps (no English book's "
-            "`.github/amts.yml` lists it); nothing was done."
+        raise InputError(
+            f"{target_repo} is not a translation AMTS keeps (no English book's "
+            "`.github/amts.yml` lists it, or AMTS has not started following it yet)"
         )
     source, target = book
     outcome = run_sync(
@@ -50,19 +80,19 @@ def catch_up(services: Services, gh: Any, repo: Any, command: CatchUp, job: Comm
             source_repo=source,
             target_repo=target.repo,
             lang=target.lang,
-            installation_id=job.installation_id,
-            reason=f"/amts catch-up by @{job.user}",
-            delivery_id=job.delivery_id,
+            installation_id=installation_id,
+            reason=f"/amts catch-up by @{user}",
+            delivery_id=delivery_id,
         ),
-        catch_up=command.paths,
+        catch_up=tuple(paths),
     )
     logger.info(
-        "catchup.done repo=%s status=%s commit=%s", repo.full_name, outcome.status, outcome.commit
+        "catchup.done repo=%s status=%s commit=%s", target_repo, outcome.status, outcome.commit
     )
-    return describe(outcome, command.paths)
+    return outcome
 
 
-def describe(outcome: SyncOutcome, paths: tuple[str, ...]) -> str:
+def describe(outcome: SyncOutcome, paths: Sequence[str]) -> str:
     """The reply: the commit and the pull request, or why there is none."""
     asked = ", ".join(f"`{path}`" for path in paths)
     retry = f"`/amts catch-up {' '.join(paths)}`"
