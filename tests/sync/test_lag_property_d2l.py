@@ -4,10 +4,7 @@ d2l-zh (origin files, which lag the English a lot) and d2l-pt (none)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +17,7 @@ from amts.sync.synchronizer import Synchronizer
 from amts.update.diff import normalize
 from amts.update.updater import Updater
 from tests.conftest import SHARED
-from tests.gitrepos import GitDir
+from tests.gitrepos import GitDir, copy_book
 from tests.sync.lagproperty import assert_only_edited, block_index, changed_blocks
 
 FILES = ("chapter_introduction/index.md", "chapter_preliminaries/probability.md")
@@ -84,23 +81,15 @@ class Books:
     base: str
 
 
-def _repo(path: Path, source: Path, author: str) -> GitDir:
-    repo = GitDir(path, author)
-    shutil.copytree(source, path, dirs_exist_ok=True)
-    subprocess.run(["chmod", "-R", "u+w", str(path)], check=True)
-    repo.commit("The pinned book")
-    return repo
-
-
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> Books:
     shared = SHARED / "d2l"
     if not shared.is_dir():
         pytest.skip("../shared/d2l is absent (it is only beside the project on the dev machines)")
     root = tmp_path_factory.mktemp("d2l")
-    en = _repo(root / "en", shared / "en", "English Author")
-    zh = _repo(root / "zh", shared / "zh", "Chinese Translator")
-    pt = _repo(root / "pt", shared / "pt", "Portuguese Translator")
+    en = copy_book(root / "en", shared / "en", "English Author")
+    zh = copy_book(root / "zh", shared / "zh", "Chinese Translator")
+    pt = copy_book(root / "pt", shared / "pt", "Portuguese Translator")
     return Books(en, zh, pt, en.rev("HEAD"))
 
 
