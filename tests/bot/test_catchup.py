@@ -93,6 +93,17 @@ def run_commands(world: World) -> None:
         run_command(world.services, CommandJob.from_dict(job))
 
 
+def ask_on_an_issue(world: World, body: str) -> tuple[int, str]:
+    """In the lagging world, a maintainer's ``body`` on a plain issue, run; the issue and
+    the sync branch's head before the command."""
+    lagging_world(world)
+    start = world.emulator.branch_sha(ZH, BRANCH) or ""
+    issue = plain_issue(world)
+    issue_comment(world, issue, body)
+    run_commands(world)
+    return issue, start
+
+
 def last_reply(world: World, number: int) -> str:
     return world.emulator.comments(ZH, number)[-1]["body"]
 
@@ -186,11 +197,7 @@ def test_a_reader_is_refused(world: World) -> None:
 
 def test_a_path_without_lag_or_english_is_answered(world: World) -> None:
     """A path the English does not have: the reply says what to fix; nothing written."""
-    lagging_world(world)
-    start = world.emulator.branch_sha(ZH, BRANCH)
-    issue = translators_pr(world)
-    comment(world, issue, "/amts catch-up chapter_basics/nowhere.md")
-    run_commands(world)
+    issue, start = ask_on_an_issue(world, "/amts catch-up chapter_basics/nowhere.md")
     reply = last_reply(world, issue)
     assert reply.startswith("> /amts catch-up chapter_basics/nowhere.md")
     assert "nowhere.md" in reply.split("\n", 1)[1]
@@ -212,10 +219,7 @@ def test_a_repository_that_is_no_target_is_refused(world: World) -> None:
 
 def test_catch_up_of_one_section_leaves_the_rest_of_the_file(world: World) -> None:
     """``PATH#HEADING``: only that section's lag is carried; the file's other lag stays."""
-    lagging_world(world)
-    issue = plain_issue(world)
-    issue_comment(world, issue, f"/amts catch-up {SOFTMAX}#Summary")
-    run_commands(world)
+    issue, _ = ask_on_an_issue(world, f"/amts catch-up {SOFTMAX}#Summary")
     translation = world.emulator.read_file(ZH, BRANCH, SOFTMAX) or ""
     assert "* Cross-entropy compares two distributions." in translation  # the section's lag
     assert "Softmax回归是一个用于分类问题的模型。" in translation  # other lag: still there
@@ -228,11 +232,7 @@ def test_catch_up_of_one_section_leaves_the_rest_of_the_file(world: World) -> No
 
 def test_catch_up_of_a_directory(world: World) -> None:
     """A directory: every lagging file under it, in one commit."""
-    lagging_world(world)
-    start = world.emulator.branch_sha(ZH, BRANCH)
-    issue = plain_issue(world)
-    issue_comment(world, issue, "/amts catch-up chapter_basics/")
-    run_commands(world)
+    issue, start = ask_on_an_issue(world, "/amts catch-up chapter_basics/")
     head = world.emulator.branch_sha(ZH, BRANCH)
     assert world.emulator.git(ZH, "rev-parse", f"{head}^") == start
     assert world.emulator.read_file(ZH, BRANCH, ORIGIN) == SOFTMAX_EN
