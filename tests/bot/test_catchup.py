@@ -237,3 +237,20 @@ def test_catch_up_of_a_directory(world: World) -> None:
     assert world.emulator.git(ZH, "rev-parse", f"{head}^") == start
     assert world.emulator.read_file(ZH, BRANCH, ORIGIN) == SOFTMAX_EN
     assert "caught up `chapter_basics`" in last_reply(world, issue)
+
+
+def test_a_failed_catch_up_is_told_in_the_reply_only(world: World) -> None:
+    """The sync PR was closed and its branch kept, the default branch has no state: the
+    catch-up cannot start, says why in its reply, and leaves no "/amts sync" comment or
+    failed check run elsewhere."""
+    number = world.open_sync_pr()
+    world.emulator.close_pr(ZH, number)
+    comments = len(world.emulator.comments(ZH, number))
+    issue = plain_issue(world)
+    issue_comment(world, issue, f"/amts catch-up {TENSORS}")
+    run_commands(world)
+    reply = last_reply(world, issue)
+    assert "the catch-up of" in reply and "failed" in reply and ".amts/state.json" in reply
+    assert f"`/amts catch-up {TENSORS}`" in reply
+    assert len(world.emulator.comments(ZH, number)) == comments
+    assert world.emulator.check_runs(SOURCE) == []
