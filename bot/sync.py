@@ -181,24 +181,14 @@ class _Sync:
                     synchronizer = Synchronizer(
                         source, repo, updater, (*DEFAULT_EXCLUDE, *config.exclude)
                     )
+                    where = {"parent": plan.parent, "update_branch": True, "history": True}
                     if self.catch_up:  # to the English the branch follows, not the head
                         result = synchronizer.catch_up(
-                            self.catch_up,
-                            plan.base,
-                            plan.branch,
-                            parent=plan.parent,
-                            update_branch=True,
-                            history=True,
+                            self.catch_up, plan.base, plan.branch, **where
                         )
                     else:
                         result = synchronizer.run(
-                            plan.base,
-                            english,
-                            plan.branch,
-                            parent=plan.parent,
-                            update_branch=True,
-                            history=True,
-                            note=plan.note,
+                            plan.base, english, plan.branch, note=plan.note, **where
                         )
             except AmtsError as exc:
                 if self.catch_up and isinstance(exc, InputError):
