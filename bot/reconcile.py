@@ -25,6 +25,7 @@ from bot import startpoint
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError
 from bot.jobs import SyncJob
+from bot.publish import finish_publish
 from bot.syncpr import source_repository
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 recorded[:8],
                 head[:8],
             )
+        else:  # carried already; a job killed before it published leaves the PR stale
+            finish_publish(services, gh, repo.full_name, config, target, head)
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued, started))
     return verdicts
 
@@ -132,7 +135,10 @@ def start_target(
     target: Target,
     head: str,
 ) -> bool:
-    """Record ``head`` as the starting point of a target never synced (:mod:`bot.startpoint`)."""
+    """Record ``head`` as the starting point of a target never synced (:mod:`bot.startpoint`);
+    not while ``AMTS_PAUSED`` covers it."""
+    if services.settings.is_paused(source, target.repo):
+        return False
     repo = source_repository(services, gh, target.repo)
     commit = startpoint.record_start(services, installation_id, repo, config.branch, source, head)
     return commit is not None
