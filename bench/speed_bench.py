@@ -251,9 +251,12 @@ def section_ack(world: World, deliveries: int, clients: int) -> None:
             reset(github, world.targets)
             clean(data_dir)
             text = log.read_text("utf-8", "replace")
-            done_before, started_before = text.count("sync.done"), text.count("sync.started")
+            done_before, started_before = (
+                text.count("sync.done"),
+                text.count("sync.started subject"),
+            )
             deliver(url, SECRET, "push", world.push(github))
-            wait_log(log, "sync.started", started_before + 1)  # the first sync is running
+            wait_log(log, "sync.started subject", started_before + 1)  # the first sync is running
             port = int(url.rsplit(":", 1)[1])
             latencies, statuses, seconds = fire(
                 port, make_deliveries(deliveries, 0.02, secret=SECRET), clients
