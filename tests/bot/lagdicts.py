@@ -45,5 +45,6 @@ def many_chapters(count: int = 34, files_per_chapter: int = 2) -> dict:
     for c in range(count):
         for f in range(files_per_chapter):
             behind = 1 + (c * 7 + f * 3) % 23
-            files.append(entry(f"chapter_topic{c:02d}/part{f}.md", "behind", 40, 40 - behind, behind))
+            path = f"chapter_topic{c:02d}/part{f}.md"
+            files.append(entry(path, "behind", 40, 40 - behind, behind))
     return report(files)

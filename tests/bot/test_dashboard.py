@@ -83,11 +83,13 @@ def test_boxes_most_behind_first() -> None:
 
 def test_ticked_reads_new_ticks_only() -> None:
     body = render(Status(SOURCE, TARGET, "zh", lag=SMALL))
-    one = body.replace("- [ ] <!-- amts-catch-up: chapter_introduction", "- [x] <!-- amts-catch-up: chapter_introduction")
-    two = one.replace("- [ ] <!-- amts-catch-up: chapter_preliminaries/probability", "- [X] <!-- amts-catch-up: chapter_preliminaries/probability")
-    assert ticked(one, body) == ["chapter_introduction/index.md"]
-    assert ticked(two, one) == ["chapter_preliminaries/probability.md"]
-    assert ticked(two, None) == ["chapter_introduction/index.md", "chapter_preliminaries/probability.md"]
+    mark = "<!-- amts-catch-up: chapter_"
+    one = body.replace(f"- [ ] {mark}introduction", f"- [x] {mark}introduction")
+    two = one.replace(f"- [ ] {mark}preliminaries/prob", f"- [X] {mark}preliminaries/prob")
+    intro, probability = "chapter_introduction/index.md", "chapter_preliminaries/probability.md"
+    assert ticked(one, body) == [intro]
+    assert ticked(two, one) == [probability]
+    assert ticked(two, None) == [intro, probability]
     assert ticked(body, body) == []
 
 
