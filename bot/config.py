@@ -19,7 +19,16 @@ from bot.errors import ConfigError
 CONFIG_PATH = ".github/amts.yml"
 DEFAULT_BRANCH = "amts/sync"
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-_TOP_KEYS = ("source_lang", "targets", "engine", "branch", "exclude", "labels", "reviewers")
+_TOP_KEYS = (
+    "source_lang",
+    "targets",
+    "engine",
+    "branch",
+    "exclude",
+    "labels",
+    "reviewers",
+    "dashboard",
+)
 _TARGET_KEYS = ("repo", "lang", "glossary")
 
 
@@ -43,6 +52,7 @@ class BookConfig:
     exclude: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = field(default=())
+    dashboard: bool = True  # the status issue in each target repository
 
     @classmethod
     def parse(cls, text: str | bytes) -> BookConfig:
@@ -66,6 +76,7 @@ class BookConfig:
             exclude=_strings(raw.get("exclude", []), "exclude"),
             labels=_strings(raw.get("labels", []), "labels"),
             reviewers=_strings(raw.get("reviewers", []), "reviewers"),
+            dashboard=_boolean(raw.get("dashboard", True), "dashboard"),
         )
 
     def target(self, repo: str) -> Target | None:
@@ -116,6 +127,12 @@ def _strings(value: object, key: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ConfigError(key, f"expected a list of strings, got {_type_name(value)}")
     return tuple(_string(item, f"{key}[{n}]") for n, item in enumerate(value))
+
+
+def _boolean(value: object, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"expected true or false, got {_type_name(value)}")
+    return value
 
 
 def _language(value: object, key: str) -> str:

@@ -35,3 +35,10 @@ class GitHubError(BotError):
 
 class PushRejected(BotError):
     """A push that was not a fast-forward: someone else moved the branch meanwhile."""
+
+
+def new_error_id() -> str:
+    """A short id joining what a human is told (page, issue) to the log line with details."""
+    import uuid
+
+    return uuid.uuid4().hex[:10]

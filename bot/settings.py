@@ -35,6 +35,8 @@ class Settings:
     queue_url: str = ""
     reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
     lock_seconds: int = DEFAULT_LOCK_SECONDS
+    status_token: str = field(default="", repr=False)  # "" : / and /status.json answer 404
+    public_url: str = ""  # where the App's page is, for links from the status issue
 
     def __post_init__(self) -> None:
         if not self.queue_url:
@@ -61,6 +63,8 @@ class Settings:
                 env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
             ),
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+            status_token=_status_token(env),
+            public_url=env.get("AMTS_PUBLIC_URL", "").strip(),
         )
 
     def require_app(self) -> None:
@@ -144,6 +148,14 @@ def _api_url(env: Mapping[str, str]) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError("AMTS_GITHUB_API_URL", f"{url!r} is not an http(s) URL")
     return url
+
+
+def _status_token(env: Mapping[str, str]) -> str:
+    """``AMTS_STATUS_TOKEN``: the bearer token of the status page; long enough to guess."""
+    token = env.get("AMTS_STATUS_TOKEN", "").strip()
+    if token and len(token) < 16:
+        raise SettingsError("AMTS_STATUS_TOKEN", "too short: use 16 characters or more")
+    return token
 
 
 def _positive_int(env: Mapping[str, str], variable: str, default: int) -> int:

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import calendar
 import logging
+import os
+import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,10 +26,12 @@ from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from huey.exceptions import RetryTask
 
+from bot.errors import new_error_id
 from bot.event import Event
 from bot.jobs import CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
 from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
+from bot.status import BEAT_SECONDS
 
 if TYPE_CHECKING:
     from bot.queue import Queue
@@ -86,10 +92,10 @@ def register_tasks(
         event = Event.from_dict(payload)
         with delivery_context(event.delivery_id):
             _logged(
-                "event",
-                event.kind,
-                event.delivery_id,
+                queue,
+                _JobRecord("event", event.kind, event.delivery_id, event.installation_id),
                 lambda: job("event")(get_services(), event),
+                target=None,
             )
 
     def target_task(kind: str, job_type: Any) -> TaskWrapper:
@@ -100,9 +106,13 @@ def register_tasks(
             target_job = job_type.from_dict(payload)
             _run_locked(
                 queue,
-                kind,
+                _JobRecord(
+                    kind,
+                    getattr(target_job, "reason", "") or kind,
+                    target_job.delivery_id,
+                    target_job.installation_id,
+                ),
                 target_job.target_repo,
-                target_job.delivery_id,
                 lambda: job(kind)(get_services(), target_job),
             )
 
@@ -119,7 +129,12 @@ def register_tasks(
             logger.info("reconcile.skipped reason=another reconcile is running")
             return
         with lease:
-            _logged("reconcile", "all targets", "", lambda: job("reconcile")(get_services()))
+            _logged(
+                queue,
+                _JobRecord("reconcile", "schedule", "", None),
+                lambda: job("reconcile")(get_services()),
+                target=None,
+            )
             queue.prune_deliveries()
 
     return Tasks(handle_event, sync, command, refresh, reconcile)
@@ -159,42 +174,77 @@ def every_minutes(minutes: int) -> Callable[[datetime], bool]:
     return due
 
 
-def _run_locked(
-    queue: Queue, kind: str, target: str, delivery_id: str, run: Callable[[], None]
-) -> None:
+@dataclass(frozen=True)
+class _JobRecord:
+    """What the jobs table shows of a job besides its outcome."""
+
+    kind: str
+    event: str  # the event or reason that queued it
+    delivery_id: str
+    installation_id: int | None
+
+
+def _run_locked(queue: Queue, record: _JobRecord, target: str, run: Callable[[], Any]) -> None:
     """``run`` while holding ``target``'s lease; a busy target retries after a delay."""
     lease = queue.lease(f"target:{target}")
     if not lease.acquire():
         logger.info(
             "%s.waiting target=%s delivery=%s retry_in=%ss",
-            kind,
+            record.kind,
             target,
-            delivery_id or "-",
+            record.delivery_id or "-",
             queue.retry_delay,
         )
         raise RetryTask(delay=queue.retry_delay)
-    with lease, delivery_context(delivery_id):
-        if kind == "sync":
+    with lease, delivery_context(record.delivery_id):
+        if record.kind == "sync":
             queue.clear_queued(target)
-        error = _logged(kind, target, delivery_id, run)
+        error = _logged(queue, record, run, target=target)
         if error is not None:
             queue.status.update(target, last_error=error)
 
 
-def _logged(kind: str, subject: str, delivery_id: str, run: Callable[[], None]) -> str | None:
-    """Run, log the outcome with the delivery id; the error's text if it failed.
+def _logged(
+    queue: Queue, record: _JobRecord, run: Callable[[], Any], *, target: str | None
+) -> str | None:
+    """Run, log the outcome with the delivery id, record it for the status page; the
+    error's text if it failed.
 
     A failed job is not retried by huey: the job reports its own failure on GitHub, and
     the reconcile job brings any target that stayed behind up to date.
     """
-    logger.info("%s.started subject=%s delivery=%s", kind, subject, delivery_id or "-")
+    kind, delivery_id = record.kind, record.delivery_id or "-"
+    subject = target or record.event
+    logger.info("%s.started subject=%s delivery=%s", kind, subject, delivery_id)
+    started = time.monotonic()
+    error = error_id = None
+    result: Any = None
     try:
-        run()
+        result = run()
     except Exception as exc:
-        logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id or "-")
-        return _masked(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS]
-    logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id or "-")
-    return None
+        error_id = new_error_id()
+        logger.exception(
+            "%s.failed subject=%s delivery=%s error_id=%s", kind, subject, delivery_id, error_id
+        )
+        error = _masked(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS]
+    else:
+        logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id)
+    outcome = getattr(result, "status", None) or ("failed" if error else "done")
+    try:
+        queue.status.record_job(
+            target,
+            kind=kind,
+            event=record.event,
+            delivery_id=record.delivery_id,
+            installation_id=record.installation_id,
+            outcome=outcome,
+            seconds=round(time.monotonic() - started, 2),
+            error_id=error_id or getattr(result, "error_id", None),
+            url=getattr(result, "commit_url", None) or getattr(result, "pr_url", None),
+        )
+    except Exception:  # the status page must never fail a job
+        logger.exception("%s.not_recorded subject=%s", kind, subject)
+    return error
 
 
 def _masked(text: str) -> str:
@@ -228,7 +278,38 @@ def _build_services(queue: Queue) -> Services:
     return Services.build(queue.settings, queue)
 
 
-class _EmbeddedConsumer(Consumer):
+class _BeatingConsumer(Consumer):
+    """huey's consumer, beating in the status store while it runs: the page shows which
+    workers are alive."""
+
+    def start(self) -> None:
+        super().start()
+        self._stop_beating = threading.Event()
+        name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:4]}"
+        threading.Thread(
+            target=self._beat, args=(name,), name="amts-heartbeat", daemon=True
+        ).start()
+
+    def stop(self, graceful: bool = False) -> None:
+        stop = getattr(self, "_stop_beating", None)
+        if stop is not None:
+            stop.set()
+        super().stop(graceful=graceful)
+
+    def _beat(self, name: str) -> None:
+        from bot.status import StatusStore
+
+        status = StatusStore(self.huey.storage)
+        while True:
+            try:
+                status.beat(name, threads=self.workers)
+            except Exception as exc:  # storage down: the page shows the worker as silent
+                logger.warning("worker.heartbeat_failed error=%s", type(exc).__name__)
+            if self._stop_beating.wait(BEAT_SECONDS):
+                return
+
+
+class _EmbeddedConsumer(_BeatingConsumer):
     """huey's consumer without its signal handlers: in ``amts serve`` the web server's
     main thread owns SIGINT and SIGTERM and stops the consumer itself."""
 
@@ -255,7 +336,7 @@ def run_worker(settings: Settings, workers: int = 2) -> None:
         queue.close()
 
 
-class _AnnouncingConsumer(Consumer):
+class _AnnouncingConsumer(_BeatingConsumer):
     """huey's consumer, saying when it is ready: its signal handlers are in place."""
 
     def start(self) -> None:
