@@ -128,7 +128,7 @@ class Queue:
 
     def enqueue_event(self, event: Event) -> None:
         """The worker dispatches ``event`` to the handlers (task ``handle_event``)."""
-        self.tasks.handle_event(event.to_dict())
+        self.tasks.handle_event(_stamped(event.to_dict()))
 
     def enqueue_sync(self, job: SyncJob) -> bool:
         """Queue ``job`` unless a sync of its target is already waiting (then False).
@@ -142,7 +142,7 @@ class Queue:
                 "sync.coalesced target=%s delivery=%s", job.target_repo, job.delivery_id or "-"
             )
             return False
-        self.tasks.sync(job.to_dict())
+        self.tasks.sync(_stamped(job.to_dict()))
         return True
 
     def clear_queued(self, target_repo: str) -> None:
@@ -150,10 +150,10 @@ class Queue:
         self._storage.delete_data(QUEUED_PREFIX + target_repo)
 
     def enqueue_command(self, job: CommandJob) -> None:
-        self.tasks.command(job.to_dict())
+        self.tasks.command(_stamped(job.to_dict()))
 
     def enqueue_refresh(self, job: RefreshJob) -> None:
-        self.tasks.refresh(job.to_dict())
+        self.tasks.refresh(_stamped(job.to_dict()))
 
     def enqueue_reconcile(self) -> None:
         """Run the reconcile job now, besides its schedule (after an installation, say)."""
@@ -166,7 +166,24 @@ class Queue:
     def waiting(self) -> list[tuple[str, dict[str, Any]]]:
         """The queued and scheduled tasks as ``(task name, payload)``: for tests and tools."""
         tasks = self.huey.pending() + self.huey.scheduled()
-        return [(task.name, task.args[0] if task.args else {}) for task in tasks]
+        return [(task.name, _unstamped(task.args[0] if task.args else {})) for task in tasks]
+
+    def stats(self, limit: int = 1000) -> dict[str, Any]:
+        """Depth of the queue and the oldest waiting job, for the status page (reads at
+        most ``limit`` waiting tasks)."""
+        tasks = self.huey.pending(limit) + self.huey.scheduled(limit)
+        stamps = [
+            (float(task.args[0]["queued_at"]), task.name)
+            for task in tasks
+            if task.args and isinstance(task.args[0], dict) and "queued_at" in task.args[0]
+        ]
+        oldest = min(stamps) if stamps else None
+        return {
+            "depth": self.huey.pending_count(),
+            "scheduled": self.huey.scheduled_count(),
+            "oldest_task": oldest[1] if oldest else None,
+            "oldest_seconds": round(time.time() - oldest[0], 1) if oldest else None,
+        }
 
     def prune_deliveries(self, max_age: float = DELIVERY_MEMORY_SECONDS) -> int:
         """Forget deliveries older than ``max_age`` seconds; how many were forgotten."""
@@ -197,6 +214,15 @@ class Queue:
         logger.warning("queue.stale_flag key=%s", key)
         self._storage.delete_data(key)
         return bool(self._storage.put_if_empty(key, _now()))
+
+
+def _stamped(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with the time it was queued (the jobs ignore it; the page shows it)."""
+    return {**payload, "queued_at": round(time.time(), 3)}
+
+
+def _unstamped(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in payload.items() if key != "queued_at"}
 
 
 def _now() -> bytes:

@@ -83,13 +83,15 @@ class StatusStore:
         its target's last :data:`JOBS_PER_TARGET`."""
         key = JOBS_PREFIX + (target_repo or NO_TARGET)
         jobs = self._get(key) or []
-        jobs.append({"target": target_repo or "", "finished_at": now_iso(), **job})
+        jobs.append(
+            {"target": target_repo or "", "finished_at": now_iso(), "t": time.time(), **job}
+        )
         self._put(key, jobs[-JOBS_PER_TARGET:])
 
     def jobs(self, limit: int = 100) -> list[dict[str, Any]]:
         """The last ``limit`` jobs of every target, newest first."""
         merged = [job for jobs in self._items(JOBS_PREFIX) for job in jobs]
-        merged.sort(key=lambda j: j.get("finished_at", ""), reverse=True)
+        merged.sort(key=lambda j: j.get("t", 0.0), reverse=True)
         return merged[:limit]
 
     # -- workers --------------------------------------------------------------------------
