@@ -21,7 +21,7 @@ from huey.storage import SqliteStorage
 
 from bot.errors import SettingsError
 from bot.event import Event
-from bot.jobs import CommandJob, RefreshJob, SyncJob
+from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
 from bot.lease import Lease
 from bot.settings import DEFAULT_LOCK_SECONDS, Settings, check_queue_url
 from bot.status import StatusStore
@@ -154,6 +154,9 @@ class Queue:
 
     def enqueue_refresh(self, job: RefreshJob) -> None:
         self.tasks.refresh(_stamped(job.to_dict()))
+
+    def enqueue_catch_up(self, job: CatchUpRequest) -> None:
+        self.tasks.catch_up(_stamped(job.to_dict()))
 
     def enqueue_reconcile(self) -> None:
         """Run the reconcile job now, besides its schedule (after an installation, say)."""

@@ -108,9 +108,12 @@ def status_of(record: dict[str, Any], page_url: str = "") -> Status:
     )
 
 
-def publish(services: Services, repo: Repository, record: dict[str, Any]) -> int | None:
+def publish(
+    services: Services, repo: Repository, record: dict[str, Any], *, force: bool = False
+) -> int | None:
     """Create the status issue or edit its body in place; the issue's number, or ``None``
-    while it is closed (closed by hand: stop updating until it is reopened)."""
+    while it is closed (closed by hand: stop updating until it is reopened). ``force``:
+    write the body even if GitHub's looks the same (someone's ticks are undone)."""
     target = record["target_repo"]
     body = render(status_of(record, services.settings.public_url))
     number = (record.get("dashboard") or {}).get("number")
@@ -123,7 +126,7 @@ def publish(services: Services, repo: Repository, record: dict[str, Any]) -> int
             services.status.update(target, dashboard={"number": issue.number, "closed": True})
             logger.info("dashboard.closed_by_hand repo=%s issue=%s", target, issue.number)
             return None
-        elif issue.body != body:
+        elif force or issue.body != body:
             issue.edit(body=body)
             logger.info("dashboard.updated repo=%s issue=%s", target, issue.number)
     except GithubException as exc:

@@ -28,7 +28,7 @@ from huey.exceptions import RetryTask
 
 from bot.errors import new_error_id
 from bot.event import Event
-from bot.jobs import CommandJob, RefreshJob, SyncJob
+from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
 from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
 from bot.status import BEAT_SECONDS
@@ -57,6 +57,7 @@ JOBS: dict[str, str] = {
     "command": "bot.commands:run_command",  # (services, CommandJob)
     "refresh": "bot.refresh:refresh_memory",  # (services, RefreshJob)
     "reconcile": "bot.reconcile:reconcile",  # (services)
+    "catch_up": "bot.catchupbox:run_request",  # (services, CatchUpRequest)
 }
 
 
@@ -69,6 +70,7 @@ class Tasks:
     command: TaskWrapper
     refresh: TaskWrapper
     reconcile: TaskWrapper
+    catch_up: TaskWrapper
 
 
 def register_tasks(
@@ -108,7 +110,7 @@ def register_tasks(
                 queue,
                 _JobRecord(
                     kind,
-                    getattr(target_job, "reason", "") or kind,
+                    _what(target_job) or kind,
                     target_job.delivery_id,
                     target_job.installation_id,
                 ),
@@ -121,6 +123,7 @@ def register_tasks(
     sync = target_task("sync", SyncJob)
     command = target_task("command", CommandJob)
     refresh = target_task("refresh", RefreshJob)
+    catch_up = target_task("catch_up", CatchUpRequest)
 
     @huey.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile() -> None:
@@ -137,7 +140,7 @@ def register_tasks(
             )
             queue.prune_deliveries()
 
-    return Tasks(handle_event, sync, command, refresh, reconcile)
+    return Tasks(handle_event, sync, command, refresh, reconcile, catch_up)
 
 
 class _JobTable:
@@ -172,6 +175,15 @@ def every_minutes(minutes: int) -> Callable[[datetime], bool]:
         return (calendar.timegm(timestamp.timetuple()) // 60) % minutes == 0
 
     return due
+
+
+def _what(job: Any) -> str:
+    """What asked for a job, for the jobs table: a sync's reason, a command's first line."""
+    if isinstance(job, CatchUpRequest):
+        return f"status issue #{job.issue_number}: catch-up by @{job.user}"
+    if isinstance(job, CommandJob):
+        return (job.body.strip().splitlines() or [""])[0][:80]
+    return getattr(job, "reason", "")
 
 
 @dataclass(frozen=True)

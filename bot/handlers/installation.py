@@ -32,3 +32,17 @@ def on_installation(event: Event, gh: Any, *, services: Services) -> None:
         event.delivery_id,
     )
     services.queue.enqueue_reconcile()
+
+
+@router.register("installation", action="deleted")
+def on_uninstalled(event: Event, gh: Any, *, services: Services) -> None:
+    """The App was uninstalled: forget that installation's status records and jobs."""
+    if event.installation_id is None:
+        return
+    gone = services.status.forget_installation(event.installation_id)
+    logger.info(
+        "installation.forgotten installation=%s records=%d delivery=%s",
+        event.installation_id,
+        len(gone),
+        event.delivery_id,
+    )

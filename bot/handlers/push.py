@@ -59,8 +59,12 @@ def on_push(event: Event, gh: Any, *, services: Services) -> None:
         config = load_config(repo, after)
     except ConfigError as exc:
         log.warning("push.invalid_config repo=%s sha=%s %s", source, after[:8], exc)
+        services.status.update_source(
+            source, event.installation_id or 0, config_error=str(exc), revision=after
+        )
         report_invalid_config(repo, after, exc)
         return
+    services.status.update_source(source, event.installation_id or 0, config_error=None)
     if config is None:
         log.info("push.ignored repo=%s reason=no %s", source, CONFIG_PATH)
         return

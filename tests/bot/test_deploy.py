@@ -23,7 +23,7 @@ APP_PERMISSIONS = {
     "metadata": "read",
 }
 # installation / installation_repositories reach every App and cannot be subscribed to.
-APP_EVENTS = {"push", "pull_request", "issue_comment"}
+APP_EVENTS = {"push", "pull_request", "issue_comment", "issues"}
 
 
 def _json(name: str) -> Any:
