@@ -14,12 +14,13 @@ from flask import render_template_string
 from markupsafe import Markup
 
 from bot.charts import lag_svg
-from bot.lagview import chapters, summary
+from bot.lagview import chapters, lag_of, lagging_files, number, plural, summary
 
 if TYPE_CHECKING:
     from bot.queue import Queue
 
 JOBS_SHOWN = 100
+WORST_SHOWN = 5
 
 
 def snapshot(queue: Queue) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def render(data: dict[str, Any]) -> str:
         books.setdefault(record.get("source_repo") or "(unknown book)", []).append(
             _target_view(record)
         )
-    return render_template_string(_PAGE, books=books, **data)
+    return render_template_string(_PAGE, books=books, plural=plural, number=number, **data)
 
 
 def _target_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +59,7 @@ def _target_view(record: dict[str, Any]) -> dict[str, Any]:
             "summary": summary(lag),
             "chapters": len(rows),
             "svg": Markup(lag_svg(rows, f"{record['target_repo']}: per-chapter lag")),
+            "worst": [(f["path"], lag_of(f)) for f in lagging_files(lag)[:WORST_SHOWN]],
         }
     return view
 
@@ -103,18 +105,26 @@ JSON: <a href="status.json">status.json</a>.</p>
 <p><span class="percent" data-field="percent">{{ "%.1f"|format(s.percent) }}%</span>
 of English blocks up to date ·
 <span data-field="blocks-behind">{{ s.blocks_behind }}</span> blocks behind ·
-<span data-field="untranslated">{{ s.untranslated }}</span> English files not translated ·
-<span data-field="english-gone">{{ s.english_gone }}</span> translations whose English is gone
+<span data-field="untranslated">{{ s.untranslated }}</span> English
+{{ "file" if s.untranslated == 1 else "files" }} not translated ·
+<span data-field="english-gone">{{ s.english_gone }}</span>
+{{ "translation" if s.english_gone == 1 else "translations" }} whose English is gone
 · English <code>{{ s.revision[:12] }}</code>{% if r.since %}
 · {{ "%+.1f"|format(s.percent - r.since[0]) }}% since {{ r.since[1] }}{% endif %}</p>
 {{ t.lag.svg }}
+{% if t.lag.worst %}<p>Most behind: {% for path, blocks in t.lag.worst %}<code>{{ path }}</code>
+({{ blocks }}){{ ", " if not loop.last else "." }}{% endfor %}
+Catch a file up by ticking its box in the status issue or commenting
+<code>/amts catch-up PATH</code>; nothing is caught up unasked.</p>{% endif %}
 {% else %}<p class="muted">Lag not measured yet.</p>{% endif %}
 <p>Open sync pull request: {% if r.pull %}<a href="{{ r.pull.url }}">#{{ r.pull.number }}</a>,
-asking for {{ r.pull.files or 0 }} files to review, {{ r.pull.untranslated or 0 }} sentences
-left in English, {{ r.pull.low_confidence or 0 }} low-confidence alignments,
-{{ r.pull.chars_sent or 0 }} characters sent to the engine.{% else %}none.{% endif %}
-{% if r.dashboard %}Status issue: #{{ r.dashboard.number }}{% if r.dashboard.closed %}
-(closed by hand: not updated){% endif %}.{% endif %}
+asking for {{ plural(r.pull.files or 0, "file") }} to review,
+{{ plural(r.pull.untranslated or 0, "sentence") }} left in English,
+{{ plural(r.pull.low_confidence or 0, "low-confidence alignment") }},
+{{ plural(r.pull.chars_sent or 0, "character") }} sent to the engine.{% else %}none.{% endif %}
+{% if r.dashboard %}Status issue: {% if r.dashboard.url %}<a href="{{ r.dashboard.url }}">
+#{{ r.dashboard.number }}</a>{% else %}#{{ r.dashboard.number }}{% endif %}
+{%- if r.dashboard.closed %} (closed by hand: not updated){% endif %}.{% endif %}
 English synced to <code>{{ (r.synced_revision or "")[:12] or "-" }}</code>;
 updated {{ r.updated_at }}.</p>
 {% if r.last_error %}<p class="error">Last failure{% if r.failure %}

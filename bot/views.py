@@ -123,7 +123,10 @@ def publish(
             issue = repo.create_issue(title=TITLE, body=body)
             logger.info("dashboard.created repo=%s issue=%s", target, issue.number)
         elif issue.state == "closed":
-            services.status.update(target, dashboard={"number": issue.number, "closed": True})
+            services.status.update(
+                target,
+                dashboard={"number": issue.number, "closed": True, "url": issue.html_url},
+            )
             logger.info("dashboard.closed_by_hand repo=%s issue=%s", target, issue.number)
             return None
         elif force or issue.body != body:
@@ -133,7 +136,9 @@ def publish(
         if exc.status == 404 and number:  # deleted by hand: start a new one next time
             services.status.update(target, dashboard=None)
         raise
-    services.status.update(target, dashboard={"number": issue.number, "closed": False})
+    services.status.update(
+        target, dashboard={"number": issue.number, "closed": False, "url": issue.html_url}
+    )
     return issue.number
 
 

@@ -93,7 +93,8 @@ def on_closed_or_reopened(event: Event, gh: Any, *, services: Services) -> None:
         return
     target, number = record["target_repo"], int(event.data["issue"]["number"])
     closed = event.action == "closed"
-    services.status.update(target, dashboard={"number": number, "closed": closed})
+    url = event.data["issue"].get("html_url")
+    services.status.update(target, dashboard={"number": number, "closed": closed, "url": url})
     for_delivery(logger, event.delivery_id).info(
         "dashboard.%s repo=%s issue=%s", event.action, target, number
     )

@@ -79,7 +79,7 @@ def test_closed_by_hand_is_left_alone_until_reopened(world: World) -> None:
     number = status_issue(world)["number"]
     _, payload = world.emulator.issue_event(ZH, number, user="maintainer", state="closed")
     world.dispatch("issues", payload)
-    assert world.services.status.get(ZH)["dashboard"] == {"number": number, "closed": True}
+    assert world.services.status.get(ZH)["dashboard"]["closed"] is True
     before = len(world.emulator.find_requests("PATCH", f"/repos/{ZH}/issues/{number}"))
     record = world.services.status.update(ZH, lag=SMALL)
     assert publish(world.services, world.gh.get_repo(ZH), record) is None
@@ -88,7 +88,7 @@ def test_closed_by_hand_is_left_alone_until_reopened(world: World) -> None:
     _, payload = world.emulator.issue_event(ZH, number, user="maintainer", state="open")
     world.dispatch("issues", payload)
     assert "69.3% of English blocks up to date" in status_issue(world)["body"]
-    assert world.services.status.get(ZH)["dashboard"] == {"number": number, "closed": False}
+    assert world.services.status.get(ZH)["dashboard"]["closed"] is False
 
 
 def test_a_writer_ticking_a_box_queues_a_catch_up(world: World) -> None:
