@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from amts.errors import AmtsError
+from amts.errors import AmtsError, InputError
 from bot.errors import BotError, new_error_id
 
 if TYPE_CHECKING:
@@ -28,35 +28,39 @@ def run_request(services: Services, job: CatchUpRequest) -> Any:
     outcome: Any = None
     try:
         outcome = catch_up(services, job)
-    except (AmtsError, BotError) as exc:
+    except InputError as exc:  # the path: the maintainer can fix it
+        note = f"requested by @{job.user}: {services.github.mask(str(exc))[:200]}"
+    except Exception as exc:  # reported on the box; the details go to the log
         error_id = new_error_id()
-        logger.error(
+        logger.log(
+            logging.ERROR if isinstance(exc, AmtsError | BotError) else logging.CRITICAL,
             "dashboard.catch_up_failed repo=%s error_id=%s error=%s",
             job.target_repo,
             error_id,
-            services.github.mask(str(exc)),
+            services.github.mask(f"{type(exc).__name__}: {exc}"),
+            exc_info=not isinstance(exc, AmtsError | BotError),
         )
         note = f"requested by @{job.user}: failed (error id `{error_id}`)"
     else:
-        pr = getattr(outcome, "pr_number", None)
-        note = f"requested by @{job.user} → #{pr}" if pr else f"requested by @{job.user}: "
-        if not pr:
-            note += getattr(outcome, "message", "") or "nothing to carry"
+        note = _note(job.user, outcome)
     for path in job.paths:
         requests[path] = note
-    services.status.update(job.target_repo, requests=requests)
-    from bot.views import refresh
+    record = services.status.update(job.target_repo, requests=requests)
+    from bot.views import publish
 
-    refresh(
-        services,
-        services.github.client(job.installation_id),
-        source=record.get("source_repo") or "",
-        target=job.target_repo,
-        lang=record.get("lang") or "",
-        installation_id=job.installation_id,
-        event=f"the catch-up requested by @{job.user}",
-    )
+    # The catch-up's sync measured the lag already: only the notes are new.
+    gh = services.github.client(job.installation_id)
+    publish(services, gh.get_repo(job.target_repo), record)
     return outcome
+
+
+def _note(user: str, outcome: Any) -> str:
+    """ "requested by @user → #PR", or why no commit was made."""
+    if getattr(outcome, "commit", None) and outcome.pr_number:
+        return f"requested by @{user} → #{outcome.pr_number}"
+    if getattr(outcome, "status", "") == "failed":
+        return f"requested by @{user}: failed (error id `{outcome.error_id or '-'}`)"
+    return f"requested by @{user}: {getattr(outcome, 'message', '') or 'nothing to carry'}"
 
 
 def catch_up(services: Services, job: CatchUpRequest) -> Any:

@@ -35,9 +35,14 @@ AMTS commands, for people with write access to this repository (one per comment)
 | `/amts retranslate` | translate again the sentences AMTS wrote here that nobody edited since |
 | `/amts retranslate PATH [PATH ...]` | the same, for these files only |
 | `/amts retranslate PATH#LABEL` | the same, for one section: a heading's `:label:` or its words |
+| `/amts catch-up PATH [PATH ...]` | carry the English changes these files or folders lag \
+behind into the sync pull request, as one commit (opens one if needed; works on any issue) |
+| `/amts catch-up PATH#LABEL` | the same, for one section |
 | `/amts help` | this list |
 
-Sentences a translator wrote or edited are never touched."""
+Sentences a translator wrote or edited are never touched by retranslate. A push's sync
+carries only that push's English change; older changes a translation lags behind are
+carried only by catch-up, never automatically."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,18 @@ class Retranslate:
 
 
 @dataclass(frozen=True)
+class CatchUp:
+    """``/amts catch-up PATH[#LABEL] ...``: carry those files' or sections' lag."""
+
+    targets: tuple[tuple[str, str | None], ...]
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """As the core takes them: ``PATH`` or ``PATH#LABEL``."""
+        return tuple(f"{path}#{label}" if label else path for path, label in self.targets)
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Anything else: answered with ``problem`` and the help text."""
 
@@ -65,7 +82,7 @@ class Unknown:
     problem: str
 
 
-Command = Help | Sync | Retranslate | Unknown
+Command = Help | Sync | Retranslate | CatchUp | Unknown
 
 
 def is_command(body: str) -> bool:
@@ -87,7 +104,7 @@ def parse(body: str) -> Command:
         if args:
             return Unknown(line, "`/amts sync` takes no arguments")
         return Sync()
-    if name == "retranslate":
+    if name in ("retranslate", "catch-up"):
         targets = []
         for arg in args:
             path, _, section = arg.partition("#")
@@ -95,7 +112,11 @@ def parse(body: str) -> Command:
             if problem:
                 return Unknown(line, f"`{arg}`: {problem}")
             targets.append((posixpath.normpath(path), section or None))
-        return Retranslate(tuple(targets))
+        if name == "retranslate":
+            return Retranslate(tuple(targets))
+        if not targets:
+            return Unknown(line, "`/amts catch-up` needs the files, directories or sections")
+        return CatchUp(tuple(targets))
     return Unknown(line, f"unknown command `{name}`")
 
 
@@ -124,6 +145,11 @@ def run_command(services: Services, job: CommandJob) -> None:
         reply(f"{command.problem}.\n\n{HELP}")
         return
     try:
+        if isinstance(command, CatchUp):  # on the sync PR or any issue
+            from bot.catchup import catch_up
+
+            reply(catch_up(services, gh, repo, command, job))
+            return
         pull = repo.get_pull(job.pr_number)
         sync_pr = find_sync_pr(services, gh, job.target_repo, pull.raw_data)
         if sync_pr is None:

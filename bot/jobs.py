@@ -45,7 +45,8 @@ class SyncJob(_Payload):
 
 @dataclass(frozen=True)
 class CommandJob(_Payload):
-    """An accepted ``/amts`` comment on the sync PR ``pr_number`` of ``target_repo``."""
+    """An accepted ``/amts`` comment on the sync PR ``pr_number`` of ``target_repo`` (for
+    ``/amts catch-up``, on any issue or pull request ``pr_number``)."""
 
     target_repo: str
     pr_number: int

@@ -81,6 +81,10 @@ th{background:#f6f8fa}code{font-size:90%}.error{color:#cf222e}.ok{color:#1a7f37}
 <h1>AMTS status</h1>
 <p class="muted">Keeps one pull request per translation current with the English source.
 JSON: <a href="status.json">status.json</a>.</p>
+<p id="catch-up">A push's pull request carries that push's English change only. The older
+changes a translation lags behind are carried when a maintainer asks: comment
+<code>/amts catch-up PATH</code> on the sync pull request or any issue of the translation,
+or tick the file's box in the translation's status issue.</p>
 
 <h2>Queue and workers</h2>
 <p class="stats" id="queue">

@@ -4,7 +4,9 @@ Webhooks get lost and workers die. Every few minutes (and right after an install
 this job lists every repository the App can see, and for each book with a
 ``.github/amts.yml`` compares each target's recorded English revision (on its open sync
 pull request's branch, else on its default branch, in ``.amts/state.json``) with the
-English head. A target that is behind gets a sync job, which coalesces with any already
+English head. A target with none gets its starting point recorded, the English head
+(:mod:`bot.startpoint`), so a push whose webhook is lost is healed from the first one.
+A target that is behind gets a sync job, which coalesces with any already
 waiting, so healing costs a few API reads when nothing is wrong. Only the API is read:
 no git fetch for a book that is up to date.
 """
@@ -19,11 +21,11 @@ from github import GithubException
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
+from bot import startpoint
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError
 from bot.jobs import SyncJob
-from bot.pulls import open_sync_pr
-from bot.syncpr import read_state, source_repository
+from bot.syncpr import source_repository
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -40,6 +42,7 @@ class Verdict:
     head: str
     recorded: str | None
     queued: bool
+    started: bool = False  # ``head`` recorded now as the target's starting point
 
 
 def reconcile(services: Services) -> list[Verdict]:
@@ -79,12 +82,16 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
     verdicts = []
     for target in config.targets:
         recorded = recorded_revision(services, gh, config, target)
-        queued = False
+        queued = started = False
         if recorded is None:
+            started = start_target(
+                services, gh, installation_id, repo.full_name, config, target, head
+            )
             logger.info(
-                "reconcile.never_synced source=%s target=%s (the next push starts it)",
+                "reconcile.never_synced source=%s target=%s %s",
                 repo.full_name,
                 target.repo,
+                f"started={head[:8]}" if started else "(the next push starts it)",
             )
         elif recorded != head:
             queued = services.queue.enqueue_sync(
@@ -104,7 +111,7 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 recorded[:8],
                 head[:8],
             )
-        verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued))
+        verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued, started))
     return verdicts
 
 
@@ -112,8 +119,20 @@ def recorded_revision(
     services: Services, gh: Any, config: BookConfig, target: Target
 ) -> str | None:
     """The English revision ``target`` follows: its open sync PR's, else its default
-    branch's; ``None`` when it has never been synced."""
+    branch's, else its starting point's; ``None`` when it has none."""
+    return startpoint.recorded_revision(source_repository(services, gh, target.repo), config.branch)
+
+
+def start_target(
+    services: Services,
+    gh: Any,
+    installation_id: int,
+    source: str,
+    config: BookConfig,
+    target: Target,
+    head: str,
+) -> bool:
+    """Record ``head`` as the starting point of a target never synced (:mod:`bot.startpoint`)."""
     repo = source_repository(services, gh, target.repo)
-    pull = open_sync_pr(repo, config.branch)
-    state = read_state(repo, pull.head.sha if pull is not None else repo.default_branch)
-    return state.get("source_revision") if state else None
+    commit = startpoint.record_start(services, installation_id, repo, config.branch, source, head)
+    return commit is not None

@@ -19,6 +19,8 @@ into the target's sync pull request.
    if a translator pushed meanwhile, everything is redone on the new head (3 rounds).
 6. The PR is opened (labels, reviewers) or its title and body updated from every sync it
    carries (``.amts/report.json`` on the branch).
+   ``/amts catch-up`` makes its commit with ``Synchronizer.catch_up`` instead: the lag
+   of the paths asked for, up to the English the branch follows (:mod:`bot.catchup`).
 7. Failures: a comment on the PR with the error and ``/amts sync``, or a failed ``amts``
    check run on the English commit; the status store says what happened either way.
 """
@@ -27,20 +29,23 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
-from amts.errors import AmtsError
+from amts.errors import AmtsError, InputError
 from amts.report import review_counts
+from amts.sync.state import STATE_PATH
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError, ConfigError, PushRejected, new_error_id
 from bot.github import github_error
 from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import RETRY_COMMAND, comment_failure, fail_check, open_pr, open_sync_pr, update_pr
+from bot.startpoint import commit_start, is_start_only
 from bot.status import now_iso
 from bot.syncplan import Plan, plan_round
 
@@ -92,8 +97,9 @@ class SyncOutcome:
 class _Sync:
     """One job's context: the clients, repositories and config it works with."""
 
-    def __init__(self, services: Services, job: SyncJob) -> None:
+    def __init__(self, services: Services, job: SyncJob, catch_up: Sequence[str] = ()) -> None:
         self.services, self.job = services, job
+        self.catch_up = tuple(catch_up)  # ``/amts catch-up``'s paths: their lag, not a sync
         self.log = for_delivery(logger, job.delivery_id)
         self.ctx = f"repo={job.target_repo} lang={job.lang}"
         self.pull: PullRequest | None = None
@@ -148,8 +154,11 @@ class _Sync:
             )
             result = self._commit(src, tgt, config, target, plan, english)
             if result.commit is None:
-                if plan.orphan and not result.failed:  # carried already: only the PR is missing
+                if plan.orphan and not result.failed and not is_start_only(tgt, plan.parent):
+                    # carried already: only the PR is missing
                     return self._publish(tgt, target_repo, config, plan, plan.parent, english)
+                if plan.remote_old is None and read_blob(tgt, plan.parent, STATE_PATH) is None:
+                    self._start(tgt, target_repo, plan, result, token)
                 return self._nothing(result, plan, english)
             mirrors.push(target_repo.full_name, token, result.commit, plan.branch, plan.remote_old)
             self.asks = review_counts(result.reports)
@@ -179,16 +188,28 @@ class _Sync:
                     synchronizer = Synchronizer(
                         source, repo, updater, (*DEFAULT_EXCLUDE, *config.exclude)
                     )
-                    result = synchronizer.run(
-                        plan.base,
-                        english,
-                        plan.branch,
-                        parent=plan.parent,
-                        update_branch=True,
-                        history=True,
-                        note=plan.note,
-                    )
+                    if self.catch_up:  # to the English the branch follows, not the head
+                        result = synchronizer.catch_up(
+                            self.catch_up,
+                            plan.base,
+                            plan.branch,
+                            parent=plan.parent,
+                            update_branch=True,
+                            history=True,
+                        )
+                    else:
+                        result = synchronizer.run(
+                            plan.base,
+                            english,
+                            plan.branch,
+                            parent=plan.parent,
+                            update_branch=True,
+                            history=True,
+                            note=plan.note,
+                        )
             except AmtsError as exc:
+                if self.catch_up and isinstance(exc, InputError):
+                    raise  # the maintainer's paths: answered in the reply, not a failed sync
                 raise BotError(str(exc)) from exc
         if not plan.continuing:
             _keep_mined_memory(
@@ -212,6 +233,17 @@ class _Sync:
         path = tmp / Path(target.glossary).name
         path.write_bytes(data)
         return path
+
+    def _start(
+        self, tgt: Path, repo: Repository, plan: Plan, result: SyncResult, token: str
+    ) -> None:
+        """A first push that committed nothing still starts the target (:mod:`bot.startpoint`):
+        from the English it synced to, or the base it failed to carry from."""
+        revision = plan.base if result.failed else result.to
+        why = f"The first sync of {repo.full_name} carried nothing ({result.nothing})."
+        commit = commit_start(tgt, plan.parent, plan.branch, self.job.source_repo, revision, why)
+        self.services.mirrors.push(repo.full_name, token, commit, plan.branch, expected_old=None)
+        self.log.info("sync.started: %s revision=%s", self.ctx, revision[:8])
 
     # -- the pull request -----------------------------------------------------------------
 
@@ -292,16 +324,21 @@ class _Sync:
             self.log.error("sync.failure_not_reported: %s (%s)", self.ctx, exc)
 
 
-def run_sync(services: Services, job: SyncJob) -> SyncOutcome:
-    """Bring ``job.target_repo``'s sync pull request up to the English head.
+def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) -> SyncOutcome:
+    """Bring ``job.target_repo``'s sync pull request up to the English head; with
+    ``catch_up`` (``/amts catch-up``'s ``PATH[#LABEL]`` list), carry those paths' lag
+    into it instead, up to the English it follows.
 
     A failure is reported on GitHub and in the status store and returned, not raised: the
-    job is done, and ``/amts sync``, the next push or the reconcile job retries it.
+    job is done, and ``/amts sync``, the next push or the reconcile job retries it. A
+    catch-up's bad path is raised (:class:`InputError`), for the command's reply.
     """
-    sync = _Sync(services, job)
+    sync = _Sync(services, job, catch_up)
     try:
         outcome = sync.run()
     except (BotError, AmtsError, GithubException) as exc:
+        if catch_up and isinstance(exc, InputError):
+            raise
         error = exc if not isinstance(exc, GithubException) else github_error(exc, "syncing")
         message = services.github.mask(str(error))
         error_id = new_error_id()

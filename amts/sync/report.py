@@ -26,6 +26,8 @@ class FileResult:
     status: str  # one of CARRIED, "unchanged" or "skipped"
     old_path: str | None = None  # a renamed file's former path
     note: str = ""
+    lag: int = 0  # English blocks the translation is still behind on after this sync
+    not_carried: int = 0  # this push's English edits left as lag (their base block lags)
     report: UpdateReport | None = field(default=None, repr=False)
     # What the change writes into the target (None: delete), and file modes to keep.
     files: dict[str, bytes | None] = field(default_factory=dict, repr=False)
@@ -60,7 +62,7 @@ class SyncResult:
 
     def to_dict(self) -> dict:
         keys = ("title", "base", "to", "branch", "commit", "nothing", "failed", "ignored")
-        file_keys = ("path", "old_path", "change", "status", "note")
+        file_keys = ("path", "old_path", "change", "status", "note", "lag", "not_carried")
         return {
             **{key: getattr(self, key) for key in keys},
             "files": [{key: getattr(f, key) for key in file_keys} for f in self.files],

@@ -38,6 +38,8 @@ from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
 from amts.sync.written import WRITTEN_PATH, WrittenRecord, written_by
+from amts.update.behind import aligned_lag, origin_lag, untranslated
+from amts.update.englishmerge import merge_english
 from amts.update.updater import Updater
 
 log = logging.getLogger(__name__)
@@ -397,10 +399,18 @@ class Synchronizer:
         job = FileJob(self, work, outcome, new_english, new_bytes, moved, current)
         job.translation = self.target.read(self.head, current)
         if job.translation is None:
+            if self._existed(work):  # never translated (or renamed): lag, not this push's
+                outcome.status, outcome.lag = "unchanged", untranslated(new_english).lag
+                outcome.note = "no translation yet: the push's edit creates none"
+                out.clear()
+                modes.clear()
+                return None
             empty = document.parse("", work.path)
             job.plan = self.updater.plan(empty, new_english, empty, path=work.path)
             return job
         old_english = self._old_english(work, current)
+        if self.origins and old_english is not None and work.old_path:
+            new_english = self._merged(work, old_english, new_english, job)
         if old_english is None:
             outcome.status = "unchanged"
             outcome.note = (
@@ -416,6 +426,28 @@ class Synchronizer:
             return job
         job.complete()
         return None
+
+    def _existed(self, work: _Work) -> bool:
+        """Whether the English file was there at ``base`` (so a missing translation lags)."""
+        return work.old_path is not None and self.source.read(work.base, work.old_path) is not None
+
+    def _merged(self, work: _Work, origin: Document, head: Document, job: FileJob) -> Document:
+        """The origin with only this push's English edits: the new English of the update."""
+        base = self._doc(self.source, work.base, work.old_path)
+        if base is None:
+            return head
+        merge = merge_english(origin, base, head)
+        job.outcome.not_carried = len(merge.lagging)
+        merged = document.parse(merge.text, origin.path)
+        job.outcome.lag = origin_lag(merged, head).lag
+        job.new_english, job.new_bytes = merged, merge.text.encode("utf-8")
+        return merged
+
+    def translation_lag(self, english: Document, translation: bytes) -> int:
+        """Blocks of ``english`` without a confident counterpart in ``translation``."""
+        label = f"{self.target.role}:{english.path}"
+        target = document.parse(document.decode(translation, label), label)
+        return aligned_lag(self.updater.aligner.align(english, target, sentences=False)).lag
 
     def _with_origin(self, path: str | None) -> list[str]:
         if path is None:

@@ -1,10 +1,11 @@
 """``/amts`` comments on a sync pull request: checked here, run by the command job.
 
 Only comments that start with ``/amts`` on one of AMTS's own sync pull requests are
-commands. Bots are never obeyed (AMTS's own replies included, so it cannot talk to
-itself); people without write access get a short reply and nothing runs. An accepted
-command gets 👀 at once, so the maintainer knows it was heard, and its reply with the
-outcome comes from the worker (:func:`bot.commands.run_command`).
+commands, and ``/amts catch-up`` on any issue or pull request of a target repository.
+Bots are never obeyed (AMTS's own replies included, so it cannot talk to itself);
+people without write access get a short reply and nothing runs. An accepted command
+gets 👀 at once, so the maintainer knows it was heard, and its reply with the outcome
+comes from the worker (:func:`bot.commands.run_command`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
-from bot.commands import is_command
+from bot.commands import CatchUp, is_command, parse
 from bot.event import Event
 from bot.github import github_error
 from bot.jobs import CommandJob
@@ -46,18 +47,20 @@ def on_comment(event: Event, gh: Any, *, services: Services) -> None:
     comment, issue = data.get("comment") or {}, data.get("issue") or {}
     user = comment.get("user") or {}
     target = event.repo_full_name or ""
-    if not is_command(comment.get("body") or "") or not issue.get("pull_request"):
+    body = comment.get("body") or ""
+    anywhere = isinstance(parse(body), CatchUp)  # on any issue; the job finds the book
+    if not is_command(body) or not (issue.get("pull_request") or anywhere):
         return
     if is_bot(user):
         log.info("comment.ignored repo=%s reason=bot user=%s", target, user.get("login"))
         return
     try:
         repo = gh.get_repo(target)
-        pull = repo.get_pull(int(issue["number"]))
-        sync_pr = find_sync_pr(services, gh, target, pull.raw_data)
-        if sync_pr is None:
-            log.info("comment.ignored repo=%s reason=not a sync PR", target)
-            return
+        if not anywhere:
+            pull = repo.get_pull(int(issue["number"]))
+            if find_sync_pr(services, gh, target, pull.raw_data) is None:
+                log.info("comment.ignored repo=%s reason=not a sync PR", target)
+                return
         login = user.get("login", "")
         permission = repo.get_collaborator_permission(login)
         thread = repo.get_issue(int(issue["number"]))
@@ -74,7 +77,7 @@ def on_comment(event: Event, gh: Any, *, services: Services) -> None:
             pr_number=int(issue["number"]),
             comment_id=int(comment["id"]),
             user=login,
-            body=comment.get("body") or "",
+            body=body,
             installation_id=event.installation_id or 0,
             delivery_id=event.delivery_id,
         )

@@ -23,11 +23,12 @@ def queued(world: World) -> list[tuple[str, str]]:
     return [(job["target_repo"], job["after"]) for job in world.jobs("sync")]
 
 
-def test_a_target_never_synced_waits_for_a_push(world: World) -> None:
-    """No state file anywhere: there is no base to sync from, so no job (the next push's
-    ``before`` gives one)."""
+def test_a_target_never_synced_gets_its_starting_point(world: World) -> None:
+    """No state file anywhere: the English head is recorded as the starting point
+    (:mod:`tests.bot.test_startpoint`), and there is nothing to sync yet."""
     [verdict] = reconcile(world.services)
     assert (verdict.target_repo, verdict.recorded, verdict.queued) == (ZH, None, False)
+    assert verdict.started is True
     assert world.jobs() == []
 
 

@@ -173,3 +173,9 @@ def test_status_token_must_be_long() -> None:
         Settings.from_env(env)
     assert Settings.from_env({**env, "AMTS_STATUS_TOKEN": TOKEN}).status_token == TOKEN
     assert TOKEN not in repr(Settings.from_env({**env, "AMTS_STATUS_TOKEN": TOKEN}))
+
+
+def test_status_page_says_catch_up_exists(operator: FlaskClient) -> None:
+    """Lag is carried only on request: the page names the command (issue 10 §3)."""
+    html = operator.get("/", headers=bearer()).get_data(as_text=True)
+    assert "<code>/amts catch-up PATH</code>" in html
