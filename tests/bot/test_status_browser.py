@@ -10,17 +10,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from bot.app import create_app
-from bot.worker import start_consumer
+from tests.bot.appworld import running_app
 from tests.bot.bookworld import ENGLISH_EDITS, SOURCE, ZH, World, book_world, wait_for
 from tests.bot.browser import chromium
 from tests.bot.webhooks import post
@@ -31,19 +28,8 @@ TOKEN = "browser-test-status-token"
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[World, str]]:
     """The book on the emulator, the App's web side on a loopback port and one worker."""
-    with book_world(tmp_path, status_token=TOKEN) as world:
-        app = create_app(world.services.settings, world.queue)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        consumer = start_consumer(world.queue, workers=1)
-        try:
-            yield world, f"http://127.0.0.1:{server.server_port}"
-        finally:
-            consumer.stop(graceful=True)
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
+    with book_world(tmp_path, status_token=TOKEN) as world, running_app(world) as url:
+        yield world, url
 
 
 def sync_by_webhook(world: World, url: str) -> None:
