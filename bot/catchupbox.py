@@ -1,8 +1,8 @@
 """A catch-up asked for by ticking boxes in the status issue, run by the worker.
 
-The catch-up itself is ``/amts catch-up``'s (:mod:`bot.catchup`); this module runs it for
-the ticked files, notes "requested by @user → #PR" beside each box, and re-renders the
-issue, which unticks the boxes: the issue shows the request was heard and where its
+The catch-up itself is ``/amts catch-up``'s (:func:`bot.catchup.catch_up_paths`); this
+runs it for the ticked files, notes "requested by @user → #PR" beside each box, and
+re-renders the issue, which unticks the boxes: the issue shows the request was heard and where its
 commit went, without a comment per request.
 """
 
@@ -26,8 +26,17 @@ def run_request(services: Services, job: CatchUpRequest) -> Any:
     record = services.status.get(job.target_repo) or {}
     requests = dict(record.get("requests") or {})
     outcome: Any = None
+    from bot.catchup import catch_up_paths
+
     try:
-        outcome = catch_up(services, job)
+        outcome = catch_up_paths(
+            services,
+            target_repo=job.target_repo,
+            paths=job.paths,
+            user=job.user,
+            installation_id=job.installation_id,
+            delivery_id=job.delivery_id,
+        )
     except InputError as exc:  # the path: the maintainer can fix it
         note = f"requested by @{job.user}: {services.github.mask(str(exc))[:200]}"
     except Exception as exc:  # reported on the box; the details go to the log
@@ -61,21 +70,3 @@ def _note(user: str, outcome: Any) -> str:
     if getattr(outcome, "status", "") == "failed":
         return f"requested by @{user}: failed (error id `{outcome.error_id or '-'}`)"
     return f"requested by @{user}: {getattr(outcome, 'message', '') or 'nothing to carry'}"
-
-
-def catch_up(services: Services, job: CatchUpRequest) -> Any:
-    """``/amts catch-up PATH ...`` for the ticked paths; its sync outcome."""
-    try:
-        from bot.catchup import catch_up_paths
-    except ImportError:
-        raise BotError(
-            "this version of the App cannot catch up yet; comment `/amts catch-up PATH` once it can"
-        ) from None
-    return catch_up_paths(
-        services,
-        target_repo=job.target_repo,
-        paths=job.paths,
-        user=job.user,
-        installation_id=job.installation_id,
-        delivery_id=job.delivery_id,
-    )
