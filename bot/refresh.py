@@ -151,7 +151,28 @@ def refresh_memory(services: Services, job: RefreshJob) -> Path:
         cache = remine(services, gh, repo, target, rev, book)
     if book.config.engine == "amazon":
         update_parallel_data(cache.tsv, book.config.source_lang, book.target.lang)
+    _merged(services, gh, job, book)
     return cache.tsv
+
+
+def _merged(services: Services, gh: Any, job: RefreshJob, book: Book) -> None:
+    """The merge changed the translation's lag: both status views follow."""
+    from bot.views import refresh
+
+    record = services.status.get(job.target_repo) or {}
+    pull = record.get("pull") or {}
+    what = f"the merge of #{pull['number']}" if pull.get("number") else "the last merge"
+    services.status.update(job.target_repo, pull=None)
+    refresh(
+        services,
+        gh,
+        source=book.source_repo,
+        target=job.target_repo,
+        lang=book.target.lang,
+        installation_id=job.installation_id,
+        event=what,
+        dashboard=book.config.dashboard,
+    )
 
 
 def _state(target: GitRepo, rev: str, name: str) -> SyncState:

@@ -159,3 +159,26 @@ def test_uninstalling_forgets_the_installation(world: World) -> None:
     payload = {"action": "deleted", "installation": {"id": INSTALLATION}, "sender": {}}
     world.dispatch("installation", payload)
     assert world.services.status.all() == [] and world.services.status.jobs() == []
+
+
+def test_installation_creates_the_issue(tmp_path: Path) -> None:
+    """The reconcile that follows an installation starts the target and opens its issue."""
+    from bot.reconcile import reconcile
+
+    with book_world(tmp_path) as world:
+        reconcile(world.services)
+        issue = status_issue(world)
+        assert issue["title"] == TITLE and is_dashboard(issue["body"], ZH)
+        assert world.services.status.get(ZH)["dashboard"]["number"] == issue["number"]
+
+
+def test_a_merge_updates_the_issue(world: World) -> None:
+    from bot.jobs import RefreshJob
+    from bot.refresh import refresh_memory
+
+    assert f"#{world.pr} asks for" in status_issue(world)["body"]
+    merged = world.emulator.merge_pr(ZH, world.pr)
+    refresh_memory(world.services, RefreshJob(ZH, "zh", INSTALLATION, merged))
+    assert world.services.status.get(ZH)["pull"] is None
+    body = status_issue(world)["body"]
+    assert f"#{world.pr} asks for" not in body and "### Open sync pull request\n\nNone" in body
