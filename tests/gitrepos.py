@@ -383,3 +383,12 @@ def lagging_books(root: Path) -> tuple[GitDir, GitDir, GitDir]:
     pt.write(SOFTMAX, SOFTMAX_PT)
     pt.commit("Softmax translated from an older English")
     return en, zh, pt
+
+
+def copy_book(path: Path, book: Path, author: str) -> GitDir:
+    """A repository of a read-only book directory (``../shared/d2l/zh``), one commit."""
+    repo = GitDir(path, author)
+    shutil.copytree(book, path, dirs_exist_ok=True)
+    subprocess.run(["chmod", "-R", "u+w", str(path)], check=True)
+    repo.commit("The pinned book")
+    return repo

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import git
 
+from amts.book.document import Document, decode, parse
 from amts.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,14 @@ class GitRepo:
         """The bytes of ``path`` at ``rev`` exactly as committed, or ``None`` if absent."""
         blob = self._blob(rev, path)
         return blob.data_stream.read() if blob is not None else None
+
+    def document(self, rev: str, path: str) -> Document | None:
+        """The markdown file ``path`` at ``rev``, parsed; ``None`` if absent."""
+        data = self.read(rev, path)
+        if data is None:
+            return None
+        label = f"{self.role}@{rev[:8]}:{path}"
+        return parse(decode(data, label), label)
 
     def mode(self, rev: str, path: str) -> str | None:
         blob = self._blob(rev, path)

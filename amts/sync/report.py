@@ -57,6 +57,11 @@ class SyncResult:
         return [f for f in self.files if f.status in CARRIED]
 
     @property
+    def lagging(self) -> list[FileResult]:
+        """The files still behind their English after this sync: lag it did not carry."""
+        return [f for f in self.files if f.lag]
+
+    @property
     def reports(self) -> list[UpdateReport]:
         return [f.report for f in self.files if f.report is not None]
 
@@ -114,12 +119,25 @@ def commit_message(result: SyncResult, source: str) -> str:
     return "\n".join([*lines, "", f"AMTS-Source-Revision: {result.to}"]) + "\n"
 
 
+def lag_lines(result: SyncResult, src_lang: str, catch_up: str) -> list[str]:
+    """One line per file still behind its English, with the command that catches it up."""
+    lines = []
+    for file in result.lagging[:MAX_LISTED]:
+        pushed = f" (this push edited {file.not_carried} of them)" if file.not_carried else ""
+        lines.append(
+            f"`{file.path}` lags {_plural(file.lag, 'block')} behind the "
+            f"{source_name(src_lang)}{pushed}; `{catch_up} {file.path}` carries them"
+        )
+    return lines
+
+
 def render_pr_body(
     result: SyncResult,
     *,
     src_lang: str = "en",
     retry_command: str | None = None,
     json_report: str | None = None,
+    catch_up: str = "/amts catch-up",
 ) -> str:
     """The pull request's body: the files first, then each file's blocks (amts.report)."""
     source = source_name(src_lang)
@@ -146,6 +164,12 @@ def render_pr_body(
     if result.ignored:
         parts.append(
             f"{_plural(len(result.ignored), 'changed file')} of the source (not markdown) ignored."
+        )
+    if lagging := lag_lines(result, src_lang, catch_up):
+        parts.append(
+            "**Not carried:** this pull request carries the push's change only. Older "
+            f"{source} changes wait for a maintainer to ask:\n\n"
+            + "\n".join(f"- {line}" for line in lagging)
         )
     head = "\n\n".join(parts)
     if not result.reports:
@@ -178,4 +202,4 @@ def summary_lines(result: SyncResult) -> list[str]:
     elif result.nothing:
         lines.append(f"nothing to commit: {result.nothing}; no branch created")
     lines += [f"skipped {_name(f)}: {f.note}" for f in result.files if f.status == "skipped"]
-    return lines
+    return lines + lag_lines(result, "en", "amts sync --catch-up")

@@ -316,11 +316,7 @@ class Synchronizer:
     # -- one file -------------------------------------------------------------------------
 
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
-        data = repo.read(rev, path)
-        if data is None:
-            return None
-        label = f"{repo.role}@{rev[:8]}:{path}"
-        return document.parse(document.decode(data, label), label)
+        return repo.document(rev, path)
 
     def _carry_safely(self, work: _Work) -> tuple[FileResult, FileJob | None]:
         """Plan one change; a failure skips the file and writes none of it."""

@@ -152,11 +152,17 @@ def _assemble(
 ) -> str:
     blocks = origin.blocks
     drop = set(delete)
-    for j in delete:  # a deleted block takes the blank lines before it (or after, if first)
-        if j > 0 and blocks[j - 1].kind is Kind.BLANK:
+    for j in delete:  # a run of deleted blocks between two blank runs takes one of them
+        if j - 1 in delete:
+            continue
+        end = j
+        while end + 1 in delete:
+            end += 1
+        blank_after = end + 1 >= len(blocks) or blocks[end + 1].kind is Kind.BLANK
+        if j > 0 and blocks[j - 1].kind is Kind.BLANK and blank_after:
             drop.add(j - 1)
-        elif j + 1 < len(blocks) and blocks[j + 1].kind is Kind.BLANK and j == 0:
-            drop.add(j + 1)
+        elif j == 0 and end + 1 < len(blocks) and blank_after:
+            drop.add(end + 1)
     parts: list[str] = []
     for j, block in enumerate(blocks):
         parts.extend(before.get(j, []))

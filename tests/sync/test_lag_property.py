@@ -11,7 +11,7 @@ import pytest
 
 from amts.engines import create_engine
 from amts.sync.git import GitRepo
-from amts.sync.report import FileResult, SyncResult
+from amts.sync.report import FileResult, SyncResult, render_pr_body, summary_lines
 from amts.sync.synchronizer import Synchronizer
 from amts.update.updater import Updater
 from tests.gitrepos import (
@@ -143,3 +143,25 @@ def test_an_english_file_never_translated_gets_no_translation(tmp_path: Path, la
     assert file.status == "unchanged" and file.lag == 2
     assert run.result.branch is None
     assert run.target.show("HEAD", UNTRANSLATED) is None
+
+
+def test_pr_body_names_the_lag_it_did_not_carry(tmp_path: Path) -> None:
+    """The pull request says which files still lag, by how many blocks, and how to catch up."""
+    run = push(tmp_path, "zh", lambda en: en.edit(SOFTMAX, M1, M1.replace("one", "a")))
+    body = render_pr_body(run.result)
+    assert (
+        f"`{SOFTMAX}` lags 4 blocks behind the English; `/amts catch-up {SOFTMAX}` carries them"
+        in body
+    )
+
+
+def test_a_push_edit_left_as_lag_is_counted(tmp_path: Path) -> None:
+    """An edit of a block the translation lags on is counted among the lag, not carried."""
+    old, new = "It predicts the probability", "It predicts the likelihood"
+    run = push(tmp_path, "zh", lambda en: en.edit(SOFTMAX, old, new))
+    lines = summary_lines(run.result)
+    assert (
+        f"`{SOFTMAX}` lags 4 blocks behind the English (this push edited 1 of them); "
+        f"`amts sync --catch-up {SOFTMAX}` carries them"
+    ) in lines
+    assert run.result.to_dict()["files"][0]["not_carried"] == 1
