@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-ROOT_CHAPTER = "(book root)"
 LAGGING = ("behind", "untranslated")
 
 
@@ -38,9 +37,9 @@ class Chapter:
 
 
 def chapter_of(path: str) -> str:
-    """A file's chapter: its first directory (d2l's ``chapter_*``), or the book root."""
-    head, sep, _ = path.partition("/")
-    return head if sep else ROOT_CHAPTER
+    """A file's chapter: its first path component (d2l's ``chapter_*``), as
+    :meth:`amts.lag.LagReport.chapters` groups them; a file at the root is its own."""
+    return path.split("/", 1)[0]
 
 
 def chapters(lag: dict[str, Any]) -> list[Chapter]:

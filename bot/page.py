@@ -8,6 +8,7 @@ the book it belongs to. :func:`snapshot` gathers the numbers once for both forms
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from flask import render_template_string
@@ -19,6 +20,7 @@ from bot.lagview import chapters, lag_of, lagging_files, number, plural, summary
 if TYPE_CHECKING:
     from bot.queue import Queue
 
+_LINK = re.compile(r"/pull/(\d+)(?:/commits/([0-9a-f]+))?")
 JOBS_SHOWN = 100
 WORST_SHOWN = 5
 
@@ -41,13 +43,23 @@ def snapshot(queue: Queue) -> dict[str, Any]:
     }
 
 
+def link_text(url: str) -> str:
+    """``…/pull/7/commits/abc…`` → ``#7 abc12345``; ``…/pull/7`` → ``#7``."""
+    match = _LINK.search(url)
+    if not match:
+        return url.rsplit("/", 1)[-1][:20]
+    return f"#{match[1]}" + (f" {match[2][:8]}" if match[2] else "")
+
+
 def render(data: dict[str, Any]) -> str:
     books: dict[str, list[dict[str, Any]]] = {}
     for record in data["targets"]:
         books.setdefault(record.get("source_repo") or "(unknown book)", []).append(
             _target_view(record)
         )
-    return render_template_string(_PAGE, books=books, plural=plural, number=number, **data)
+    return render_template_string(
+        _PAGE, books=books, plural=plural, number=number, link_text=link_text, **data
+    )
 
 
 def _target_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +85,7 @@ color:#1f2328}
 h1{margin:.2rem 0}h2{margin-top:2rem;border-bottom:1px solid #d0d7de}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eaeef2;vertical-align:top}
-th{background:#f6f8fa}code{font-size:90%}.error{color:#cf222e}.ok{color:#1a7f37}
+th{background:#f6f8fa}.nowrap{white-space:nowrap}code{font-size:90%}.error{color:#cf222e}.ok{color:#1a7f37}
 .target{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 .percent{font-size:1.6rem;font-weight:600}.muted{color:#59636e}
 .stats span{margin-right:1.5rem}
@@ -154,12 +166,13 @@ updated {{ r.updated_at }}.</p>
 <h2>Last {{ jobs|length }} jobs</h2>
 <table id="jobs"><tr><th>finished</th><th>job</th><th>event</th><th>target</th>
 <th>outcome</th><th>seconds</th><th>error id</th><th>link</th></tr>
-{% for j in jobs %}<tr class="job"><td>{{ j.finished_at }}</td><td>{{ j.kind }}</td>
-<td>{{ j.event }}</td><td>{{ j.target }}</td>
+{% for j in jobs %}<tr class="job">
+<td class="nowrap">{{ j.finished_at.replace("T", " ").replace("+00:00", " UTC") }}</td>
+<td>{{ j.kind }}</td><td>{{ j.event }}</td><td class="nowrap">{{ j.target }}</td>
 <td class="{{ 'error' if j.outcome == 'failed' else '' }}">{{ j.outcome }}</td>
 <td>{{ j.seconds }}</td><td><code>{{ j.error_id or "" }}</code></td>
-<td>{% if j.url %}<a href="{{ j.url }}">{{ j.url.rsplit("/", 3)[-3:]|join("/") }}</a>
-{% endif %}</td></tr>
+<td class="nowrap">{% if j.url %}<a href="{{ j.url }}">{{ link_text(j.url) }}</a>{% endif %}</td>
+</tr>
 {% else %}<tr><td colspan="8">no job has run yet</td></tr>{% endfor %}
 </table>
 </body></html>

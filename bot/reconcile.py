@@ -99,6 +99,8 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                     installation_id=installation_id,
                     event="the installation",
                     dashboard=config.dashboard,
+                    src_lang=config.source_lang,
+                    exclude=config.exclude,
                 )
             logger.info(
                 "reconcile.never_synced source=%s target=%s %s",

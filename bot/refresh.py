@@ -172,6 +172,8 @@ def _merged(services: Services, gh: Any, job: RefreshJob, book: Book) -> None:
         installation_id=job.installation_id,
         event=what,
         dashboard=book.config.dashboard,
+        src_lang=book.config.source_lang,
+        exclude=book.config.exclude,
     )
 
 

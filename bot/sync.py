@@ -381,6 +381,8 @@ def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) 
             installation_id=job.installation_id,
             event=f"the sync of {outcome.english[:8]}" if outcome.english else "the last sync",
             dashboard=sync.config.dashboard if sync.config else True,
+            src_lang=sync.config.source_lang if sync.config else "en",
+            exclude=sync.config.exclude if sync.config else (),
         )
     return outcome
 

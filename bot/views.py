@@ -10,6 +10,7 @@ what the page and :func:`bot.dashboard.render` show.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from github import GithubException
@@ -28,15 +29,20 @@ ISSUE_SEARCH_LIMIT = 100  # issues of the App looked through for a lost status i
 
 
 def measure(
-    services: Services, gh: Any, source: str, target: str, lang: str, installation_id: int
-) -> dict | None:
+    services: Services,
+    gh: Any,
+    source: str,
+    target: str,
+    lang: str,
+    installation_id: int,
+    *,
+    src_lang: str = "en",
+    exclude: Sequence[str] = (),
+) -> dict:
     """``amts lag --json``'s dict for ``target``'s default branch against the English head,
-    or ``None`` where this version of the core has no lag measurement."""
-    try:
-        from amts.lag import measure_lag
-    except ImportError:
-        return None
-    from amts.sync.git import GitRepo
+    measured in the App's git mirrors."""
+    from amts.lag import measure_lag
+    from amts.sync.synchronizer import DEFAULT_EXCLUDE
     from bot.mirrors import rev_parse
 
     source_repo, target_repo = gh.get_repo(source), gh.get_repo(target)
@@ -47,8 +53,15 @@ def measure(
         tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
         english = rev_parse(src, f"refs/remotes/origin/{source_repo.default_branch}")
         translation = rev_parse(tgt, f"refs/remotes/origin/{target_repo.default_branch}")
-        with GitRepo(src, "source") as en, GitRepo(tgt, "target") as tr:
-            report = measure_lag(en, tr, lang, english_rev=english, target_rev=translation)
+        report = measure_lag(
+            src,
+            tgt,
+            lang,
+            rev=english,
+            target_rev=translation,
+            src_lang=src_lang,
+            exclude=(*DEFAULT_EXCLUDE, *exclude),
+        )
     return report.as_json()
 
 
@@ -62,6 +75,8 @@ def refresh(
     installation_id: int,
     event: str,
     dashboard: bool = True,
+    src_lang: str = "en",
+    exclude: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Measure, record and publish; ``event`` names what changed the numbers ("the sync
     of d2l-en 1a2b3c4d", "the merge of #412"). Never raises: the views must not fail a job."""
@@ -73,7 +88,9 @@ def refresh(
         "installation_id": installation_id,
     }
     try:
-        lag = measure(services, gh, source, target, lang, installation_id)
+        lag = measure(
+            services, gh, source, target, lang, installation_id, src_lang=src_lang, exclude=exclude
+        )
     except Exception:
         logger.exception("views.lag_failed repo=%s", target)
         lag = None

@@ -95,7 +95,12 @@ def register_tasks(
         with delivery_context(event.delivery_id):
             _logged(
                 queue,
-                _JobRecord("event", event.kind, event.delivery_id, event.installation_id),
+                _JobRecord(
+                    "event",
+                    f"{event.kind} {event.repo_full_name or ''}".strip(),
+                    event.delivery_id,
+                    event.installation_id,
+                ),
                 lambda: job("event")(get_services(), event),
                 target=None,
             )

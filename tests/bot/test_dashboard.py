@@ -111,3 +111,27 @@ def test_huge_hostile_body_is_bounded() -> None:
     """A 1 MB body of near-markers is read in bounded time and asks for nothing."""
     body = "- [x] <!-- amts-catch-up: " + "a" * 1_000_000
     assert ticked(body, "") == []
+
+
+def test_chapters_agree_with_the_core_report() -> None:
+    """The views' per-chapter totals, from the JSON, are LagReport.chapters()' (chapters
+    with English blocks; one of only gone translations has no bar)."""
+    from amts.lag import FileLag, LagReport
+    from bot.lagview import chapters
+
+    report = LagReport(
+        "f" * 40,
+        "zh",
+        [FileLag(**{k: v for k, v in f.items()}) for f in SMALL["files"]],
+    )
+    core = {name: sums for name, sums in report.chapters().items() if sums["blocks"]}
+    ours = chapters(report.as_json())
+    assert [c.name for c in ours] == list(core)
+    for chapter in ours:
+        sums = core[chapter.name]
+        assert (chapter.files, chapter.blocks, chapter.up_to_date) == (
+            sums["files"],
+            sums["blocks"],
+            sums["up_to_date"],
+        )
+        assert chapter.percent == sums["percent_up_to_date"]

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,15 @@ def lag_json(world: World, tmp: Path) -> dict:
     return json.loads(out.stdout)
 
 
+def full_page(browser: Any) -> None:
+    """Make the viewport as tall as the page, so the screenshot shows all of it."""
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
 def test_the_page_in_a_browser(served: tuple[World, str], tmp_path: Path) -> None:
     world, url = served
     sync_by_webhook(world, url)
@@ -98,8 +108,6 @@ def test_the_page_in_a_browser(served: tuple[World, str], tmp_path: Path) -> Non
         assert [b.get_attribute("data-chapter") for b in bars] == chapters
         rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#jobs tr.job")]
         assert any(" sync " in f" {r} " and ZH in r and "opened" in r for r in rows), rows
-        browser.set_window_size(
-            1280, browser.execute_script("return document.body.scrollHeight") + 40
-        )
+        full_page(browser)
         assert browser.save_screenshot(str(tmp_path / "status-page.png"))
     print(f"screenshot: {tmp_path / 'status-page.png'}")

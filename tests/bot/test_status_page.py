@@ -107,7 +107,7 @@ def test_bearer_token_shows_every_book(operator: FlaskClient, queue: Queue) -> N
     jobs = html.split('id="jobs"', 1)[1].split("</table>", 1)[0]
     assert jobs.count('<tr class="job">') == 2
     assert "push 1..2" in jobs and "opened" in jobs and "e1e1e1e1e1" in jobs
-    assert "d2l-zh/pull/7/commits/abc" in jobs
+    assert '<a href="https://github.com/d2l-ai/d2l-zh/pull/7/commits/abc">#7 abc</a>' in jobs
 
 
 def test_status_json(operator: FlaskClient, queue: Queue) -> None:
