@@ -32,6 +32,15 @@ from amts.files import atomic_output
     "and .github/* (repeatable).",
 )
 @click.option(
+    "--catch-up",
+    "catch_up",
+    multiple=True,
+    metavar="PATH[#LABEL]",
+    help="Carry all the lag of this English file, directory or section (by :label: or "
+    "heading) instead of a revision range, up to --to (default: the English the target "
+    "follows); repeatable. `amts lag` shows the lag.",
+)
+@click.option(
     "--pr-body",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the pull request body (markdown) here.",
@@ -54,6 +63,7 @@ def sync(
     parallel_data: Path | None,
     branch: str | None,
     exclude: tuple[str, ...],
+    catch_up: tuple[str, ...],
     pr_body: Path | None,
     report_path: Path | None,
 ) -> None:
@@ -65,6 +75,7 @@ def sync(
     """
     import shlex
 
+    from amts.errors import InputError
     from amts.sync.git import GitRepo
     from amts.sync.report import render_pr_body, summary_lines, write_report
     from amts.sync.synchronizer import DEFAULT_EXCLUDE, Synchronizer
@@ -78,7 +89,16 @@ def sync(
     )
     with GitRepo(source_repo, "source") as source, GitRepo(target_repo, "target") as target:
         excluded = (*DEFAULT_EXCLUDE, *exclude)
-        result = Synchronizer(source, target, updater, excluded).run(from_rev, to_rev, branch)
+        synchronizer = Synchronizer(source, target, updater, excluded)
+        if catch_up:
+            if from_rev:
+                raise InputError(
+                    "--from and --catch-up do not go together: a catch-up "
+                    "carries everything a file lags on; drop --from"
+                )
+            result = synchronizer.catch_up(catch_up, to_rev, branch)
+        else:
+            result = synchronizer.run(from_rev, to_rev, branch)
     for line in summary_lines(result):
         click.echo(line, err=True)
     if report_path is not None and result.files:
@@ -87,7 +107,8 @@ def sync(
         # Nothing to do is a success; English changes that could not be carried are not.
         sys.exit(1 if result.failed else 0)
     retry = ["amts", "sync", "--source-repo", source_repo, "--target-repo", target_repo]
-    retry += ["--src-lang", src_lang, "--tgt-lang", tgt_lang, "--from", result.base]
+    retry += ["--src-lang", src_lang, "--tgt-lang", tgt_lang]
+    retry += [item for path in catch_up for item in ("--catch-up", path)] or ["--from", result.base]
     retry += ["--to", result.to, "--engine", engine_name]
     for pattern in exclude:
         retry += ["--exclude", pattern]

@@ -19,9 +19,9 @@ from amts.align.aligner import Aligner
 from amts.book.document import Document
 from amts.corpus.parallel import ORIGIN_SUFFIX
 from amts.errors import AmtsError
-from amts.lag.renames import RenameFinder, fingerprint
 from amts.lag.report import FileLag, LagReport
 from amts.sync.git import GitRepo
+from amts.sync.renames import RenameFinder, fingerprint
 from amts.sync.synchronizer import DEFAULT_EXCLUDE
 from amts.update.behind import BlockLag, aligned_lag, origin_lag, untranslated
 

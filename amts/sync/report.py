@@ -96,9 +96,10 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def pr_title(result: SyncResult, src_lang: str) -> str:
+def pr_title(result: SyncResult, src_lang: str, *, catch_up: bool = False) -> str:
+    what = "Catch up" if catch_up else "Sync"
     return (
-        f"Sync with the {source_name(src_lang)} source at {result.to[:8]}: "
+        f"{what} with the {source_name(src_lang)} source at {result.to[:8]}: "
         f"{_plural(len(result.carried), 'file')}"
     )
 
@@ -141,11 +142,13 @@ def render_pr_body(
 ) -> str:
     """The pull request's body: the files first, then each file's blocks (amts.report)."""
     source = source_name(src_lang)
-    parts = [
-        f"## {result.title}",
-        f"Carries the changes of the {source} source from `{result.base[:8]}` to "
-        f"`{result.to[:8]}` (`{result.to}`) into this translation: {counts(result)}.",
-    ]
+    carries = (
+        f"Catches up, on request, with the {source} source at `{result.to[:8]}` (`{result.to}`)"
+        if result.base == result.to
+        else f"Carries the changes of the {source} source from `{result.base[:8]}` to "
+        f"`{result.to[:8]}` (`{result.to}`) into this translation"
+    )
+    parts = [f"## {result.title}", f"{carries}: {counts(result)}."]
     skipped = [f for f in result.files if f.status == "skipped"]
     if skipped:
         parts.append(

@@ -20,7 +20,6 @@ import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
@@ -37,21 +36,13 @@ from amts.sync.git import Change, GitRepo
 from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
+from amts.sync.work import Work as _Work
 from amts.sync.written import WRITTEN_PATH, WrittenRecord, written_by
 from amts.update.behind import aligned_lag, origin_lag, untranslated
 from amts.update.englishmerge import merge_english
 from amts.update.updater import Updater
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class _Work:
-    kind: str  # of the English change
-    path: str | None  # the English at ``to``, where the translation belongs (None: deleted)
-    old_path: str | None  # where the translation is now, and its English at ``base``
-    base: str
-    retry: bool = False
 
 
 #: The repository's own pages, not the book: each language repo keeps its own.
@@ -136,9 +127,19 @@ class Synchronizer:
             log.info("sync.nothing_to_do: %s", result.nothing)
             return result
         branch = self.target.check_branch_name(branch or f"amts/sync-{self.to[:8]}")
-        move_from = self._refuse_unsafe(branch)
+        self._open_target()
+        return self._carry_and_commit(result, works, branch, state=True)
+
+    def _open_target(self) -> None:
         self.target_files = set(self.target.files(self.head))
         self.origins = any(p.endswith(ORIGIN_SUFFIX) for p in self.target_files)
+
+    def _carry_and_commit(
+        self, result: SyncResult, works: list[_Work], branch: str, *, state: bool
+    ) -> SyncResult:
+        """Plan every file, translate once, finish and commit; ``state``: record ``to`` as
+        the English the target now follows (a catch-up does not: other files still lag)."""
+        move_from = self._refuse_unsafe(branch)
         if self.updater.memory is None:
             self.updater.memory = self._mine()
             if self.updater.paid:
@@ -168,12 +169,13 @@ class Synchronizer:
                 else "no translation changed"
             )
             return result
-        new_state = SyncState(
-            self.to, self.source.remote_url(), datetime.now(UTC).isoformat(timespec="seconds")
-        )
-        new_state.pending = [p for p in pending if p.path]
-        files[STATE_PATH] = new_state.to_bytes()
-        result.title = pr_title(result, self.updater.src_lang)
+        if state:
+            new_state = SyncState(
+                self.to, self.source.remote_url(), datetime.now(UTC).isoformat(timespec="seconds")
+            )
+            new_state.pending = [p for p in pending if p.path]
+            files[STATE_PATH] = new_state.to_bytes()
+        result.title = pr_title(result, self.updater.src_lang, catch_up=not state)
         # A commit that continues a branch adds to its records; a new branch starts anew.
         continuing = move_from is not None
         files.update(self._records(result, continuing))
@@ -231,6 +233,45 @@ class Synchronizer:
                 "from its parent"
             )
         return current
+
+    def catch_up(
+        self,
+        paths: Sequence[str],
+        to: str | None = None,
+        branch: str | None = None,
+        *,
+        parent: str | None = None,
+        update_branch: bool = False,
+        history: bool = False,
+    ) -> SyncResult:
+        """Carry all the lag of ``paths`` (``PATH``, a directory, or ``PATH#LABEL`` for one
+        section by ``:label:`` or heading) as one commit, on a maintainer's request.
+
+        The English to catch up with is ``to``, by default the one the target follows (its
+        state file's revision, or the source's ``HEAD`` without one), so that the next
+        sync's edits apply on top. A translation whose English was renamed is moved with
+        its origin file first; an English file with no translation is translated whole.
+        The state file is left as it is: the other files still lag. ``parent``,
+        ``update_branch`` and ``history`` are as for :meth:`run`.
+        """
+        from amts.sync.catchup import catch_up_works
+
+        self._cleanup = []
+        self.update_branch, self.history, self.note = update_branch, history, ""
+        try:
+            self.head = self.target.resolve(parent, "parent") if parent else self.target.head()
+            self.given_parent = parent is not None
+            state = self._state(given_base=False)
+            default = state.source_revision if state else "HEAD"
+            self.to = self.base = self.source.resolve(to or default, "--to")
+            self._open_target()
+            works = catch_up_works(self, paths)
+            branch = self.target.check_branch_name(branch or f"amts/catch-up-{self.to[:8]}")
+            result = SyncResult(self.to, self.to)
+            return self._carry_and_commit(result, works, branch, state=False)
+        finally:
+            for cleanup in self._cleanup:
+                cleanup()
 
     # -- the plan -------------------------------------------------------------------------
 
@@ -380,6 +421,8 @@ class Synchronizer:
             outcome.status, outcome.note = "unchanged", f"{work.path} is gone from the source"
             return None
         new_english = self._doc(self.source, self.to, work.path)
+        if work.new_english is not None:  # a section caught up: the rest as it was
+            new_english, new_bytes = work.new_english, work.new_english.text.encode("utf-8")
         moved = work.old_path is not None and work.old_path != work.path
         if moved:
             if work.path in self.target_files:
@@ -395,7 +438,7 @@ class Synchronizer:
         job = FileJob(self, work, outcome, new_english, new_bytes, moved, current)
         job.translation = self.target.read(self.head, current)
         if job.translation is None:
-            if self._existed(work):  # never translated (or renamed): lag, not this push's
+            if self._existed(work) and not work.catch_up:  # lag, not this push's change
                 outcome.status, outcome.lag = "unchanged", untranslated(new_english).lag
                 outcome.note = "no translation yet: the push's edit creates none"
                 out.clear()
@@ -404,8 +447,11 @@ class Synchronizer:
             empty = document.parse("", work.path)
             job.plan = self.updater.plan(empty, new_english, empty, path=work.path)
             return job
-        old_english = self._old_english(work, current)
-        if self.origins and old_english is not None and work.old_path:
+        old_english = work.old_english or self._old_english(work, current)
+        if work.catch_up and work.new_english is not None:
+            head = self._doc(self.source, self.to, work.path)
+            outcome.lag = origin_lag(new_english, head).lag
+        elif self.origins and old_english is not None and work.old_path and not work.catch_up:
             new_english = self._merged(work, old_english, new_english, job)
         if old_english is None:
             outcome.status = "unchanged"

@@ -63,3 +63,23 @@ def aligned_lag(alignment: Alignment) -> BlockLag:
     same = sum(confidence.get(i, 0.0) >= CONFIDENT for i in blocks)
     behind = sum(0.0 < confidence.get(i, 0.0) < CONFIDENT for i in blocks)
     return BlockLag(len(blocks), same, behind, len(blocks) - same - behind)
+
+
+def followed_english(alignment: Alignment, start: int = 0, end: int | None = None) -> str:
+    """The alignment's English without the blocks (between offsets ``start`` and ``end``)
+    that have no counterpart in the translation: the English a translation without origin
+    file follows, as near as the alignment tells."""
+    linked = {i for link in alignment.blocks if link.tgt for i in link.src}
+    stop = len(alignment.source.text) if end is None else end
+    parts, dropped = [], False
+    for index, block in enumerate(alignment.source.blocks):
+        if block.kind is Kind.BLANK:
+            if not dropped:
+                parts.append(block.text)
+            dropped = False
+        elif index not in linked and start <= block.start < stop:
+            dropped = True  # with the blank lines after it
+        else:
+            parts.append(block.text)
+            dropped = False
+    return "".join(parts)
