@@ -165,13 +165,12 @@ def _report(result: BotDemoResult, say: Callable[[str], None]) -> None:
     say(f"6. the App's status page was served at {result.page_url} (AMTS_STATUS_TOKEN needed);")
     say(f"   as it was then: {result.page}")
     say(f'7. status issue #{result.issue_number} on {TARGET}, "AMTS: translation status":')
-    lines = [
-        line for line in result.issue_body.splitlines() if line and not line.startswith("<!--")
-    ]
+    lines = _issue_head(result.issue_body)
     for line in lines[:ISSUE_LINES]:
         say(f"   | {line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + '…'}")
     if len(lines) > ISSUE_LINES:
-        say(f"   | … and {len(lines) - ISSUE_LINES} more lines")
+        more = len(lines) - ISSUE_LINES
+        say(f"   | … and {more} more line{'' if more == 1 else 's'}")
 
 
 def load_emulator(checkout: Path = CHECKOUT) -> ModuleType:
@@ -301,6 +300,29 @@ def deliver(url: str, secret: str, event: str, payload: dict[str, Any]) -> int:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+def _issue_head(body: str) -> list[str]:
+    """The status issue's lines as a reader sees them: the mermaid chart and the folded
+    table each as one line, no blank or hidden lines."""
+    lines, skipping = [], ""
+    for line in body.splitlines():
+        if skipping:
+            skipping = "" if line.startswith(skipping) else skipping
+            continue
+        if line.startswith("```mermaid"):
+            lines.append("[a bar chart of the percent up to date per chapter]")
+            skipping = "```"
+        elif line.startswith("<details>"):
+            lines.append("[the table per chapter, folded]")
+            skipping = "</details>"
+        elif line and not line.startswith(("<!--", "This issue shows", "---", "<sub>")):
+            lines.append(
+                line.replace(line[line.find("<!--") : line.find("-->") + 4], "")
+                if "<!--" in line and "-->" in line
+                else line
+            )
+    return lines
 
 
 def wait_for_pull(
