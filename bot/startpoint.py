@@ -15,15 +15,16 @@ only on request (``/amts catch-up``).
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amts.errors import AmtsError
-from amts.sync.git import GitRepo
+from amts.sync.git import AMTS_IDENTITY, GitRepo
 from amts.sync.history import HISTORY_PATH
 from amts.sync.state import STATE_PATH, SyncState
 from bot.errors import BotError
-from bot.mirrors import git, read_blob, rev_parse
+from bot.mirrors import auth_env, git, read_blob, rev_parse
 from bot.pulls import had_pr, open_sync_pr
 from bot.syncpr import read_state
 
@@ -76,6 +77,35 @@ def commit_start(
             return repo.commit(parent, {STATE_PATH: state.to_bytes()}, message, branch)
     except AmtsError as exc:
         raise BotError(f"recording the starting point: {exc}") from exc
+
+
+def follow_default(tgt: Path, start: str, default_head: str) -> str:
+    """A merge of the starting point ``start`` with the default branch's newer
+    ``default_head``: that tree plus the starting point's state. A sync built on it sees
+    the translators' latest files, and its push is still a fast-forward of the branch."""
+    blob = git(tgt, "rev-parse", f"{start}:{STATE_PATH}")
+    with tempfile.TemporaryDirectory(prefix="amts-start-") as tmp:
+        env = {**auth_env(None), "GIT_INDEX_FILE": str(Path(tmp, "index"))}
+        git(tgt, "read-tree", default_head, env=env)
+        git(tgt, "update-index", "--add", "--cacheinfo", f"100644,{blob},{STATE_PATH}", env=env)
+        tree = git(tgt, "write-tree", env=env)
+    name, email = AMTS_IDENTITY
+    person = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
+    person.update(GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
+    message = f"AMTS follows the default branch at {default_head[:8]} from its starting point"
+    return git(
+        tgt,
+        "commit-tree",
+        "--no-gpg-sign",
+        tree,
+        "-p",
+        start,
+        "-p",
+        default_head,
+        "-m",
+        message,
+        env={**auth_env(None), **person},
+    )
 
 
 def record_start(

@@ -309,7 +309,10 @@ class _Sync:
     # -- failures -------------------------------------------------------------------------
 
     def report_failure(self, message: str) -> None:
-        """Tell the humans where they look: the PR, else the English commit's checks."""
+        """Tell the humans where they look: the PR, else the English commit's checks (a
+        catch-up's failure is told in the command's reply instead)."""
+        if self.catch_up:
+            return
         try:
             if self.pull is not None:
                 comment_failure(self.pull, message)

@@ -17,6 +17,7 @@ from amts.errors import AmtsError
 from bot.errors import BotError
 from bot.mirrors import git, is_ancestor, read_blob, rev_parse
 from bot.pulls import had_pr
+from bot.startpoint import follow_default, is_start_only
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest
@@ -73,6 +74,8 @@ def plan_round(
             log, tgt, repo, sync_branch, default_head, english
         )
         parent = remote_old if orphan and remote_old else default_head
+        if orphan and is_start_only(tgt, parent) and not is_ancestor(tgt, default_head, parent):
+            parent = follow_default(tgt, parent, default_head)  # translators merged since
     base, note = _base(job, log, src, tgt, parent, english)
     return Plan(pull, branch, parent, remote_old, base, note, orphan)
 

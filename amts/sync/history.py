@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass, field
 
 from amts.errors import InputError
 from amts.report import MAX_BODY_CHARS
-from amts.sync.report import SyncResult, counts, render_pr_body, source_name
+from amts.sync.report import SyncResult, counts, lag_lines, render_pr_body, source_name
 
 HISTORY_PATH = ".amts/report.json"
+CATCH_UP = "/amts catch-up"  # the command named in a pull request's lag lines
 VERSION = 1
 
 
@@ -30,11 +31,13 @@ class SyncEntry:
     body: str
     summary: str = ""  # "2 updated, 1 translated"
     note: str = ""  # e.g. the English history was rewritten
+    lag: list[str] = field(default_factory=list)  # the lag it did not carry, one line a file
 
     @classmethod
     def of(cls, result: SyncResult, src_lang: str, note: str = "") -> SyncEntry:
         body = render_pr_body(result, src_lang=src_lang)
-        return cls(result.base, result.to, result.title, body, counts(result), note)
+        lag = lag_lines(result, src_lang, CATCH_UP)
+        return cls(result.base, result.to, result.title, body, counts(result), note, lag)
 
 
 @dataclass
@@ -96,7 +99,7 @@ class SyncHistory:
             full = f"{heading}\n\n{entry.body.strip()}"
             short = (
                 f"{heading}\n\n{entry.summary or entry.title} (details in `{HISTORY_PATH}` "
-                "on this branch)"
+                "on this branch)" + "".join(f"\n- {line}" for line in entry.lag)
             )
             text = full if len(full) + 2 <= budget - 200 else short
             if len(text) + 2 > budget:

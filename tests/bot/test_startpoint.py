@@ -112,3 +112,24 @@ def test_a_sync_branch_kept_by_a_closed_pr_is_not_written(world: World) -> None:
     [verdict] = reconcile(world.services)
     assert (verdict.recorded, verdict.started, verdict.queued) == (None, False, False)
     assert world.emulator.branch_sha(ZH, BRANCH) == kept
+
+
+def test_the_sync_builds_on_what_translators_merged_since_the_start(world: World) -> None:
+    """Translators changed the default branch after the starting point: the sync's commit
+    has their files, and the pull request's branch contains the default branch (no
+    conflict to resolve), while the push is still a fast-forward of the sync branch."""
+    reconcile(world.services)
+    start = world.emulator.branch_sha(ZH, BRANCH)
+    fixed = "# 张量\n\n译者修改了这一页。\n"
+    merged = world.emulator.push_as_human(ZH, "main", {"chapter_basics/notes.md": fixed})
+    head = world.edit_english(TENSORS, (OLD_NUMEL, NUMEL))  # lost
+    assert reconcile(world.services)[0].queued
+    [outcome] = run_queued_syncs(world)
+    assert outcome.status == "opened", outcome
+    branch = world.emulator.branch_sha(ZH, BRANCH)
+    assert world.emulator.is_ancestor(ZH, start, branch)  # fast-forward from the start
+    assert world.emulator.is_ancestor(ZH, merged, branch)  # the translators' work is in
+    assert world.emulator.read_file(ZH, BRANCH, "chapter_basics/notes.md") == fixed
+    assert NUMEL in (world.emulator.read_file(ZH, BRANCH, TENSORS) or "")
+    assert state_on(world, BRANCH)["source_revision"] == head
+    assert world.emulator.forced_updates == []
