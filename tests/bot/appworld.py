@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from bot.app import create_app
 from bot.worker import start_consumer
-from tests.bot.bookworld import World
+from tests.bot.bookworld import World, wait_for
 
 
 @contextmanager
@@ -29,3 +29,16 @@ def running_app(world: World, workers: int = 1) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def wait_for_opened_sync(world: World, timeout: float = 120) -> dict:
+    """The job record of the sync that opened the pull request (a scheduled reconcile may
+    run syncs of its own meanwhile)."""
+    return wait_for(
+        lambda: [
+            j
+            for j in world.services.status.jobs()
+            if j["kind"] == "sync" and j["outcome"] == "opened"
+        ],
+        timeout,
+    )[0]

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.bot.appworld import running_app
+from tests.bot.appworld import running_app, wait_for_opened_sync
 from tests.bot.bookworld import ENGLISH_EDITS, SOURCE, ZH, World, book_world, wait_for
 from tests.bot.browser import chromium
 from tests.bot.webhooks import post
@@ -41,7 +41,7 @@ def sync_by_webhook(world: World, url: str) -> None:
         after = world.edit_english(path, *edits)
     payload = world.push_payload(before or "", after)
     assert post(url, "push", payload, delivery_id="d-browser")[0] == 202
-    wait_for(lambda: [j for j in world.services.status.jobs() if j["kind"] == "sync"], 120)
+    wait_for_opened_sync(world)
 
 
 def lag_json(world: World, tmp: Path) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.appworld import running_app
+from tests.bot.appworld import running_app, wait_for_opened_sync
 from tests.bot.bookworld import ENGLISH_EDITS, ZH, World, book_world, wait_for
 from tests.bot.webhooks import post
 from tests.gitrepos import SOFTMAX, SOFTMAX_EN, SOFTMAX_ORIGIN, SOFTMAX_ZH
@@ -34,7 +34,8 @@ def synced(tmp_path: Path) -> Iterator[tuple[World, str, dict]]:
         for path, edits in ENGLISH_EDITS.items():
             after = world.edit_english(path, *edits)
         assert post(url, "push", world.push_payload(base, after), delivery_id="d-push")[0] == 202
-        record = wait_for(lambda: (world.services.status.get(ZH) or {}).get("dashboard"), 120)
+        wait_for_opened_sync(world)
+        record = world.services.status.get(ZH)["dashboard"]
         [issue] = [i for i in world.emulator.plain_issues(ZH) if i["number"] == record["number"]]
         yield world, url, issue
 
