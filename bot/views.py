@@ -119,7 +119,7 @@ def status_of(record: dict[str, Any], page_url: str = "") -> Status:
         lag=record.get("lag"),
         since=(float(since[0]), str(since[1])) if since else None,
         pull=record.get("pull"),
-        failure=record.get("failure"),
+        failure=record.get("failure") if record.get("last_error") else None,
         requests=record.get("requests") or {},
         page_url=page_url,
     )

@@ -31,7 +31,7 @@ from bot.event import Event
 from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
 from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
-from bot.status import BEAT_SECONDS
+from bot.status import BEAT_SECONDS, now_iso
 
 if TYPE_CHECKING:
     from bot.queue import Queue
@@ -216,16 +216,16 @@ def _run_locked(queue: Queue, record: _JobRecord, target: str, run: Callable[[],
     with lease, delivery_context(record.delivery_id):
         if record.kind == "sync":
             queue.clear_queued(target)
-        error = _logged(queue, record, run, target=target)
-        if error is not None:
-            queue.status.update(target, last_error=error)
+        failure = _logged(queue, record, run, target=target)
+        if failure is not None:
+            queue.status.update(target, last_error=failure["error"], failure=failure)
 
 
 def _logged(
     queue: Queue, record: _JobRecord, run: Callable[[], Any], *, target: str | None
-) -> str | None:
+) -> dict[str, Any] | None:
     """Run, log the outcome with the delivery id, record it for the status page; the
-    error's text if it failed.
+    failure (error text, error id, time) if it failed.
 
     A failed job is not retried by huey: the job reports its own failure on GitHub, and
     the reconcile job brings any target that stayed behind up to date.
@@ -261,7 +261,7 @@ def _logged(
         )
     except Exception:  # the status page must never fail a job
         logger.exception("%s.not_recorded subject=%s", kind, subject)
-    return error
+    return None if error is None else {"error": error, "error_id": error_id, "at": now_iso()}
 
 
 def _masked(text: str) -> str:
