@@ -25,6 +25,7 @@ from bot import startpoint
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError
 from bot.jobs import SyncJob
+from bot.publish import finish_publish
 from bot.syncpr import source_repository
 
 if TYPE_CHECKING:
@@ -126,6 +127,8 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 recorded[:8],
                 head[:8],
             )
+        else:  # carried already; a job killed before it published leaves the PR stale
+            finish_publish(services, gh, repo.full_name, config, target, head)
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued, started))
     return verdicts
 

@@ -7,6 +7,7 @@ is a :class:`SettingsError` whose message starts with the variable to fix.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Mapping
@@ -15,11 +16,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import SettingsError
+from bot.logs import LOG_FORMATS
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_DATA_DIR = "./amts-data"
 DEFAULT_RECONCILE_MINUTES = 15
 DEFAULT_LOCK_SECONDS = 120
+_PAUSE_PATTERN = re.compile(r"^[a-z0-9*][a-z0-9*-]*/[a-z0-9._*-]+$")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
 
@@ -35,6 +38,8 @@ class Settings:
     queue_url: str = ""
     reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
     lock_seconds: int = DEFAULT_LOCK_SECONDS
+    log_format: str = "text"
+    paused: tuple[str, ...] = ()  # repositories (patterns) the App leaves alone; "*": all
     status_token: str = field(default="", repr=False)  # "" : / and /status.json answer 404
     public_url: str = ""  # where the App's page is, for links from the status issue
 
@@ -63,8 +68,16 @@ class Settings:
                 env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
             ),
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+            log_format=_log_format(env),
+            paused=_paused(env),
             status_token=_status_token(env),
             public_url=env.get("AMTS_PUBLIC_URL", "").strip(),
+        )
+
+    def is_paused(self, *repos: str) -> bool:
+        """Whether any of ``repos`` (``owner/name``) is paused by ``AMTS_PAUSED``."""
+        return any(
+            fnmatch.fnmatchcase(repo.lower(), pattern) for pattern in self.paused for repo in repos
         )
 
     def require_app(self) -> None:
@@ -156,6 +169,25 @@ def _status_token(env: Mapping[str, str]) -> str:
     if token and len(token) < 16:
         raise SettingsError("AMTS_STATUS_TOKEN", "too short: use 16 characters or more")
     return token
+
+
+def _paused(env: Mapping[str, str]) -> tuple[str, ...]:
+    patterns = tuple(p.strip().lower() for p in env.get("AMTS_PAUSED", "").split(",") if p.strip())
+    for pattern in patterns:
+        if pattern != "*" and not _PAUSE_PATTERN.match(pattern):
+            raise SettingsError(
+                "AMTS_PAUSED", f"{pattern!r}: expected *, owner/name or owner/*, comma-separated"
+            )
+    return patterns
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    value = (env.get("AMTS_LOG_FORMAT") or "text").strip().lower()
+    if value not in LOG_FORMATS:
+        raise SettingsError(
+            "AMTS_LOG_FORMAT", f"{value!r}: expected one of {', '.join(LOG_FORMATS)}"
+        )
+    return value
 
 
 def _positive_int(env: Mapping[str, str], variable: str, default: int) -> int:
