@@ -12,7 +12,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from amts.errors import AmtsError, InputError
-from bot.errors import BotError, new_error_id
+from bot.errors import BotError
+from bot.incidents import new_error_id
 
 if TYPE_CHECKING:
     from bot.jobs import CatchUpRequest
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 def run_request(services: Services, job: CatchUpRequest) -> Any:
     """Catch the ticked files up into the sync PR; note the outcome on each box."""
-    record = services.status.get(job.target_repo) or {}
+    record = services.status.find(job.target_repo, None) or {}
     requests = dict(record.get("requests") or {})
     outcome: Any = None
     from bot.catchup import catch_up_paths
@@ -54,7 +55,7 @@ def run_request(services: Services, job: CatchUpRequest) -> Any:
         note = _note(job.user, outcome)
     for path in job.paths:
         requests[path] = note
-    record = services.status.update(job.target_repo, requests=requests)
+    record = services.status.update(job.target_repo, key=record.get("key"), requests=requests)
     from bot.views import publish
 
     # The catch-up's sync measured the lag already: only the notes are new.

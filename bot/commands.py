@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from amts.errors import AmtsError, InputError
 from bot.errors import BotError
 from bot.jobs import CommandJob, SyncJob
+from bot.mentions import neutralise
 from bot.syncpr import SyncPR, find_sync_pr
 
 if TYPE_CHECKING:
@@ -206,7 +207,9 @@ def sync_outcome(outcome: SyncOutcome) -> str:
 
 
 def _failure(services: Services, exc: Exception, job: CommandJob, *, internal: bool = False) -> str:
-    text = services.github.mask(f"{type(exc).__name__}: {exc}" if internal else str(exc))
+    from bot.incidents import public_error
+
+    text = public_error(exc, "the command")
     first = parse(job.body)
     retry = "/amts sync" if isinstance(first, Sync) else job.body.strip().splitlines()[0]
     return f"failed: {text}\n\nTo try again, comment `{retry}`."
@@ -220,6 +223,7 @@ class _Replier:
 
     def __call__(self, text: str) -> None:
         command = self.job.body.strip().splitlines()[0] if self.job.body.strip() else PREFIX
-        body = f"> {command}\n\n@{self.job.user} {text}"
+        # Only the command's author is mentioned; the quote and the text mention nobody.
+        body = f"> {neutralise(command)}\n\n@{self.job.user} {neutralise(text)}"
         self.repo.get_issue(self.job.pr_number).create_comment(body)
         logger.info("command.replied repo=%s pr=%s", self.job.target_repo, self.job.pr_number)

@@ -20,7 +20,12 @@ class SettingsError(BotError):
         super().__init__(f"{variable}: {problem}")
 
 
-class ConfigError(BotError):
+class RepositoryError(BotError):
+    """A state of the repositories their maintainers resolve (a branch AMTS will not push
+    to, say): told on GitHub in full, so its message names no server detail."""
+
+
+class ConfigError(RepositoryError):
     """An invalid ``.github/amts.yml``: the key and what is wrong with it."""
 
     def __init__(self, key: str, problem: str) -> None:
@@ -35,10 +40,3 @@ class GitHubError(BotError):
 
 class PushRejected(BotError):
     """A push that was not a fast-forward: someone else moved the branch meanwhile."""
-
-
-def new_error_id() -> str:
-    """A short id joining what a human is told (page, issue) to the log line with details."""
-    import uuid
-
-    return uuid.uuid4().hex[:10]

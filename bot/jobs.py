@@ -11,9 +11,20 @@ import dataclasses
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Self
 
+from bot.tenancy import Tenant
+
 
 class _Payload:
     """``to_dict``/``from_dict`` for the job dataclasses; unknown keys are ignored."""
+
+    installation_id: int
+    source_repo: str
+    target_repo: str
+
+    @property
+    def tenant(self) -> Tenant:
+        """Whose job this is: the key of its lease, flag, status, mirrors and caches."""
+        return Tenant(self.installation_id, self.source_repo, self.target_repo)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
@@ -55,6 +66,7 @@ class CommandJob(_Payload):
     body: str
     installation_id: int
     delivery_id: str = ""
+    source_repo: str = ""  # the sync PR's book (older jobs: "", found when run)
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class RefreshJob(_Payload):
     installation_id: int
     merged_sha: str
     delivery_id: str = ""
+    source_repo: str = ""  # the sync PR's book (older jobs: "", found when run)
 
 
 @dataclass(frozen=True)

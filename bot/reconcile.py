@@ -17,13 +17,12 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from github import GithubException
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from bot import startpoint
 from bot.config import BookConfig, Target, load_config
-from bot.errors import BotError
+from bot.errors import ConfigError
 from bot.jobs import SyncJob
 from bot.publish import finish_publish
 from bot.syncpr import source_repository
@@ -46,24 +45,52 @@ class Verdict:
     started: bool = False  # ``head`` recorded now as the target's starting point
 
 
-def reconcile(services: Services) -> list[Verdict]:
-    """Queue a sync for every target behind its English head; the verdicts, for logs and
-    tests. One failing repository is logged and the others still reconciled."""
+def reconcile(services: Services, installation_id: int | None = None) -> list[Verdict]:
+    """Queue a sync for every target behind its English head (of one installation, if
+    given); the verdicts, for logs and tests. A repository that fails, whatever the
+    error, is reported on itself and the others are still reconciled."""
     verdicts: list[Verdict] = []
-    for installation in services.github.integration().get_installations():
-        gh = services.github.client(installation.id)
+    if installation_id is not None:
+        installations = [installation_id]
+    else:
+        installations = [i.id for i in services.github.integration().get_installations()]
+    for installation in installations:
+        gh = services.github.client(installation)
         for repo in installation_repositories(gh):
             try:
-                verdicts += reconcile_book(services, gh, repo, installation.id)
-            except (BotError, GithubException) as exc:
-                logger.warning(
-                    "reconcile.book_failed repo=%s error=%s",
-                    repo.full_name,
-                    services.github.mask(exc),
-                )
+                verdicts += reconcile_book(services, gh, repo, installation)
+            except Exception as exc:  # one tenant's book never stops the others
+                report_broken_book(services, repo, exc)
     behind = sum(v.queued for v in verdicts)
     logger.info("reconcile.done targets=%d queued=%d", len(verdicts), behind)
     return verdicts
+
+
+def report_broken_book(services: Services, repo: Any, exc: Exception) -> None:
+    """Tell the repository, once per English head, why reconcile cannot read its book: the
+    invalid-config check run, or a generic failure with an error id (the log has more)."""
+    from bot.handlers.push import report_invalid_config
+    from bot.incidents import public_error
+    from bot.pulls import fail_check
+
+    logger.warning(
+        "reconcile.book_failed repo=%s error=%s", repo.full_name, services.github.mask(exc)
+    )
+    try:
+        head = repo.get_branch(repo.default_branch).commit.sha
+        if not services.queue.record_once(f"reconcile-report:{repo.full_name.lower()}:{head}"):
+            return
+        if isinstance(exc, ConfigError):
+            report_invalid_config(repo, head, exc)
+        else:
+            text = public_error(exc, f"Reading the AMTS configuration of {repo.full_name}")
+            fail_check(repo, head, "AMTS could not read this book", text)
+    except Exception as report_exc:  # logged, and go on
+        logger.warning(
+            "reconcile.report_failed repo=%s error=%s",
+            repo.full_name,
+            services.github.mask(report_exc),
+        )
 
 
 def installation_repositories(gh: Any) -> PaginatedList[Repository]:
@@ -128,7 +155,7 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 head[:8],
             )
         else:  # carried already; a job killed before it published leaves the PR stale
-            finish_publish(services, gh, repo.full_name, config, target, head)
+            finish_publish(services, gh, repo.full_name, config, target, head, installation_id)
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued, started))
     return verdicts
 

@@ -38,6 +38,8 @@ class Settings:
     queue_url: str = ""
     reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
     lock_seconds: int = DEFAULT_LOCK_SECONDS
+    #: owners' logins and installation ids (lower case) allowed paid engines
+    paid_engines: frozenset[str] = frozenset()
     log_format: str = "text"
     paused: tuple[str, ...] = ()  # repositories (patterns) the App leaves alone; "*": all
     status_token: str = field(default="", repr=False)  # "" : / and /status.json answer 404
@@ -68,6 +70,11 @@ class Settings:
                 env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
             ),
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+            paid_engines=frozenset(
+                word.strip().lower()
+                for word in env.get("AMTS_PAID_ENGINES", "").split(",")
+                if word.strip()
+            ),
             log_format=_log_format(env),
             paused=_paused(env),
             status_token=_status_token(env),

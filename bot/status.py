@@ -44,20 +44,33 @@ class StatusStore:
 
     # -- targets --------------------------------------------------------------------------
 
-    def update(self, target_repo: str, **fields: Any) -> dict[str, Any]:
+    def update(self, target_repo: str, *, key: str | None = None, **fields: Any) -> dict[str, Any]:
         """Merge ``fields`` into the record of ``target_repo``, stamp it, return it.
 
-        ``last_error=None`` clears the error after a sync that went well.
+        ``key`` is the tenant's (:class:`bot.tenancy.Tenant`): one installation's book
+        never rewrites another's record of the same target. ``last_error=None`` clears
+        the error after a sync that went well.
         """
-        record = self.get(target_repo) or {}
+        record = self.get(target_repo, key=key) or {}
         record.update(fields)
         record["target_repo"] = target_repo
+        if key:
+            record["key"] = key  # the tenant's: how the record is found again
         record["updated_at"] = now_iso()
-        self._put(PREFIX + target_repo, record)
+        self._put(PREFIX + (key or target_repo), record)
         return record
 
-    def get(self, target_repo: str) -> dict[str, Any] | None:
-        return self._get(PREFIX + target_repo)
+    def get(self, target_repo: str, *, key: str | None = None) -> dict[str, Any] | None:
+        return self._get(PREFIX + (key or target_repo))
+
+    def find(self, target_repo: str, installation_id: int | None) -> dict[str, Any] | None:
+        """The record of ``target_repo`` kept for ``installation_id`` (any tenant's key)."""
+        for record in self._items(PREFIX):
+            if record["target_repo"].lower() == target_repo.lower() and (
+                installation_id is None or record.get("installation_id") == installation_id
+            ):
+                return record
+        return None
 
     def all(self) -> list[dict[str, Any]]:
         """Every target's record, by source repository then target repository."""

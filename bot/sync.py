@@ -21,8 +21,9 @@ into the target's sync pull request.
    carries (``.amts/report.json`` on the branch).
    ``/amts catch-up`` makes its commit with ``Synchronizer.catch_up`` instead: the lag
    of the paths asked for, up to the English the branch follows (:mod:`bot.catchup`).
-7. Failures: a comment on the PR with the error and ``/amts sync``, or a failed ``amts``
-   check run on the English commit; the status store says what happened either way.
+7. Failures: a comment on the PR saying what failed and ``/amts sync``, or a failed
+   ``amts`` check run on the English commit, with an error id whose details are in the
+   log (:mod:`bot.incidents`); the status store says what happened either way.
 """
 
 from __future__ import annotations
@@ -40,14 +41,17 @@ from amts.errors import AmtsError, InputError
 from amts.report import review_counts
 from amts.sync.state import STATE_PATH
 from bot.config import BookConfig, Target, load_config
-from bot.errors import BotError, ConfigError, PushRejected, new_error_id
+from bot.errors import BotError, ConfigError, PushRejected
 from bot.github import github_error
+from bot.incidents import error_id_of, new_error_id, public_error
 from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import comment_failure, fail_check, open_pr, open_sync_pr, update_pr
+from bot.spending import check_engine, resource_name
 from bot.startpoint import commit_start, is_start_only
 from bot.status import now_iso
 from bot.syncplan import Plan, plan_round
+from bot.tenancy import check_claims, check_target
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest
@@ -121,10 +125,19 @@ class _Sync:
         if config is None or target is None:
             self.log.info("sync.not_configured: %s", self.ctx)
             return SyncOutcome("skipped", job.target_repo, message="not a configured target")
-        token = self.services.github.token(job.installation_id)
+        check_engine(self.services.settings, config, job.installation_id, job.source_repo)
+        # the target is this installation's, or opted in to this source (then its own
+        # installation acts on it); and no other book still claims it
+        target_installation = check_target(self.services, job.tenant)
+        check_claims(self.services, job.tenant)
+        target_repo = _get_repo(self.services.github.client(target_installation), job.target_repo)
+        tokens = (
+            self.services.github.token(job.installation_id),
+            self.services.github.token(target_installation),
+        )
         for round_ in range(1, MAX_ROUNDS + 1):
             try:
-                return self._round(source, target_repo, config, target, token)
+                return self._round(source, target_repo, config, target, tokens)
             except PushRejected as exc:
                 self.log.info("sync.push_rejected: %s round=%d (%s)", self.ctx, round_, exc)
         raise BotError(
@@ -138,11 +151,12 @@ class _Sync:
         target_repo: Repository,
         config: BookConfig,
         target: Target,
-        token: str,
+        tokens: tuple[str, str],
     ) -> SyncOutcome:
-        mirrors = self.services.mirrors
+        mirrors = self.services.mirrors.of(self.job.installation_id)
+        source_token, token = tokens
         with mirrors.locked(target_repo.full_name):
-            src = mirrors.fetch(source.full_name, source.clone_url, token)
+            src = mirrors.fetch(source.full_name, source.clone_url, source_token)
             tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
             english = rev_parse(src, f"refs/remotes/origin/{source.default_branch}")
             if english is None:
@@ -342,8 +356,8 @@ def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) 
         if catch_up and isinstance(exc, InputError):
             raise
         error = exc if not isinstance(exc, GithubException) else github_error(exc, "syncing")
-        message = services.github.mask(str(error))
-        error_id = new_error_id()
+        message = public_error(error, f"Syncing {job.target_repo}", log=sync.log)
+        error_id = error_id_of(message)
         sync.log.error("sync.failed: %s error_id=%s error=%s", sync.ctx, error_id, message)
         sync.report_failure(message)
         outcome = SyncOutcome(
@@ -355,7 +369,7 @@ def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) 
             error_id=error_id,
         )
     except Exception as exc:  # a bug: still tell the humans, then let the worker log it
-        message = services.github.mask(f"AMTS internal error ({type(exc).__name__}: {exc})")
+        message = public_error(exc, f"Syncing {job.target_repo}", log=sync.log)
         sync.log.exception("sync.crashed: %s", sync.ctx)
         sync.report_failure(message)
         _record(services, job, SyncOutcome("failed", job.target_repo, error=message))
@@ -407,9 +421,11 @@ def _record(services: Services, job: SyncJob, outcome: SyncOutcome) -> None:
             "at": now_iso(),
         }
     try:
-        record = services.status.get(job.target_repo) or {}
+        record = services.status.get(job.target_repo, key=job.tenant.key) or {}
         fields["pull"] = _pull_asks(record.get("pull"), outcome)
-        services.status.update(job.target_repo, **fields)
+        services.status.update(
+            job.target_repo, key=job.tenant.key, installation_id=job.installation_id, **fields
+        )
     except Exception:  # the status page must never fail a sync
         logger.exception("sync.status_not_recorded: repo=%s", job.target_repo)
 
@@ -437,8 +453,9 @@ def _updater(
         config.engine,
         src_lang=config.source_lang,
         tgt_lang=target.lang,
-        parallel_data=MemoryCache.of(data_dir, job.target_repo, target.lang).path(),
+        parallel_data=MemoryCache.of(data_dir, job.tenant, target.lang).path(),
         glossary=glossary,
+        resource_name=resource_name(job.installation_id, job.source_repo, job.target_repo),
     )
 
 
@@ -450,7 +467,7 @@ def _keep_mined_memory(
     a merged sync PR refreshes it (:mod:`bot.refresh`)."""
     from bot.refresh import MemoryCache
 
-    cache = MemoryCache.of(data_dir, job.target_repo, target.lang)
+    cache = MemoryCache.of(data_dir, job.tenant, target.lang)
     if cache.path() is not None or updater.memory is None or not len(updater.memory):
         return
     cache.write(list(updater.memory.pairs()), config.source_lang, target.lang, revision)

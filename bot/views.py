@@ -81,7 +81,10 @@ def refresh(
     """Measure, record and publish; ``event`` names what changed the numbers ("the sync
     of d2l-en 1a2b3c4d", "the merge of #412"). Never raises: the views must not fail a job."""
     status = services.status
-    record = status.get(target) or {}
+    from bot.tenancy import Tenant
+
+    key = Tenant(installation_id, source, target).key
+    record = status.get(target, key=key) or {}
     fields: dict[str, Any] = {
         "source_repo": source,
         "lang": lang,
@@ -100,7 +103,7 @@ def refresh(
             fields["since"] = [summary(old).percent, event]
         fields["lag"] = lag
         fields["lag_at"] = now_iso()
-    record = status.update(target, **fields)
+    record = status.update(target, key=key, **fields)
     if dashboard:
         try:
             publish(services, gh.get_repo(target), record)
@@ -142,6 +145,7 @@ def publish(
         elif issue.state == "closed":
             services.status.update(
                 target,
+                key=record.get("key"),
                 dashboard={"number": issue.number, "closed": True, "url": issue.html_url},
             )
             logger.info("dashboard.closed_by_hand repo=%s issue=%s", target, issue.number)
@@ -151,10 +155,12 @@ def publish(
             logger.info("dashboard.updated repo=%s issue=%s", target, issue.number)
     except GithubException as exc:
         if exc.status == 404 and number:  # deleted by hand: start a new one next time
-            services.status.update(target, dashboard=None)
+            services.status.update(target, key=record.get("key"), dashboard=None)
         raise
     services.status.update(
-        target, dashboard={"number": issue.number, "closed": False, "url": issue.html_url}
+        target,
+        key=record.get("key"),
+        dashboard={"number": issue.number, "closed": False, "url": issue.html_url},
     )
     return issue.number
 

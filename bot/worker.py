@@ -26,7 +26,6 @@ from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from huey.exceptions import RetryTask
 
-from bot.errors import new_error_id
 from bot.event import Event
 from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
@@ -36,6 +35,7 @@ from bot.status import BEAT_SECONDS, now_iso
 if TYPE_CHECKING:
     from bot.queue import Queue
     from bot.services import Services
+    from bot.tenancy import Tenant
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ JOBS: dict[str, str] = {
     "sync": "bot.sync:run_sync",  # (services, SyncJob)
     "command": "bot.commands:run_command",  # (services, CommandJob)
     "refresh": "bot.refresh:refresh_memory",  # (services, RefreshJob)
-    "reconcile": "bot.reconcile:reconcile",  # (services)
+    "reconcile": "bot.reconcile:reconcile",  # (services[, installation_id])
     "catch_up": "bot.catchupbox:run_request",  # (services, CatchUpRequest)
 }
 
@@ -124,7 +124,7 @@ def register_tasks(
                     target_job.delivery_id,
                     target_job.installation_id,
                 ),
-                target_job.target_repo,
+                target_job.tenant,
                 lambda: job(kind)(get_services(), target_job),
             )
 
@@ -136,8 +136,17 @@ def register_tasks(
     catch_up = target_task("catch_up", CatchUpRequest)
 
     @huey.periodic_task(every_minutes(minutes), name="reconcile")
-    def reconcile() -> None:
+    def reconcile(installation_id: int | None = None) -> None:
+        """Every installation (the schedule), or one (its installation event)."""
         if _paused(settings, "reconcile", "", "*"):
+            return
+        if installation_id is not None:
+            _logged(
+                "reconcile",
+                f"installation {installation_id}",
+                "",
+                lambda: job("reconcile")(get_services(), installation_id),
+            )
             return
         lease = queue.lease("reconcile")
         if not lease.acquire():
@@ -217,9 +226,10 @@ class _JobRecord:
     installation_id: int | None
 
 
-def _run_locked(queue: Queue, record: _JobRecord, target: str, run: Callable[[], Any]) -> None:
-    """``run`` while holding ``target``'s lease; a busy target retries after a delay."""
-    lease = queue.lease(f"target:{target}")
+def _run_locked(queue: Queue, record: _JobRecord, tenant: Tenant, run: Callable[[], Any]) -> None:
+    """``run`` while holding the tenant's lease; a busy target retries after a delay."""
+    target = tenant.target_repo
+    lease = queue.lease(f"target:{tenant.key}")
     if not lease.acquire():
         logger.info(
             "%s.waiting target=%s delivery=%s retry_in=%ss",
@@ -231,10 +241,12 @@ def _run_locked(queue: Queue, record: _JobRecord, target: str, run: Callable[[],
         raise RetryTask(delay=queue.retry_delay)
     with lease, delivery_context(record.delivery_id):
         if record.kind == "sync":
-            queue.clear_queued(target)
+            queue.clear_queued(tenant.key)
         failure = _logged(queue, record, run, target=target)
-        if failure is not None:
-            queue.status.update(target, last_error=failure["error"], failure=failure)
+        if failure is not None and tenant.source_repo:
+            queue.status.update(
+                target, key=tenant.key, last_error=failure["error"], failure=failure
+            )
 
 
 def _logged(
@@ -255,11 +267,9 @@ def _logged(
     try:
         result = run()
     except Exception as exc:
-        error_id = new_error_id()
-        logger.exception(
-            "%s.failed subject=%s delivery=%s error_id=%s", kind, subject, delivery_id, error_id
-        )
-        error = _masked(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS]
+        logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id)
+        error = _public(exc, f"The {kind} job")[:MAX_ERROR_CHARS]
+        error_id = error_id_of(error)
     else:
         logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id)
     outcome = getattr(result, "status", None) or ("failed" if error else "done")
@@ -280,13 +290,18 @@ def _logged(
     return None if error is None else {"error": error, "error_id": error_id, "at": now_iso()}
 
 
-def _masked(text: str) -> str:
-    """``text`` without anything token-like: it goes to the public status page."""
-    try:
-        from bot.github import mask
-    except ImportError:  # pragma: no cover - bot.github is part of the App
-        return text
-    return mask(text)
+def error_id_of(text: str) -> str | None:
+    from bot.incidents import error_id_of
+
+    return error_id_of(text)
+
+
+def _public(exc: Exception, doing: str) -> str:
+    """What the status page says about ``exc``: generic, with the error id of the log's
+    details (imported here: the web process never loads the GitHub code)."""
+    from bot.incidents import public_error
+
+    return public_error(exc, doing)
 
 
 def _once(factory: Callable[[], Services]) -> Callable[[], Services]:

@@ -385,7 +385,9 @@ class Synchronizer:
         except Exception as exc:  # a bug must not lose the other files' work
             log.exception("sync.file_failed: %s", outcome.path)
             outcome.status = "skipped"
-            outcome.note = f"AMTS internal error ({type(exc).__name__}: {exc}); please report it"
+            outcome.note = (
+                f"AMTS internal error ({type(exc).__name__}, in the log); please report it"
+            )
         if work.retry and outcome.status == "skipped" and "retried from" not in outcome.note:
             outcome.note = "; ".join(filter(None, [f"retried from {work.base[:8]}", outcome.note]))
         log.info(
@@ -403,9 +405,12 @@ class Synchronizer:
             self.updater.translate(plans)
         except AmtsError as exc:
             log.error("sync.engine_failed: %s", exc)
+            # The note is published (report, pull request): the service's error code, not
+            # its message, which can name accounts and roles; the log has the message.
+            code = getattr(exc, "code", "") or type(exc).__name__
             for job in jobs:
                 if job.plan.pending or job.plan.held_out:
-                    job.failed = f"the translation engine failed: {exc}"
+                    job.failed = f"the translation engine failed ({code}; details in the log)"
 
     def _carry(self, work: _Work, outcome: FileResult) -> FileJob | None:
         """The files a change writes (in ``outcome``), or a job waiting for the engine."""

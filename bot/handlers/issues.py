@@ -35,7 +35,7 @@ def status_record(services: Services, event: Event) -> dict[str, Any] | None:
     """The target's status record when the event's issue is its status issue."""
     issue = event.data.get("issue") or {}
     target = event.repo_full_name or ""
-    record = services.status.get(target)
+    record = services.status.find(target, None)  # a translation follows one book
     if record is None or issue.get("pull_request"):
         return None
     number = (record.get("dashboard") or {}).get("number")
@@ -94,11 +94,15 @@ def on_closed_or_reopened(event: Event, gh: Any, *, services: Services) -> None:
     target, number = record["target_repo"], int(event.data["issue"]["number"])
     closed = event.action == "closed"
     url = event.data["issue"].get("html_url")
-    services.status.update(target, dashboard={"number": number, "closed": closed, "url": url})
+    record = services.status.update(
+        target,
+        key=record.get("key"),
+        dashboard={"number": number, "closed": closed, "url": url},
+    )
     for_delivery(logger, event.delivery_id).info(
         "dashboard.%s repo=%s issue=%s", event.action, target, number
     )
     if not closed:
         from bot.views import publish
 
-        publish(services, gh.get_repo(target), services.status.get(target) or record)
+        publish(services, gh.get_repo(target), record)

@@ -72,14 +72,14 @@ def test_dashboard_false_means_no_issue(tmp_path: Path) -> None:
     with book_world(tmp_path, config=CONFIG + "dashboard: false\n") as world:
         world.open_sync_pr()
         assert world.emulator.plain_issues(ZH) == []
-        assert world.services.status.get(ZH)["pull"]["number"] == world.pr
+        assert world.services.status.find(ZH, None)["pull"]["number"] == world.pr
 
 
 def test_closed_by_hand_is_left_alone_until_reopened(world: World) -> None:
     number = status_issue(world)["number"]
     _, payload = world.emulator.issue_event(ZH, number, user="maintainer", state="closed")
     world.dispatch("issues", payload)
-    assert world.services.status.get(ZH)["dashboard"]["closed"] is True
+    assert world.services.status.find(ZH, None)["dashboard"]["closed"] is True
     before = len(world.emulator.find_requests("PATCH", f"/repos/{ZH}/issues/{number}"))
     record = world.services.status.update(ZH, lag=SMALL)
     assert publish(world.services, world.gh.get_repo(ZH), record) is None
@@ -88,7 +88,7 @@ def test_closed_by_hand_is_left_alone_until_reopened(world: World) -> None:
     _, payload = world.emulator.issue_event(ZH, number, user="maintainer", state="open")
     world.dispatch("issues", payload)
     assert "69.3% of English blocks up to date" in status_issue(world)["body"]
-    assert world.services.status.get(ZH)["dashboard"]["closed"] is False
+    assert world.services.status.find(ZH, None)["dashboard"]["closed"] is False
 
 
 def test_a_writer_ticking_a_box_queues_a_catch_up(world: World) -> None:
@@ -154,7 +154,7 @@ def test_the_request_comes_back_unticked_with_its_outcome(world: World) -> None:
 
 
 def test_uninstalling_forgets_the_installation(world: World) -> None:
-    assert world.services.status.get(ZH) is not None
+    assert world.services.status.find(ZH, None) is not None
     world.services.status.record_job(ZH, kind="sync", installation_id=INSTALLATION)
     payload = {"action": "deleted", "installation": {"id": INSTALLATION}, "sender": {}}
     world.dispatch("installation", payload)
@@ -169,7 +169,7 @@ def test_installation_creates_the_issue(tmp_path: Path) -> None:
         reconcile(world.services)
         issue = status_issue(world)
         assert issue["title"] == TITLE and is_dashboard(issue["body"], ZH)
-        assert world.services.status.get(ZH)["dashboard"]["number"] == issue["number"]
+        assert world.services.status.find(ZH, None)["dashboard"]["number"] == issue["number"]
 
 
 def test_a_merge_updates_the_issue(world: World) -> None:
@@ -179,6 +179,6 @@ def test_a_merge_updates_the_issue(world: World) -> None:
     assert f"#{world.pr} asks for" in status_issue(world)["body"]
     merged = world.emulator.merge_pr(ZH, world.pr)
     refresh_memory(world.services, RefreshJob(ZH, "zh", INSTALLATION, merged))
-    assert world.services.status.get(ZH)["pull"] is None
+    assert world.services.status.find(ZH, None)["pull"] is None
     body = status_issue(world)["body"]
     assert f"#{world.pr} asks for" not in body and "### Open sync pull request\n\nNone" in body

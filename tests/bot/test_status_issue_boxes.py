@@ -35,7 +35,7 @@ def synced(tmp_path: Path) -> Iterator[tuple[World, str, dict]]:
             after = world.edit_english(path, *edits)
         assert post(url, "push", world.push_payload(base, after), delivery_id="d-push")[0] == 202
         wait_for_opened_sync(world)
-        record = world.services.status.get(ZH)["dashboard"]
+        record = world.services.status.find(ZH, None)["dashboard"]
         [issue] = [i for i in world.emulator.plain_issues(ZH) if i["number"] == record["number"]]
         yield world, url, issue
 
