@@ -91,6 +91,7 @@ class CatchUpRequest(_Payload):
     paths: tuple[str, ...]
     installation_id: int
     delivery_id: str = ""
+    source_repo: str = ""  # the book, from the status record (the lease is the tenant's)
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "paths": list(self.paths)}

@@ -242,7 +242,9 @@ def _stamped(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "queued_at": round(time.time(), 3)}
 
 
-def _unstamped(payload: dict[str, Any]) -> dict[str, Any]:
+def _unstamped(payload: Any) -> Any:
+    if not isinstance(payload, dict):  # reconcile's installation id
+        return payload
     return {key: value for key, value in payload.items() if key != "queued_at"}
 
 

@@ -423,9 +423,7 @@ def _record(services: Services, job: SyncJob, outcome: SyncOutcome) -> None:
     try:
         record = services.status.get(job.target_repo, key=job.tenant.key) or {}
         fields["pull"] = _pull_asks(record.get("pull"), outcome)
-        services.status.update(
-            job.target_repo, key=job.tenant.key, installation_id=job.installation_id, **fields
-        )
+        services.status.update(job.target_repo, key=job.tenant.key, **fields)
     except Exception:  # the status page must never fail a sync
         logger.exception("sync.status_not_recorded: repo=%s", job.target_repo)
 

@@ -77,8 +77,9 @@ def on_edited(event: Event, gh: Any, *, services: Services) -> None:
             issue_number=int(issue["number"]),
             user=login,
             paths=tuple(paths),
-            installation_id=event.installation_id or 0,
+            installation_id=int(record.get("installation_id") or event.installation_id or 0),
             delivery_id=event.delivery_id,
+            source_repo=record.get("source_repo") or "",
         )
     )
     log.info("dashboard.catch_up_queued repo=%s user=%s paths=%d", target, login, len(paths))

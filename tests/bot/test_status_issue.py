@@ -36,6 +36,11 @@ def status_issue(world: World) -> dict:
     return issue
 
 
+def key_of(world: World) -> str:
+    """The tenant key the App keeps the translation's record under."""
+    return world.services.status.find(ZH, None)["key"]
+
+
 def tick(body: str, path: str) -> str:
     mark = f"<!-- amts-catch-up: {path} -->"
     assert f"- [ ] {mark}" in body
@@ -44,7 +49,7 @@ def tick(body: str, path: str) -> str:
 
 def with_lag(world: World) -> dict:
     """The record as if the lag had been measured: boxes to tick."""
-    record = world.services.status.update(ZH, lag=SMALL)
+    record = world.services.status.update(ZH, key=key_of(world), lag=SMALL)
     publish(world.services, world.gh.get_repo(ZH), record)
     return status_issue(world)
 
@@ -81,7 +86,7 @@ def test_closed_by_hand_is_left_alone_until_reopened(world: World) -> None:
     world.dispatch("issues", payload)
     assert world.services.status.find(ZH, None)["dashboard"]["closed"] is True
     before = len(world.emulator.find_requests("PATCH", f"/repos/{ZH}/issues/{number}"))
-    record = world.services.status.update(ZH, lag=SMALL)
+    record = world.services.status.update(ZH, key=key_of(world), lag=SMALL)
     assert publish(world.services, world.gh.get_repo(ZH), record) is None
     assert len(world.emulator.find_requests("PATCH", f"/repos/{ZH}/issues/{number}")) == before
     assert "69.3%" not in status_issue(world)["body"]
@@ -105,6 +110,7 @@ def test_a_writer_ticking_a_box_queues_a_catch_up(world: World) -> None:
             "paths": [INTRO],
             "installation_id": INSTALLATION,
             "delivery_id": delivery,
+            "source_repo": "d2l-ai/d2l-en",
         }
     ]
 

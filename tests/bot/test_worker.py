@@ -190,9 +190,9 @@ def test_a_failed_job_is_recorded_and_frees_its_target(
     lease.release()
     [failed] = [r for r in caplog.records if "sync.failed" in r.getMessage()]
     assert "delivery=d-7" in failed.getMessage() and failed.exc_info is not None
-    # The status views get the failure with the error id of that log line, and the job.
+    # The status views get the failure with the error id of the details' log line.
     error_id = status["failure"]["error_id"]
-    assert f"error_id={error_id}" in failed.getMessage()
+    assert any(f"error.details id={error_id}" in r.getMessage() for r in caplog.records)
     [job] = worker_queue.status.jobs()
     assert (job["kind"], job["outcome"], job["error_id"]) == ("sync", "failed", error_id)
 
