@@ -119,7 +119,6 @@ class _Sync:
         job = self.job
         gh = self.services.github.client(job.installation_id)
         self.source_repo = source = _get_repo(gh, job.source_repo)
-        target_repo = _get_repo(gh, job.target_repo)
         self.config = config = load_config(source, source.default_branch)
         target = config.target(job.target_repo) if config else None
         if config is None or target is None:
