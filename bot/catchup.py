@@ -103,7 +103,7 @@ def describe(outcome: SyncOutcome, paths: Sequence[str]) -> str:
     verb = "opened" if outcome.status == "opened" else "added to"
     text = (
         f"caught up {asked}: commit {outcome.commit[:12]}, {verb} the sync pull request "
-        f"#{outcome.pr_number} ({outcome.pr_url}); its description lists what was carried."
+        f"{outcome.pr_url}; its description lists what was carried."
     )
     if outcome.error:
         text += f"\n\nSome files could not be carried:\n{outcome.error}"

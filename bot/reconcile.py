@@ -177,7 +177,16 @@ def start_target(
     target: Target,
     head: str,
 ) -> bool:
-    """Record ``head`` as the starting point of a target never synced (:mod:`bot.startpoint`)."""
+    """Record ``head`` as the starting point of a target never synced (:mod:`bot.startpoint`);
+    not while ``AMTS_PAUSED`` covers it."""
+    if services.settings.is_paused(source, target.repo):
+        return False
     repo = source_repository(services, gh, target.repo)
-    commit = startpoint.record_start(services, installation_id, repo, config.branch, source, head)
+    try:
+        commit = startpoint.record_start(
+            services, installation_id, repo, config.branch, source, head
+        )
+    except ConfigError as exc:  # not this book's to write: its syncs say so where it shows
+        logger.info("reconcile.not_started source=%s target=%s (%s)", source, target.repo, exc)
+        return False
     return commit is not None

@@ -118,10 +118,15 @@ def record_start(
 ) -> str | None:
     """Record ``revision`` as the starting point of ``target_repo`` on its sync ``branch``;
     the commit, or ``None`` when that branch already exists (a pull request's, kept by a
-    human: the next push's sync starts the target instead)."""
+    human: the next push's sync starts the target instead). ``installation_id`` is the
+    source's; the target must be in it or opt in (:func:`bot.tenancy.check_target`)."""
+    from bot.tenancy import Tenant, check_target
+
     name = target_repo.full_name
-    token = services.github.token(installation_id)
-    mirrors = services.mirrors
+    token = services.github.token(
+        check_target(services, Tenant(installation_id, source_repo, name))
+    )
+    mirrors = services.mirrors.of(installation_id)
     with mirrors.locked(name):
         tgt = mirrors.fetch(name, target_repo.clone_url, token)
         if rev_parse(tgt, f"refs/remotes/origin/{branch}") is not None:

@@ -201,24 +201,14 @@ class _Sync:
                     synchronizer = Synchronizer(
                         source, repo, updater, (*DEFAULT_EXCLUDE, *config.exclude)
                     )
+                    where = {"parent": plan.parent, "update_branch": True, "history": True}
                     if self.catch_up:  # to the English the branch follows, not the head
                         result = synchronizer.catch_up(
-                            self.catch_up,
-                            plan.base,
-                            plan.branch,
-                            parent=plan.parent,
-                            update_branch=True,
-                            history=True,
+                            self.catch_up, plan.base, plan.branch, **where
                         )
                     else:
                         result = synchronizer.run(
-                            plan.base,
-                            english,
-                            plan.branch,
-                            parent=plan.parent,
-                            update_branch=True,
-                            history=True,
-                            note=plan.note,
+                            plan.base, english, plan.branch, note=plan.note, **where
                         )
             except AmtsError as exc:
                 if self.catch_up and isinstance(exc, InputError):
@@ -255,7 +245,8 @@ class _Sync:
         revision = plan.base if result.failed else result.to
         why = f"The first sync of {repo.full_name} carried nothing ({result.nothing})."
         commit = commit_start(tgt, plan.parent, plan.branch, self.job.source_repo, revision, why)
-        self.services.mirrors.push(repo.full_name, token, commit, plan.branch, expected_old=None)
+        mirrors = self.services.mirrors.of(self.job.installation_id)
+        mirrors.push(repo.full_name, token, commit, plan.branch, expected_old=None)
         self.log.info("sync.started: %s revision=%s", self.ctx, revision[:8])
 
     # -- the pull request -----------------------------------------------------------------

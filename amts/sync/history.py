@@ -84,9 +84,13 @@ class SyncHistory:
             return ""
         source = source_name(src_lang)
         first, last = self.syncs[0], self.syncs[-1]
+        span = (
+            f"the lag behind the {source} source at `{last.to[:8]}`"  # catch-ups only
+            if first.base == last.to
+            else f"the {source} source from `{first.base[:8]}` to `{last.to[:8]}`"
+        )
         head = [
-            f"This pull request carries the {source} source from `{first.base[:8]}` to "
-            f"`{last.to[:8]}` (`{last.to}`) in {len(self.syncs)} sync commit"
+            f"This pull request carries {span} (`{last.to}`) in {len(self.syncs)} sync commit"
             f"{'' if len(self.syncs) == 1 else 's'}, newest first. Commits that translators "
             "add on this branch are kept by every later sync.",
         ]

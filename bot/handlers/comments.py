@@ -1,15 +1,17 @@
 """``/amts`` comments on a sync pull request: checked here, run by the command job.
 
 Only comments that start with ``/amts`` on one of AMTS's own sync pull requests are
-commands. Bots are never obeyed (AMTS's own replies included, so it cannot talk to
-itself). On a public repository anyone can comment, so what an outsider's comment costs
-is bounded before any API call, from the payload alone: a pull request a person opened
-is no sync PR, and an author whose ``author_association`` is not owner, member or
-collaborator cannot have write access. People without write access get one short reply
-per pull request, mentioning nobody, and nothing runs. A comment runs once, whatever
-the number of deliveries (GitHub's redeliveries have new ids). An accepted command gets
-👀 at once, so the maintainer knows it was heard, and its reply with the outcome comes
-from the worker (:func:`bot.commands.run_command`).
+commands, and ``/amts catch-up`` on any issue or pull request of a target repository
+(the book is found from the target's own state file). Bots are never obeyed (AMTS's own
+replies included, so it cannot talk to itself). On a public repository anyone can
+comment, so what an outsider's comment costs is bounded before any API call, from the
+payload alone: a pull request a person opened is no sync PR, and an author whose
+``author_association`` is not owner, member or collaborator cannot have write access.
+People without write access get one short reply per pull request, mentioning nobody, and
+nothing runs. A comment runs once, whatever the number of deliveries (GitHub's
+redeliveries have new ids). An accepted command gets 👀 at once, so the maintainer knows
+it was heard, and its reply with the outcome comes from the worker
+(:func:`bot.commands.run_command`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
+from bot.catchup import find_book
 from bot.commands import CatchUp, is_command, parse
 from bot.event import Event
 from bot.github import github_error
@@ -54,7 +57,7 @@ def on_comment(event: Event, gh: Any, *, services: Services) -> None:
     user = comment.get("user") or {}
     target = event.repo_full_name or ""
     body = comment.get("body") or ""
-    anywhere = isinstance(parse(body), CatchUp)  # on any issue; the job finds the book
+    anywhere = isinstance(parse(body), CatchUp)  # on any issue or pull request
     if not is_command(body) or not (issue.get("pull_request") or anywhere):
         return
     if is_bot(user):
@@ -107,25 +110,30 @@ def _check_and_react(
 ) -> str | None:
     """The book (source repository) of the sync PR when the comment is a command to run:
     by someone with write access (👀 on the comment); else a refusal once per PR.
-    ``anywhere`` (``/amts catch-up`` on any issue): "", the job finds the book."""
+    ``anywhere`` (``/amts catch-up``): any thread, the book from the target's state."""
     try:
         repo = gh.get_repo(target)
-        sync_pr = None
-        if not anywhere:
+        if anywhere:
+            source = ""
+        else:
             pull = repo.get_pull(number)
             sync_pr = find_sync_pr(services, gh, target, pull.raw_data)
             if sync_pr is None:
                 log.info("comment.ignored repo=%s reason=not a sync PR", target)
                 return None
+            source = sync_pr.source_repo
         permission = repo.get_collaborator_permission(login)
         if permission not in WRITERS:
             log.info("comment.refused repo=%s user=%s permission=%s", target, login, permission)
             _refuse_once(services, gh, target, number)
             return None
         repo.get_issue(number).get_comment(int(comment["id"])).create_reaction(ACCEPTED_REACTION)
+        if anywhere:  # the job's lease is the book's: the same as its syncs'
+            book = find_book(services, gh, repo)
+            source = book[0] if book else ""  # none: the job says it is no target
     except GithubException as exc:
         raise github_error(exc, f"answering an /amts comment on {target}") from exc
-    return sync_pr.source_repo if sync_pr is not None else ""
+    return source
 
 
 def _refuse_once(services: Services, gh: Any, target: str, number: int) -> None:

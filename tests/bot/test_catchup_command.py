@@ -127,7 +127,7 @@ def test_catch_up_on_an_issue_opens_the_sync_pr(world: World) -> None:
         assert kept in translation
     assert world.emulator.read_file(ZH, "main", SOFTMAX) == SOFTMAX_ZH
     reply = last_reply(world, issue)
-    assert f"caught up `{SOFTMAX}`" in reply and f"#{sync_pr['number']}" in reply
+    assert f"caught up `{SOFTMAX}`" in reply and sync_pr["html_url"] in reply
     assert SOFTMAX in sync_pr["body"]
 
 
@@ -241,8 +241,8 @@ def test_catch_up_of_a_directory(world: World) -> None:
 
 def test_a_failed_catch_up_is_told_in_the_reply_only(world: World) -> None:
     """The sync PR was closed and its branch kept, the default branch has no state: the
-    catch-up cannot start, says why in its reply, and leaves no "/amts sync" comment or
-    failed check run elsewhere."""
+    catch-up cannot start, says so in its reply (with the error's id), and leaves no
+    "/amts sync" comment or failed check run elsewhere."""
     number = world.open_sync_pr()
     world.emulator.close_pr(ZH, number)
     comments = len(world.emulator.comments(ZH, number))
@@ -250,7 +250,7 @@ def test_a_failed_catch_up_is_told_in_the_reply_only(world: World) -> None:
     issue_comment(world, issue, f"/amts catch-up {TENSORS}")
     run_commands(world)
     reply = last_reply(world, issue)
-    assert "the catch-up of" in reply and "failed" in reply and ".amts/state.json" in reply
+    assert "the catch-up of" in reply and "failed" in reply and "error id" in reply
     assert f"`/amts catch-up {TENSORS}`" in reply
     assert len(world.emulator.comments(ZH, number)) == comments
     assert world.emulator.check_runs(SOURCE) == []

@@ -5,6 +5,7 @@ App's real services, jobs read back from the real queue and run as the worker ru
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,3 +134,11 @@ def test_the_sync_builds_on_what_translators_merged_since_the_start(world: World
     assert NUMEL in (world.emulator.read_file(ZH, BRANCH, TENSORS) or "")
     assert state_on(world, BRANCH)["source_revision"] == head
     assert world.emulator.forced_updates == []
+
+
+def test_a_paused_target_gets_no_starting_point(world: World) -> None:
+    """``AMTS_PAUSED`` covers the target: reconcile writes nothing to it."""
+    world.services.settings = dataclasses.replace(world.services.settings, paused=(ZH,))
+    [verdict] = reconcile(world.services)
+    assert (verdict.recorded, verdict.started, verdict.queued) == (None, False, False)
+    assert world.emulator.branch_sha(ZH, BRANCH) is None

@@ -137,3 +137,23 @@ def test_d2l_pt_one_block_push(books: Books, path: str, kind: str) -> None:
     after = target.show(result.branch, path).decode("utf-8") if result.branch else before
     touched = {block_index(english, edit.touched)} if edit.touched else set()
     assert_only_edited(english, before, after, touched, int(edit.touched is None), "pt")
+
+
+def test_d2l_zh_catch_up_of_a_renamed_chapter(books: Books) -> None:
+    """d2l 1.0 moved linear-networks/linear-regression.md to linear-regression/: catching
+    up the new path moves d2l-zh's translation and origin there and carries all its lag."""
+    new, old = (
+        "chapter_linear-regression/linear-regression.md",
+        "chapter_linear-networks/linear-regression.md",
+    )
+    updater = Updater("en", "zh", create_engine("memory"), TranslationMemory("en", "zh"))
+    with GitRepo(books.en.path, "source") as source, GitRepo(books.zh.path, "target") as repo:
+        result = Synchronizer(source, repo, updater).catch_up([new], books.base, "catch-up-lr")
+    file = result.files[0]
+    assert (file.status, file.old_path, file.lag) == ("renamed", old, 0)
+    english = books.en.show(books.base, new)
+    assert books.zh.show(result.branch, new.replace(".md", "_origin.md")) == english
+    assert books.zh.show(result.branch, old) is None
+    assert books.zh.show(result.branch, old.replace(".md", "_origin.md")) is None
+    translation = books.zh.show(result.branch, new).decode("utf-8")
+    assert "线性回归" in translation  # the human translation moved, not a new one

@@ -172,6 +172,14 @@ def test_a_sync_cut_to_its_summary_still_names_its_lag() -> None:
     assert SyncHistory.from_bytes(SyncHistory([old]).to_bytes()).syncs[0].lag == [lag]
 
 
+def test_a_pull_request_of_catch_ups_only_says_so() -> None:
+    """A catch-up goes from the English the target follows to itself: no range to name."""
+    entry = SyncEntry("a" * 40, "a" * 40, "Catch up", "body", "1 updated")
+    body = SyncHistory([entry]).render()
+    assert body.startswith("This pull request carries the lag behind the English source at")
+    assert "from `aaaaaaaa` to" not in body
+
+
 def test_broken_records_name_the_file() -> None:
     with pytest.raises(InputError, match=r"written\.json"):
         WrittenRecord.from_bytes(b"[]", ".amts/written.json")
