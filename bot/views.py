@@ -46,7 +46,7 @@ def measure(
     from bot.mirrors import rev_parse
 
     source_repo, target_repo = gh.get_repo(source), gh.get_repo(target)
-    mirrors = services.mirrors
+    mirrors = services.mirrors.of(installation_id)  # the sync's own, per installation
     with mirrors.locked(target_repo.full_name):
         token = services.github.token(installation_id)
         src = mirrors.fetch(source_repo.full_name, source_repo.clone_url, token)
