@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from amts.files import MAX_FILE_BYTES
 from bot.errors import SettingsError
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_DATA_DIR = "./amts-data"
 DEFAULT_RECONCILE_MINUTES = 15
 DEFAULT_LOCK_SECONDS = 120
+DEFAULT_JOB_SECONDS = 900
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
 
@@ -35,6 +37,8 @@ class Settings:
     queue_url: str = ""
     reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
     lock_seconds: int = DEFAULT_LOCK_SECONDS
+    job_seconds: int = DEFAULT_JOB_SECONDS
+    max_file_bytes: int = MAX_FILE_BYTES
 
     def __post_init__(self) -> None:
         if not self.queue_url:
@@ -61,6 +65,8 @@ class Settings:
                 env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
             ),
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+            job_seconds=_positive_int(env, "AMTS_JOB_SECONDS", DEFAULT_JOB_SECONDS),
+            max_file_bytes=_positive_int(env, "AMTS_MAX_FILE_BYTES", MAX_FILE_BYTES),
         )
 
     def require_app(self) -> None:

@@ -41,6 +41,7 @@ from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import RETRY_COMMAND, comment_failure, fail_check, open_pr, open_sync_pr, update_pr
 from bot.syncplan import Plan, plan_round
+from bot.timelimit import checkpoint
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest
@@ -145,7 +146,9 @@ class _Sync:
                 if plan.orphan and not result.failed:  # carried already: only the PR is missing
                     return self._publish(tgt, target_repo, config, plan, plan.parent, english)
                 return self._nothing(result, plan, english)
+            checkpoint()
             mirrors.push(target_repo.full_name, token, result.commit, plan.branch, plan.remote_old)
+            checkpoint()
             return self._publish(tgt, target_repo, config, plan, result.commit, result.to)
 
     # -- the commit -----------------------------------------------------------------------
@@ -170,7 +173,12 @@ class _Sync:
             try:
                 with GitRepo(src, "source") as source, GitRepo(tgt, "target") as repo:
                     synchronizer = Synchronizer(
-                        source, repo, updater, (*DEFAULT_EXCLUDE, *config.exclude)
+                        source,
+                        repo,
+                        updater,
+                        (*DEFAULT_EXCLUDE, *config.exclude),
+                        max_file_bytes=self.services.settings.max_file_bytes,
+                        checkpoint=checkpoint,
                     )
                     result = synchronizer.run(
                         plan.base,

@@ -1,5 +1,6 @@
 """Hostile book files, built by code at any size: what a pushed markdown file can hold to
-make a worker scan it again and again.
+make a worker scan it again and again. Those about inline markup start with a word, so
+that the file is a paragraph, not an HTML block.
 
 Each input repeats one small piece until it has about ``size`` characters. They are the
 shapes that make a backtracking pattern or a nested structure do work that grows faster
@@ -45,10 +46,10 @@ def _nested_lists(size: int) -> str:
 
 #: name -> (what it is, builder of about ``size`` characters)
 INPUTS: dict[str, tuple[str, Callable[[int], str]]] = {
-    "comment-openers": ("'<!--a' repeated, no '-->'", lambda n: _repeat("<!--a", n)),
+    "comment-openers": ("'<!--a' repeated, no '-->'", lambda n: _repeat("<!--a", n, head="Text ")),
     "comment-openers-closed": (
         "'<!--a' repeated, one '-->' at the end",
-        lambda n: _repeat("<!--a", n, tail="-->\n"),
+        lambda n: _repeat("<!--a", n, head="Text ", tail="-->\n"),
     ),
     "backtick-openers": ("'``a`' repeated: no double run closes", lambda n: _repeat("``a`", n)),
     "backtick-run": ("one run of backticks, then text", lambda n: _repeat("`", n, tail=" a")),
@@ -56,7 +57,7 @@ INPUTS: dict[str, tuple[str, Callable[[int], str]]] = {
     "dollars": ("'$a ' repeated: math spans", lambda n: _repeat("$a ", n)),
     "dollar-escapes": ("'$' then '\\$' repeated", lambda n: _repeat("\\$a", n, head="$")),
     "backslashes": ("a run of backslashes", lambda n: _repeat("\\", n, tail="$")),
-    "tag-openers": ("'<a ' repeated, no '>'", lambda n: _repeat("<a x ", n)),
+    "tag-openers": ("'<a ' repeated, no '>'", lambda n: _repeat("<a x ", n, head="Text ")),
     "link-openers": ("'](a \"' repeated on one line", lambda n: _repeat('](a "x', n)),
     "url-run": ("'http://' repeated, no space", lambda n: _repeat("http://a.", n)),
     "role-openers": ("':ref:`' repeated", lambda n: _repeat(":ref:`x ", n)),
@@ -81,7 +82,7 @@ INPUTS: dict[str, tuple[str, Callable[[int], str]]] = {
     "setext": ("'=' underline", lambda n: _repeat("=", n, head="Title\n", tail="x\n")),
     "figure-openers": ("'![' then '](' repeated", lambda n: _repeat("](a", n, head="![")),
     "labels": ("':label:`' repeated", lambda n: _repeat(":label:`", n)),
-    "spans": ("'<span' repeated", lambda n: _repeat("<span id='", n)),
+    "spans": ("'<span' repeated", lambda n: _repeat("<span id='", n, head="Text ")),
     "markers": ("'[**' repeated", lambda n: _repeat("[**", n)),
     "parentheses": ("'(' repeated", lambda n: _repeat("(a ", n)),
     "blank-lines": ("blank lines", lambda n: _repeat("\n", n, head="a", tail="b\n")),

@@ -32,6 +32,13 @@ from amts.files import atomic_output
     "and .github/* (repeatable).",
 )
 @click.option(
+    "--max-file-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Skip (with a note) markdown files larger than N bytes. Default: 1000000.",
+)
+@click.option(
     "--pr-body",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the pull request body (markdown) here.",
@@ -54,6 +61,7 @@ def sync(
     parallel_data: Path | None,
     branch: str | None,
     exclude: tuple[str, ...],
+    max_file_bytes: int | None,
     pr_body: Path | None,
     report_path: Path | None,
 ) -> None:
@@ -65,6 +73,7 @@ def sync(
     """
     import shlex
 
+    from amts.files import MAX_FILE_BYTES
     from amts.sync.git import GitRepo
     from amts.sync.report import render_pr_body, summary_lines, write_report
     from amts.sync.synchronizer import DEFAULT_EXCLUDE, Synchronizer
@@ -78,7 +87,9 @@ def sync(
     )
     with GitRepo(source_repo, "source") as source, GitRepo(target_repo, "target") as target:
         excluded = (*DEFAULT_EXCLUDE, *exclude)
-        result = Synchronizer(source, target, updater, excluded).run(from_rev, to_rev, branch)
+        limit = max_file_bytes or MAX_FILE_BYTES
+        synchronizer = Synchronizer(source, target, updater, excluded, max_file_bytes=limit)
+        result = synchronizer.run(from_rev, to_rev, branch)
     for line in summary_lines(result):
         click.echo(line, err=True)
     if report_path is not None and result.files:

@@ -18,7 +18,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +30,7 @@ from amts.book.document import Document
 from amts.corpus import formats
 from amts.corpus.parallel import ORIGIN_SUFFIX
 from amts.errors import AmtsError, InputError
-from amts.files import atomic_output
+from amts.files import MAX_FILE_BYTES, atomic_output
 from amts.memory import TranslationMemory
 from amts.sync.filejob import FileJob, origin_path
 from amts.sync.git import Change, GitRepo
@@ -73,9 +73,16 @@ class Synchronizer:
         target: GitRepo,
         updater: Updater,
         exclude: Sequence[str] = DEFAULT_EXCLUDE,
+        *,
+        max_file_bytes: int = MAX_FILE_BYTES,
+        checkpoint: Callable[[], None] | None = None,
     ) -> None:
         self.source, self.target, self.updater = source, target, updater
         self.exclude = tuple(exclude)
+        self.max_file_bytes = max_file_bytes
+        # Called between files and before the commit: it raises to stop the sync there (the
+        # App's job time limit); what it raises is not a file's failure and propagates.
+        self.checkpoint = checkpoint or (lambda: None)
 
     def excluded(self, path: str | None) -> bool:
         return path is not None and any(fnmatch(path, pattern) for pattern in self.exclude)
@@ -145,9 +152,13 @@ class Synchronizer:
         modes: dict[str, str] = {}
         pending = []
         # Plan every file first, so that the engine is called once for all of them.
-        carried = [(work, self._carry_safely(work)) for work in works]
+        carried = []
+        for work in works:
+            self.checkpoint()
+            carried.append((work, self._carry_safely(work)))
         self._translate([job for _, (_, job) in carried if job is not None])
         for work, (outcome, job) in carried:
+            self.checkpoint()
             if job is not None:
                 self._complete_safely(job)
             if outcome.status != "skipped":
@@ -176,6 +187,7 @@ class Synchronizer:
         continuing = move_from is not None
         files.update(self._records(result, continuing))
         message = commit_message(result, self.source.remote_url() or str(self.source.path))
+        self.checkpoint()
         result.commit = self.target.commit(
             self.head, files, message, branch, modes=modes, move_from=move_from
         )
@@ -313,8 +325,20 @@ class Synchronizer:
 
     # -- one file -------------------------------------------------------------------------
 
+    def _read(self, repo: GitRepo, rev: str, path: str) -> bytes | None:
+        """``path``'s bytes, unless it is larger than the limit (an :class:`InputError`,
+        which skips the file with a note: the next sync retries it)."""
+        size = repo.size(rev, path)
+        if size is not None and size > self.max_file_bytes:
+            raise InputError(
+                f"{path} in the {repo.role} is {_size(size)}, over the "
+                f"{_size(self.max_file_bytes)} limit for one file; split it into smaller "
+                "files, or translate it by hand"
+            )
+        return repo.read(rev, path)
+
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
-        data = repo.read(rev, path)
+        data = self._read(repo, rev, path)
         if data is None:
             return None
         label = f"{repo.role}@{rev[:8]}:{path}"
@@ -377,7 +401,7 @@ class Synchronizer:
             outcome.status = "deleted" if out else "unchanged"
             outcome.note = "" if out else "there was no translation to delete"
             return None
-        new_bytes = self.source.read(self.to, work.path)
+        new_bytes = self._read(self.source, self.to, work.path)
         if new_bytes is None:  # a retry of a file the English no longer has
             outcome.status, outcome.note = "unchanged", f"{work.path} is gone from the source"
             return None
@@ -395,7 +419,7 @@ class Synchronizer:
                     modes[new] = self.target.mode(self.head, old) or ""
         current = work.old_path or work.path
         job = FileJob(self, work, outcome, new_english, new_bytes, moved, current)
-        job.translation = self.target.read(self.head, current)
+        job.translation = self._read(self.target, self.head, current)
         if job.translation is None:
             empty = document.parse("", work.path)
             job.plan = self.updater.plan(empty, new_english, empty, path=work.path)
@@ -426,6 +450,10 @@ class Synchronizer:
         if self.origins and (origin := self._doc(self.target, self.head, origin_path(current))):
             return origin
         return self._doc(self.source, work.base, work.old_path) if work.old_path else None
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1_000_000 else f"{count / 1e3:.0f} KB"
 
 
 def _work(change: Change, base: str) -> _Work:

@@ -357,6 +357,29 @@ def test_a_bad_file_is_skipped_and_retried_by_the_next_sync(books: Books) -> Non
     assert "pending" not in state_of(zh, branch)
 
 
+def test_a_file_over_the_size_limit_is_skipped_with_a_note(books: Books) -> None:
+    """A file larger than --max-file-bytes is skipped like a broken one: a note, pending in
+    the state, the other files carried; the translation of a large file counts too."""
+    en, zh = books.en, books.zh
+    limit = 4000
+    assert len(en.read(INDEX)) < limit and len(zh.read(INDEX)) < limit
+    padding = "\n\nA sentence that makes the file long. " * 150
+    en.write(TENSORS, en.read(TENSORS).decode("utf-8") + padding)
+    en.edit(INDEX, "introduces the tools", "introduces the main tools")
+    to = en.commit("Edit index; a long tensors")
+    report = books.root / "report.json"
+    result = sync(books, zh, "--from", books.base, "--max-file-bytes", limit, "--report", report)
+    assert result.exit_code == 0, result.output
+    size = len(en.read(TENSORS)) / 1e3
+    note = f"{TENSORS} in the source is {size:.0f} KB, over the 4 KB limit for one file"
+    assert f"skipped {TENSORS}: {note}" in result.stderr
+    branch = f"amts/sync-{to[:8]}"
+    assert diff(zh, branch) == {f"M {INDEX}", f"M {BASICS}/index_origin.md", f"A {STATE}"}
+    assert [p["path"] for p in state_of(zh, branch)["pending"]] == [TENSORS]
+    files = {f["path"]: f for f in json.loads(report.read_text(encoding="utf-8"))["files"]}
+    assert files[TENSORS]["status"] == "skipped" and note in files[TENSORS]["note"]
+
+
 def test_files_that_still_fail_are_no_news(books: Books) -> None:
     en, zh = books.en, books.zh
     en.write(TENSORS, en.read(TENSORS).decode("utf-8") + UNCLOSED_FENCE)
