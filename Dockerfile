@@ -17,6 +17,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY amts ./amts
 COPY bot ./bot
+COPY deploy/gunicorn.conf.py ./
 RUN pip install . && rm -rf build
 
 # A fixed uid, so that a bind-mounted key or data directory can be given to it.
@@ -28,4 +29,5 @@ ENV AMTS_DATA_DIR=/data
 VOLUME ["/data"]
 EXPOSE 8000
 
-CMD ["gunicorn", "--bind=0.0.0.0:8000", "--workers=2", "--access-logfile=-", "bot.app:create_app()"]
+# gthread workers and request time limits: deploy/gunicorn.conf.py says why.
+CMD ["gunicorn", "--config=gunicorn.conf.py", "bot.app:create_app()"]
