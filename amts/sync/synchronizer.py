@@ -52,6 +52,10 @@ class _Work:
     retry: bool = False
 
 
+#: Files planned (and sent to the engine) together: what a sync holds in memory at once.
+#: A batch engine job per batch; d2l's whole book (~200 files) is one.
+FILES_PER_BATCH = 500
+
 #: The repository's own pages, not the book: each language repo keeps its own.
 DEFAULT_EXCLUDE = ("README.md", "CONTRIBUTING.md", "STYLE_GUIDE.md", ".github/*")
 
@@ -76,10 +80,12 @@ class Synchronizer:
         *,
         max_file_bytes: int = MAX_FILE_BYTES,
         checkpoint: Callable[[], None] | None = None,
+        files_per_batch: int = FILES_PER_BATCH,
     ) -> None:
         self.source, self.target, self.updater = source, target, updater
         self.exclude = tuple(exclude)
         self.max_file_bytes = max_file_bytes
+        self.files_per_batch = files_per_batch
         # Called between files and before the commit: it raises to stop the sync there (the
         # App's job time limit); what it raises is not a file's failure and propagates.
         self.checkpoint = checkpoint or (lambda: None)
@@ -151,23 +157,26 @@ class Synchronizer:
         files: dict[str, bytes | None] = {}
         modes: dict[str, str] = {}
         pending = []
-        # Plan every file first, so that the engine is called once for all of them.
-        carried = []
-        for work in works:
-            self.checkpoint()
-            carried.append((work, self._carry_safely(work)))
-        self._translate([job for _, (_, job) in carried if job is not None])
-        for work, (outcome, job) in carried:
-            self.checkpoint()
-            if job is not None:
-                self._complete_safely(job)
-            if outcome.status != "skipped":
-                files.update(outcome.files)
-                modes.update(outcome.modes)
-            result.files.append(outcome)
-            if outcome.status == "skipped":
-                pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
-                result.failed |= not work.retry  # still failing is no news; a new failure is
+        # Plan a batch of files first, so that the engine is called once for all of them;
+        # only a batch's plans are held at a time, whatever the size of the push.
+        for first in range(0, len(works), self.files_per_batch):
+            carried = []
+            for work in works[first : first + self.files_per_batch]:
+                self.checkpoint()
+                carried.append((work, self._carry_safely(work)))
+            self._translate([job for _, (_, job) in carried if job is not None])
+            for work, (outcome, job) in carried:
+                self.checkpoint()
+                if job is not None:
+                    self._complete_safely(job)
+                    job.plan = None
+                if outcome.status != "skipped":
+                    files.update(outcome.files)
+                    modes.update(outcome.modes)
+                result.files.append(outcome)
+                if outcome.status == "skipped":
+                    pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
+                    result.failed |= not work.retry  # still failing is no news; a new one is
         if not result.carried:
             result.nothing = (
                 "no file could be carried"

@@ -486,6 +486,27 @@ def test_synchronizer_api(books: Books) -> None:
     assert len(updater.memory) > 0  # mined from the target, as none was given
 
 
+def test_a_sync_in_batches_writes_what_one_batch_writes(books: Books) -> None:
+    """Files planned and translated a batch at a time (bounded memory on a huge push) make
+    the same commit as all at once."""
+    books.en.edit(INDEX, "introduces the tools", "introduces the main tools")
+    books.en.write(
+        f"{BASICS}/extra.md", "# Extra\n\nA tensor is an array with any number of axes.\n"
+    )
+    to = change_english(books.en)
+    trees = []
+    for batch, branch in ((1, "sync/one-by-one"), (500, "sync/at-once")):
+        updater = Updater("en", "zh", create_engine("memory"))
+        with GitRepo(books.en.path, "source") as en, GitRepo(books.zh.path, "target") as zh:
+            result = Synchronizer(en, zh, updater, files_per_batch=batch).run(
+                books.base, to, branch
+            )
+        assert len([f for f in result.files if f.status != "unchanged"]) >= 3
+        listing = books.zh.git("ls-tree", "-r", branch).splitlines()
+        trees.append([line for line in listing if not line.endswith(STATE)])  # synced_at
+    assert trees[0] == trees[1]
+
+
 def test_follow_layout_restores_the_english_blank_lines() -> None:
     english = document.parse("# Title\n:label:`x`\n\n* one\n* two\n", "en.md")
     spread = "# 标题\n\n:label:`x`\n\n* 一\n\n* 二\n\n"
