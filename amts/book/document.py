@@ -184,6 +184,22 @@ def _math_end(lines: list[str], start: int) -> int:
     return len(lines) - 1
 
 
+#: Quotes nested deeper than this are refused: mistletoe copies a line once per level, so
+#: 1 MB of "> > > …" took 519 MB before it gave up (bench/pathological_bench.py).
+MAX_QUOTE_DEPTH = 50
+
+
+def _check_quote_depth(lines: list[str], first: int, stop: int, path: str | None) -> None:
+    for index in range(first, stop):
+        line = lines[index]
+        prefix = len(line) - len(line.lstrip("> \t"))
+        if line.count(">", 0, prefix) > MAX_QUOTE_DEPTH:
+            where = f"{path}:{index + 1}" if path else f"line {index + 1}"
+            raise MarkupError(
+                f"{where}: quotes nested more than {MAX_QUOTE_DEPTH} deep; flatten them"
+            )
+
+
 def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
     """(kind, first, last) line ranges, relative to ``lines``, of a region without d2l structure."""
     starts: list[tuple[int, Kind]] = []
@@ -312,6 +328,7 @@ def _parse(text: str, path: str | None) -> Document:
         nonlocal region_start
         if region_start is None:
             return
+        _check_quote_depth(lines, region_start, stop, path)
         for kind, first, last in _prose_blocks(lines[region_start:stop]):
             builder.add(kind, region_start + first, region_start + last)
         region_start = None
