@@ -51,7 +51,9 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
             body = _body()  # 413 here when over MAX_BODY_BYTES
         except (TimeoutError, ClientDisconnected):  # werkzeug reports a timeout as the latter
             log.warning(
-                "webhook.rejected reason=body not received in %ss event=%s", BODY_SECONDS, name
+                "webhook.rejected reason=body not received within %ss or client gone event=%s",
+                BODY_SECONDS,
+                name,
             )
             return _answer(408, error=f"the body did not arrive within {BODY_SECONDS:g} s")
         if not verify(secret, body, request.headers.get("X-Hub-Signature-256")):
