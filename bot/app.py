@@ -4,8 +4,9 @@ The webhook view is thin on purpose: it checks the signature over the raw body, 
 the delivery and enqueues it; the handlers run in the workers. No git, GitHub or AWS
 call happens while GitHub waits for the answer, so acknowledgements stay fast under load.
 
-``gunicorn 'bot.app:create_app()'`` builds the app from the environment; tests and
-``amts serve`` pass their own settings and queue.
+``gunicorn -c deploy/gunicorn.conf.py`` builds the app from the environment (the config
+checks the settings and sets up the log lines first); tests and ``amts serve`` pass their
+own settings and queue.
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
         if not event.is_handled():
             log.info("webhook.ignored event=%s", event.kind)
             return _answer(202, ignored=event.kind)
+        if settings.is_paused(event.repo_full_name or ""):
+            log.info("webhook.paused event=%s repo=%s", event.kind, event.repo_full_name or "-")
+            return _answer(202, paused=event.repo_full_name or "*")
         if not queue.record_delivery(delivery_id):
             log.info("webhook.duplicate event=%s", event.kind)
             return _answer(200, duplicate=True)

@@ -31,10 +31,10 @@ class BotCommand(Command):
             raise Failure(str(exc)) from exc
 
 
-def _log_bot_lines() -> None:
+def _log_bot_lines(settings: Settings) -> None:
     from bot.logs import configure
 
-    configure(min(logging.INFO, logging.getLogger().getEffectiveLevel()))
+    configure(min(logging.INFO, logging.getLogger().getEffectiveLevel()), settings.log_format)
 
 
 @main.command(cls=BotCommand)
@@ -60,7 +60,7 @@ def serve(host: str, port: int, workers: int) -> None:
     settings = Settings.from_env()
     if workers:
         settings.require_app()
-    _log_bot_lines()
+    _log_bot_lines(settings)
     run_server(
         settings,
         host,
@@ -79,7 +79,7 @@ def worker(workers: int) -> None:
     from bot.worker import run_worker
 
     settings = Settings.from_env()
-    _log_bot_lines()
+    _log_bot_lines(settings)
     run_worker(settings, workers)
 
 

@@ -323,10 +323,10 @@ LOGGERS = ("bot", "amts", "huey", "werkzeug", "github", "urllib3")
 @contextmanager
 def _log_to(path: Path) -> Iterator[None]:
     """The App's log lines go to ``path`` only, so the terminal shows the demo's story."""
-    from bot.logs import FORMAT, DeliveryFilter
+    from bot.logs import DeliveryFilter, formatter
 
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(formatter())
     handler.addFilter(DeliveryFilter())
     saved = []
     for name in LOGGERS:

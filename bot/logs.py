@@ -2,20 +2,24 @@
 
 The bot's modules log through ``logging.getLogger(__name__)``; the web view and the
 worker tasks put the delivery id on each of their own lines (:func:`for_delivery`) and
-into a context variable while a job runs, which :func:`configure` (used by ``amts serve``
-and ``amts worker``) prints on every line, the libraries' lines included.
+into a context variable while a job runs. :func:`configure` (used by ``amts serve``,
+``amts worker`` and ``deploy/gunicorn.conf.py``) gives every line, the libraries' and
+gunicorn's included, one shape: ``key=value`` with a UTC timestamp, the level and the
+delivery id, or one JSON object per line (``AMTS_LOG_FORMAT=json``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator, MutableMapping
+import time
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 _delivery: ContextVar[str] = ContextVar("amts_delivery", default="")
-FORMAT = "%(asctime)s %(levelname)s %(name)s [%(delivery)s] %(message)s"
+LOG_FORMATS = ("text", "json")
 
 
 class _DeliveryAdapter(logging.LoggerAdapter):
@@ -49,13 +53,59 @@ class DeliveryFilter(logging.Filter):
         return True
 
 
-def configure(level: int = logging.INFO) -> None:
-    """Log the bot's lines at ``level`` with the delivery id, and fewer of the libraries'."""
+class KeyValueFormatter(logging.Formatter):
+    """``time=… level=… logger=… delivery=… <message>``; the bot's messages are
+    ``event.name key=value …`` already. A message naming its delivery is not told twice."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        return f"{stamp}.{int(record.msecs):03d}Z"
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        delivery = getattr(record, "delivery", "-") or "-"
+        fields = f"time={self.formatTime(record)} level={record.levelname} logger={record.name}"
+        if "delivery=" not in message:
+            fields += f" delivery={delivery}"
+        line = f"{fields} {message}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+class JsonFormatter(KeyValueFormatter):
+    """One JSON object per line, for log collectors: the same fields as the text lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "delivery": getattr(record, "delivery", "-") or "-",
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def formatter(fmt: str = "text") -> logging.Formatter:
+    """The formatter of ``fmt``, one of :data:`LOG_FORMATS`."""
+    return JsonFormatter() if fmt == "json" else KeyValueFormatter()
+
+
+def configure(level: int = logging.INFO, fmt: str = "text", loggers: Iterable[str] = ()) -> None:
+    """Log the bot's lines at ``level`` in ``fmt``, with the delivery id, and fewer of the
+    libraries'. The handlers of ``loggers`` (gunicorn's own, which do not propagate) get
+    the same shape."""
     root = logging.getLogger()
     if not root.handlers:
         root.addHandler(logging.StreamHandler())
-    for handler in root.handlers:
-        handler.setFormatter(logging.Formatter(FORMAT))
+    handlers = [*root.handlers]
+    for name in loggers:
+        handlers += logging.getLogger(name).handlers
+    for handler in handlers:
+        handler.setFormatter(formatter(fmt))
         if not any(isinstance(f, DeliveryFilter) for f in handler.filters):
             handler.addFilter(DeliveryFilter())
     logging.getLogger("bot").setLevel(level)

@@ -109,12 +109,14 @@ class Queue:
     def _storage(self) -> Any:
         return self.huey.storage
 
-    def ping(self) -> bool:
-        """Whether the storage answers (one read); for ``GET /healthz``."""
+    def ping(self, quiet: bool = False) -> bool:
+        """Whether the storage answers (one read); for ``GET /healthz``, and for a worker
+        waiting for Redis (``quiet``: no line per try)."""
         try:
             self._storage.peek_data("healthz")
         except Exception as exc:
-            logger.warning("queue.unreachable error=%s", type(exc).__name__)
+            if not quiet:
+                logger.warning("queue.unreachable error=%s", type(exc).__name__)
             return False
         return True
 

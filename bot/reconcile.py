@@ -22,6 +22,7 @@ from github.Repository import Repository
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError
 from bot.jobs import SyncJob
+from bot.publish import finish_publish
 from bot.pulls import open_sync_pr
 from bot.syncpr import read_state, source_repository
 
@@ -104,6 +105,8 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 recorded[:8],
                 head[:8],
             )
+        else:  # carried already; a job killed before it published leaves the PR stale
+            finish_publish(services, gh, repo.full_name, config, target, head)
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued))
     return verdicts
 

@@ -7,6 +7,7 @@ is a :class:`SettingsError` whose message starts with the variable to fix.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Mapping
@@ -16,12 +17,14 @@ from urllib.parse import urlsplit
 
 from amts.files import MAX_FILE_BYTES
 from bot.errors import SettingsError
+from bot.logs import LOG_FORMATS
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_DATA_DIR = "./amts-data"
 DEFAULT_RECONCILE_MINUTES = 15
 DEFAULT_LOCK_SECONDS = 120
 DEFAULT_JOB_SECONDS = 900
+_PAUSE_PATTERN = re.compile(r"^[a-z0-9*][a-z0-9*-]*/[a-z0-9._*-]+$")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
 
@@ -39,6 +42,8 @@ class Settings:
     lock_seconds: int = DEFAULT_LOCK_SECONDS
     job_seconds: int = DEFAULT_JOB_SECONDS
     max_file_bytes: int = MAX_FILE_BYTES
+    log_format: str = "text"
+    paused: tuple[str, ...] = ()  # repositories (patterns) the App leaves alone; "*": all
 
     def __post_init__(self) -> None:
         if not self.queue_url:
@@ -67,6 +72,14 @@ class Settings:
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
             job_seconds=_positive_int(env, "AMTS_JOB_SECONDS", DEFAULT_JOB_SECONDS),
             max_file_bytes=_positive_int(env, "AMTS_MAX_FILE_BYTES", MAX_FILE_BYTES),
+            log_format=_log_format(env),
+            paused=_paused(env),
+        )
+
+    def is_paused(self, *repos: str) -> bool:
+        """Whether any of ``repos`` (``owner/name``) is paused by ``AMTS_PAUSED``."""
+        return any(
+            fnmatch.fnmatchcase(repo.lower(), pattern) for pattern in self.paused for repo in repos
         )
 
     def require_app(self) -> None:
@@ -150,6 +163,25 @@ def _api_url(env: Mapping[str, str]) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError("AMTS_GITHUB_API_URL", f"{url!r} is not an http(s) URL")
     return url
+
+
+def _paused(env: Mapping[str, str]) -> tuple[str, ...]:
+    patterns = tuple(p.strip().lower() for p in env.get("AMTS_PAUSED", "").split(",") if p.strip())
+    for pattern in patterns:
+        if pattern != "*" and not _PAUSE_PATTERN.match(pattern):
+            raise SettingsError(
+                "AMTS_PAUSED", f"{pattern!r}: expected *, owner/name or owner/*, comma-separated"
+            )
+    return patterns
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    value = (env.get("AMTS_LOG_FORMAT") or "text").strip().lower()
+    if value not in LOG_FORMATS:
+        raise SettingsError(
+            "AMTS_LOG_FORMAT", f"{value!r}: expected one of {', '.join(LOG_FORMATS)}"
+        )
+    return value
 
 
 def _positive_int(env: Mapping[str, str], variable: str, default: int) -> int:

@@ -39,7 +39,7 @@ from bot.errors import BotError, ConfigError, PushRejected
 from bot.github import github_error
 from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
-from bot.pulls import RETRY_COMMAND, comment_failure, fail_check, open_pr, open_sync_pr, update_pr
+from bot.pulls import comment_failure, fail_check, open_pr, open_sync_pr, update_pr
 from bot.syncplan import Plan, plan_round
 from bot.timelimit import checkpoint
 
@@ -227,11 +227,10 @@ class _Sync:
     ) -> SyncOutcome:
         """Open the PR of ``plan.branch`` at ``commit``, or update it, from the branch's
         ``.amts/report.json``."""
-        from amts.sync.history import HISTORY_PATH, SyncHistory
+        from amts.sync.history import HISTORY_PATH
+        from bot.publish import pr_text
 
-        history = SyncHistory.from_bytes(read_blob(tgt, commit, HISTORY_PATH))
-        title = history.title(config.source_lang)
-        body = history.render(src_lang=config.source_lang, retry_command=RETRY_COMMAND)
+        title, body = pr_text(read_blob(tgt, commit, HISTORY_PATH), config.source_lang)
         pull = plan.pull or open_sync_pr(repo, config.branch)  # a PR opened meanwhile
         if pull is not None and pull.head.ref == plan.branch:
             update_pr(pull, title=title, body=body)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,6 +86,8 @@ def register_tasks(
     @huey.task(name="handle_event")
     def handle_event(payload: dict[str, Any]) -> None:
         event = Event.from_dict(payload)
+        if _paused(settings, "event", event.delivery_id, event.repo_full_name or ""):
+            return
         with delivery_context(event.delivery_id):
             _logged(
                 "event",
@@ -99,6 +102,9 @@ def register_tasks(
         @huey.task(name=kind)
         def run(payload: dict[str, Any]) -> None:
             target_job = job_type.from_dict(payload)
+            source = getattr(target_job, "source_repo", target_job.target_repo)
+            if _paused(settings, kind, target_job.delivery_id, source, target_job.target_repo):
+                return
             _run_locked(
                 queue,
                 kind,
@@ -115,6 +121,8 @@ def register_tasks(
 
     @huey.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile() -> None:
+        if _paused(settings, "reconcile", "", "*"):
+            return
         lease = queue.lease("reconcile")
         if not lease.acquire():
             logger.info("reconcile.skipped reason=another reconcile is running")
@@ -125,6 +133,15 @@ def register_tasks(
             queue.prune_deliveries()
 
     return Tasks(handle_event, sync, command, refresh, reconcile)
+
+
+def _paused(settings: Settings | None, kind: str, delivery_id: str, *repos: str) -> bool:
+    """Whether ``AMTS_PAUSED`` covers the job (a queued job is dropped: reconcile catches
+    up on pushes once the pause is lifted)."""
+    if settings is None or not settings.is_paused(*repos):
+        return False
+    logger.info("%s.paused repos=%s delivery=%s", kind, ",".join(repos), delivery_id or "-")
+    return True
 
 
 class _JobTable:
@@ -265,9 +282,24 @@ def run_worker(settings: Settings, workers: int = 2) -> None:
     settings.require_app()
     queue = Queue.from_settings(settings)
     try:
+        wait_for_queue(queue)
         _AnnouncingConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS).run()
     finally:
         queue.close()
+
+
+def wait_for_queue(queue: Queue, interval: float = 1.0) -> None:
+    """Return once the queue's storage answers. A worker started before Redis (compose
+    starts them together) says so in one line and waits, instead of a traceback a try."""
+    if queue.ping(quiet=True):
+        return
+    logger.warning(
+        "worker.waiting_for_queue queue=%s retry_every=%ss (is Redis up?)", queue, interval
+    )
+    started = time.monotonic()
+    while not queue.ping(quiet=True):
+        time.sleep(interval)
+    logger.info("worker.queue_reachable waited=%.1fs", time.monotonic() - started)
 
 
 class _AnnouncingConsumer(Consumer):

@@ -2,8 +2,9 @@
 
 Only the default branch carries the book; tags, other branches and branch deletions are
 not the book changing. The configuration is read at the pushed commit, so a commit that
-breaks ``.github/amts.yml`` is told so right there, as a failed ``amts`` check run, and
-nothing is synced until it is fixed.
+breaks ``.github/amts.yml`` is told so right there, as a failed ``amts`` check run and
+on the book's open sync pull requests (:mod:`bot.invalidconfig`), and nothing is synced
+until it is fixed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.config import CONFIG_PATH, load_config
 from bot.errors import ConfigError
 from bot.event import Event
 from bot.github import github_error
+from bot.invalidconfig import clear_invalid, report_invalid
 from bot.jobs import SyncJob
 from bot.logs import for_delivery
 from bot.router import Router
@@ -60,10 +62,12 @@ def on_push(event: Event, gh: Any, *, services: Services) -> None:
     except ConfigError as exc:
         log.warning("push.invalid_config repo=%s sha=%s %s", source, after[:8], exc)
         report_invalid_config(repo, after, exc)
+        report_invalid(services, gh, source, after, exc)
         return
     if config is None:
         log.info("push.ignored repo=%s reason=no %s", source, CONFIG_PATH)
         return
+    clear_invalid(services, gh, source, [target.repo for target in config.targets])
     for target in config.targets:
         job = SyncJob(
             source_repo=source,

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -24,6 +29,8 @@ APP_PERMISSIONS = {
 }
 # installation / installation_repositories reach every App and cannot be subscribed to.
 APP_EVENTS = {"push", "pull_request", "issue_comment"}
+# The image and compose run gunicorn with it (the App, gthread as measured, log lines).
+GUNICORN_CONFIG = "deploy/gunicorn.conf.py"
 
 
 def _json(name: str) -> Any:
@@ -122,8 +129,7 @@ def test_compose_file_runs_web_workers_and_redis() -> None:
     services = compose["services"]
     assert set(services) == {"web", "worker", "redis"}
     web, worker = services["web"], services["worker"]
-    assert web["command"][0] == "gunicorn"
-    assert "bot.app:create_app()" in web["command"]
+    assert web["command"] == ["gunicorn", "-c", GUNICORN_CONFIG]
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
     assert worker["command"][:2] == ["amts", "worker"]
     assert worker["deploy"]["replicas"] >= 2
@@ -139,15 +145,87 @@ def test_compose_file_runs_web_workers_and_redis() -> None:
     assert {"amts-data", "redis-data"} <= set(compose["volumes"])
 
 
+def test_gunicorn_config_serves_the_app_on_gthread() -> None:
+    """What ``bench/webhook_bench.py`` measured: the App on gthread workers."""
+    config: dict[str, Any] = {}
+    exec(
+        compile((ROOT / GUNICORN_CONFIG).read_text(encoding="utf-8"), GUNICORN_CONFIG, "exec"),
+        config,
+    )
+    assert config["wsgi_app"] == "bot.app:create_app()"
+    assert config["worker_class"] == "gthread"
+    assert config["threads"] > 1
+
+
 def test_dockerfile_serves_as_a_non_root_user_without_secrets() -> None:
     """The image's default command is the webhook server, run by an unprivileged user;
     nothing secret is copied in or set."""
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     lines = [line for line in dockerfile.splitlines() if not line.startswith("#")]
     cmd = next(line for line in lines if line.startswith("CMD "))
-    assert "gunicorn" in cmd and "bot.app:create_app()" in cmd
+    assert json.loads(cmd.removeprefix("CMD ")) == ["gunicorn", "-c", GUNICORN_CONFIG]
+    assert f"COPY {GUNICORN_CONFIG} ./{GUNICORN_CONFIG}" in lines
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
     assert not re.search(r"SECRET|PRIVATE_KEY|\.pem|amts\.env", "\n".join(lines))
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
     assert {"deploy/amts.env", "deploy/secrets", "*.pem"} <= set(ignored)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["deploy/amts.env", "deploy/secrets/github-app-private-key.pem", "deploy/secrets/other"],
+)
+def test_secrets_the_readme_writes_are_git_ignored(path: str) -> None:
+    """Following "Install the App" and then ``git add -A`` commits no secret."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    done = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT, check=False)
+    assert done.returncode == 0, f"{path} is not git-ignored"
+
+
+LOCK = "deploy/requirements.lock"
+
+
+def _locked() -> dict[str, tuple[str, list[str]]]:
+    """``name: (version, hashes)`` of every requirement in the lock."""
+    text = (ROOT / LOCK).read_text(encoding="utf-8").replace("\\\n", " ")
+    locked = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement, *options = line.split()
+        name, _, version = requirement.partition("==")
+        assert version, f"{requirement} is not pinned with =="
+        locked[canonicalize_name(name)] = (version, [o for o in options if o.startswith("--hash")])
+    return locked
+
+
+def test_the_image_installs_pinned_dependencies_by_hash() -> None:
+    """The Dockerfile installs the lock with --require-hashes and then the App alone."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert f"pip install --require-hashes -r {LOCK}" in dockerfile
+    assert "pip install --no-deps ." in dockerfile
+    assert dockerfile.index(f"COPY {LOCK}") < dockerfile.index("--require-hashes")
+    assert all(hashes for _, hashes in _locked().values())
+    assert "sh deploy/lock.sh" in (ROOT / LOCK).read_text(encoding="utf-8")
+
+
+def test_the_lock_covers_the_app_and_ships_what_was_tested() -> None:
+    """Every runtime dependency is pinned within its range, at the version installed where
+    these tests run: the image runs what was tested and measured (``sh deploy/lock.sh``
+    after a dependency change)."""
+    locked = _locked()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for spec in project["project"]["dependencies"]:
+        requirement = Requirement(spec)
+        name = canonicalize_name(requirement.name)
+        assert name in locked, f"{name} is not in {LOCK}; run sh deploy/lock.sh"
+        assert requirement.specifier.contains(locked[name][0]), spec
+    for name, (version, _) in locked.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue  # a dependency of another platform
+        assert installed == version, f"{name}: {LOCK} has {version}, tested {installed}"

@@ -140,3 +140,40 @@ def test_an_invalid_config_fails_a_check_run_and_syncs_nothing(
         assert key in text
     assert problem in output["summary"] and problem in output["text"]
     assert world.emulator.pulls(ZH) == []
+
+
+def test_an_invalid_config_shows_on_the_open_sync_pr_and_the_status(world: World) -> None:
+    """With a sync PR open, a push that breaks the config puts a note at the top of the
+    PR's body (one, replaced by a later invalid push) and the error on the status record;
+    the next push with a valid file takes the note out and clears the error."""
+    number = world.open_sync_pr()
+    body = world.gh.get_repo(ZH).get_pull(number).body
+    good = world.emulator.read_file(SOURCE, "main", ".github/amts.yml") or ""
+
+    def push_config(text: str) -> str:
+        before = world.emulator.branch_sha(SOURCE, "main")
+        after = world.push_english({".github/amts.yml": text}, "Edit the config")
+        world.dispatch("push", world.push_payload(before, after))
+        return after
+
+    def pr_body() -> str:
+        return world.gh.get_repo(ZH).get_pull(number).body
+
+    broken = push_config(good.replace("engine: memory", "engine: babelfish"))
+    noted = pr_body()
+    assert noted.startswith("<!-- amts:invalid-config -->")
+    assert "`engine`" in noted and broken[:8] in noted and "babelfish" in noted
+    assert noted.endswith(body)  # the sync's own description is still there, below
+    record = world.services.status.get(ZH)
+    assert record is not None and ".github/amts.yml" in record["last_error"]
+    assert "engine" in record["last_error"] and broken[:8] in record["last_error"]
+
+    again = push_config(good + "engnie: amazon\n")
+    noted = pr_body()
+    assert noted.count("<!-- amts:invalid-config -->") == 1 and again[:8] in noted
+    assert "engnie" in noted and "babelfish" not in noted
+
+    push_config(good)
+    assert pr_body() == body
+    assert world.services.status.get(ZH)["last_error"] is None
+    assert [job["target_repo"] for job in world.jobs("sync")] == [ZH]

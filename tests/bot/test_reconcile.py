@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.jobs import SyncJob
 from bot.reconcile import reconcile
+from bot.sync import run_sync
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
 
 
@@ -75,3 +77,45 @@ def test_a_broken_book_does_not_stop_the_others(tmp_path: Path) -> None:
         verdicts = reconcile(world.services)
         assert [(v.source_repo, v.queued) for v in verdicts] == [(SOURCE, True)]
         assert queued(world) == [(ZH, head)]
+
+
+def test_a_sync_that_died_before_publishing_is_finished(world: World) -> None:
+    """The branch was pushed with its records (state at the English head, a report with
+    the new sync) but the pull request's update failed, as if the job were killed there:
+    reconcile rewrites the PR from the branch's records and the status record follows."""
+    number = world.open_sync_pr()
+    repo = world.gh.get_repo(ZH)
+    old = repo.get_pull(number)
+    head = world.push_english({"chapter_basics/new.md": "# New\n\nA new section.\n"})
+    patch = f"/repos/{ZH}/pulls/{number}"
+    world.emulator.fail_next("PATCH", patch, 422, 50, message="Validation Failed")
+    outcome = run_sync(world.services, SyncJob(SOURCE, ZH, "zh", INSTALLATION, "t", after=head))
+    world.emulator.faults.clear()
+    assert outcome.status == "failed" and f"updating pull request #{number}" in outcome.error
+    branch = repo.get_branch("amts/sync").commit.sha
+    assert f"`{head}`" not in repo.get_pull(number).body  # the PR still tells the old sync
+    assert world.services.status.get(ZH)["synced_revision"] != head
+
+    [verdict] = reconcile(world.services)
+    assert (verdict.recorded, verdict.queued) == (head, False)
+    healed = repo.get_pull(number)
+    assert f"`{head}`" in healed.body and healed.body != old.body
+    assert healed.title != old.title and healed.head.sha == branch  # no new commit
+    assert world.services.status.get(ZH)["synced_revision"] == head
+    assert world.services.status.get(ZH)["pr_url"] == healed.html_url
+    # Healed once: the next round finds the PR as the branch describes it.
+    edits = len(world.emulator.find_requests("PATCH", patch))
+    reconcile(world.services)
+    assert len(world.emulator.find_requests("PATCH", patch)) == edits
+    assert world.jobs() == []
+
+
+def test_a_damaged_report_on_the_branch_does_not_stop_reconcile(world: World) -> None:
+    """Someone broke ``.amts/report.json`` on the sync branch: the PR is left as it is
+    (the next sync reports it there) and reconcile still returns its verdicts."""
+    number = world.open_sync_pr()
+    body = world.gh.get_repo(ZH).get_pull(number).body
+    world.emulator.push_as_human(ZH, "amts/sync", {".amts/report.json": "{broken"}, "Oops")
+    [verdict] = reconcile(world.services)
+    assert verdict.queued is False
+    assert world.gh.get_repo(ZH).get_pull(number).body == body

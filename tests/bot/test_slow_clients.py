@@ -43,11 +43,16 @@ def shipped_command() -> list[str]:
 
 
 def copy_deploy_files(workdir: Path) -> None:
-    """What the Dockerfile copies from deploy/ into the app's directory (``COPY deploy/x ./``)."""
+    """What the Dockerfile copies from deploy/ into the app's directory
+    (``COPY deploy/x ./`` or ``COPY deploy/x ./deploy/x``)."""
     for line in _dockerfile():
         parts = line.split()
-        if parts[:1] == ["COPY"] and parts[-1] == "./" and parts[1].startswith("deploy/"):
-            shutil.copy(ROOT / parts[1], workdir)
+        if len(parts) == 3 and parts[0] == "COPY" and parts[1].startswith("deploy/"):
+            destination = workdir / parts[2]
+            if parts[2].endswith("/"):
+                destination = destination / Path(parts[1]).name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / parts[1], destination)
 
 
 @pytest.fixture
