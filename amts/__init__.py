@@ -24,6 +24,7 @@ _EXPORTS = {
     "UpdateReport": "amts.update.changes",
     "create_engine": "amts.engines",
     "load_glossary": "amts.align.glossary",
+    "measure_lag": "amts.lag.measure",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -43,7 +44,7 @@ from amts.update.diff import normalize
 from amts.update.updater import Updater
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("AMTS_SHARED") or ROOT.parent / "shared")
 REPLAY = SHARED / "bench" / "replay-dev"
 ZH = SHARED / "d2l" / "zh"
 GLOSSARY = ZH / "TERMINOLOGY.md"

@@ -153,6 +153,9 @@ code{font-size:90%}.error{color:#b00}
 <h1>AMTS</h1>
 <p>Keeps one pull request per translation current with the English source.
 JSON: <a href="status.json">status.json</a>.</p>
+<p id="catch-up">A push's pull request carries that push's English change only. The older
+changes a translation lags behind are carried when a maintainer asks: comment
+<code>/amts catch-up PATH</code> on the sync pull request or any issue of the translation.</p>
 {% for source, targets in sources.items() %}
 <h2>{{ source }}</h2>
 <table><tr><th>target</th><th>lang</th><th>English synced to</th><th>open PR</th>

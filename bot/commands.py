@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from amts.errors import AmtsError, InputError
 from bot.errors import BotError
 from bot.jobs import CommandJob, SyncJob
+from bot.mentions import neutralise
 from bot.syncpr import SyncPR, find_sync_pr
 
 if TYPE_CHECKING:
@@ -35,9 +36,14 @@ AMTS commands, for people with write access to this repository (one per comment)
 | `/amts retranslate` | translate again the sentences AMTS wrote here that nobody edited since |
 | `/amts retranslate PATH [PATH ...]` | the same, for these files only |
 | `/amts retranslate PATH#LABEL` | the same, for one section: a heading's `:label:` or its words |
+| `/amts catch-up PATH [PATH ...]` | carry the English changes these files or folders lag \
+behind into the sync pull request, as one commit (opens one if needed; works on any issue) |
+| `/amts catch-up PATH#LABEL` | the same, for one section |
 | `/amts help` | this list |
 
-Sentences a translator wrote or edited are never touched."""
+Sentences a translator wrote or edited are never touched by retranslate. A push's sync
+carries only that push's English change; older changes a translation lags behind are
+carried only by catch-up, never automatically."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,18 @@ class Retranslate:
 
 
 @dataclass(frozen=True)
+class CatchUp:
+    """``/amts catch-up PATH[#LABEL] ...``: carry those files' or sections' lag."""
+
+    targets: tuple[tuple[str, str | None], ...]
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """As the core takes them: ``PATH`` or ``PATH#LABEL``."""
+        return tuple(f"{path}#{label}" if label else path for path, label in self.targets)
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Anything else: answered with ``problem`` and the help text."""
 
@@ -65,7 +83,7 @@ class Unknown:
     problem: str
 
 
-Command = Help | Sync | Retranslate | Unknown
+Command = Help | Sync | Retranslate | CatchUp | Unknown
 
 
 def is_command(body: str) -> bool:
@@ -87,7 +105,7 @@ def parse(body: str) -> Command:
         if args:
             return Unknown(line, "`/amts sync` takes no arguments")
         return Sync()
-    if name == "retranslate":
+    if name in ("retranslate", "catch-up"):
         targets = []
         for arg in args:
             path, _, section = arg.partition("#")
@@ -95,7 +113,11 @@ def parse(body: str) -> Command:
             if problem:
                 return Unknown(line, f"`{arg}`: {problem}")
             targets.append((posixpath.normpath(path), section or None))
-        return Retranslate(tuple(targets))
+        if name == "retranslate":
+            return Retranslate(tuple(targets))
+        if not targets:
+            return Unknown(line, "`/amts catch-up` needs the files, directories or sections")
+        return CatchUp(tuple(targets))
     return Unknown(line, f"unknown command `{name}`")
 
 
@@ -124,6 +146,11 @@ def run_command(services: Services, job: CommandJob) -> None:
         reply(f"{command.problem}.\n\n{HELP}")
         return
     try:
+        if isinstance(command, CatchUp):  # on the sync PR or any issue
+            from bot.catchup import catch_up
+
+            reply(catch_up(services, gh, repo, command, job))
+            return
         pull = repo.get_pull(job.pr_number)
         sync_pr = find_sync_pr(services, gh, job.target_repo, pull.raw_data)
         if sync_pr is None:
@@ -180,7 +207,9 @@ def sync_outcome(outcome: SyncOutcome) -> str:
 
 
 def _failure(services: Services, exc: Exception, job: CommandJob, *, internal: bool = False) -> str:
-    text = services.github.mask(f"{type(exc).__name__}: {exc}" if internal else str(exc))
+    from bot.incidents import public_error
+
+    text = public_error(exc, "the command")
     first = parse(job.body)
     retry = "/amts sync" if isinstance(first, Sync) else job.body.strip().splitlines()[0]
     return f"failed: {text}\n\nTo try again, comment `{retry}`."
@@ -194,6 +223,7 @@ class _Replier:
 
     def __call__(self, text: str) -> None:
         command = self.job.body.strip().splitlines()[0] if self.job.body.strip() else PREFIX
-        body = f"> {command}\n\n@{self.job.user} {text}"
+        # Only the command's author is mentioned; the quote and the text mention nobody.
+        body = f"> {neutralise(command)}\n\n@{self.job.user} {neutralise(text)}"
         self.repo.get_issue(self.job.pr_number).create_comment(body)
         logger.info("command.replied repo=%s pr=%s", self.job.target_repo, self.job.pr_number)

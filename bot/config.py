@@ -17,9 +17,24 @@ import yaml
 from bot.errors import ConfigError
 
 CONFIG_PATH = ".github/amts.yml"
+#: A configuration is a few hundred bytes; anything much larger is not one (and GitHub's
+#: contents API gives no content at all for files over 1 MB).
+MAX_CONFIG_BYTES = 64 * 1024
+#: The App pushes only under this prefix (as Dependabot does under ``dependabot/``): a
+#: config cannot turn a reviewed pull request into a push to a branch people work on.
+BRANCH_PREFIX = "amts/"
 DEFAULT_BRANCH = "amts/sync"
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-_TOP_KEYS = ("source_lang", "targets", "engine", "branch", "exclude", "labels", "reviewers")
+_TOP_KEYS = (
+    "source_lang",
+    "targets",
+    "engine",
+    "branch",
+    "exclude",
+    "labels",
+    "reviewers",
+    "sources",
+)
 _TARGET_KEYS = ("repo", "lang", "glossary")
 
 
@@ -43,12 +58,18 @@ class BookConfig:
     exclude: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = field(default=())
+    #: in a *target*'s file: the English repositories of other installations it accepts
+    sources: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str | bytes) -> BookConfig:
         """The configuration in ``text``, or a :class:`ConfigError` naming the key at fault."""
+        if len(text) > MAX_CONFIG_BYTES:
+            raise ConfigError("(file)", f"{len(text)} bytes; a configuration has at most 64 KB")
         try:
             raw = yaml.safe_load(text)
+        except RecursionError:  # [[[[...]]]]: PyYAML builds nested values recursively
+            raise ConfigError("(file)", "values nested too deeply to be a configuration") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else "(file)"
@@ -57,7 +78,9 @@ class BookConfig:
             raise ConfigError("(file)", "expected a mapping of keys such as targets, engine")
         _no_unknown_keys(raw, _TOP_KEYS, "")
         source_lang = _language(raw.get("source_lang", "en"), "source_lang")
-        targets = _targets(raw.get("targets"))
+        sources = _repos(raw.get("sources", []), "sources")
+        # a translation's own file may only accept sources: no targets of its own
+        targets = () if sources and "targets" not in raw else _targets(raw.get("targets"))
         return cls(
             targets=targets,
             source_lang=source_lang,
@@ -66,6 +89,7 @@ class BookConfig:
             exclude=_strings(raw.get("exclude", []), "exclude"),
             labels=_strings(raw.get("labels", []), "labels"),
             reviewers=_strings(raw.get("reviewers", []), "reviewers"),
+            sources=sources,
         )
 
     def target(self, repo: str) -> Target | None:
@@ -87,6 +111,8 @@ def load_config(gh_repo: Any, ref: str) -> BookConfig | None:
         raise github_error(exc, f"reading {CONFIG_PATH} of {gh_repo.full_name}") from exc
     if isinstance(content, list):  # a directory of that name
         raise ConfigError("(file)", f"{CONFIG_PATH} is a directory, not a file")
+    if content.size > MAX_CONFIG_BYTES:  # checked before decoding, which fails over 1 MB
+        raise ConfigError("(file)", f"{content.size} bytes; a configuration has at most 64 KB")
     return BookConfig.parse(content.decoded_content)
 
 
@@ -116,6 +142,14 @@ def _strings(value: object, key: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ConfigError(key, f"expected a list of strings, got {_type_name(value)}")
     return tuple(_string(item, f"{key}[{n}]") for n, item in enumerate(value))
+
+
+def _repos(value: object, key: str) -> tuple[str, ...]:
+    names = _strings(value, key)
+    for number, name in enumerate(names):
+        if not _REPO.match(name):
+            raise ConfigError(f"{key}[{number}]", f"{name!r} is not a repository name owner/name")
+    return names
 
 
 def _language(value: object, key: str) -> str:
@@ -153,6 +187,12 @@ def _branch(value: object) -> str:
     )
     if bad:
         raise ConfigError("branch", f"{name!r} is not a valid git branch name")
+    if not name.startswith(BRANCH_PREFIX) or name == BRANCH_PREFIX:
+        raise ConfigError(
+            "branch",
+            f"{name!r} is not under {BRANCH_PREFIX}: AMTS pushes only to its own branches "
+            f"(write, for example, {BRANCH_PREFIX}{name.rsplit('/', 1)[-1] or 'sync'})",
+        )
     return name
 
 

@@ -20,7 +20,12 @@ class SettingsError(BotError):
         super().__init__(f"{variable}: {problem}")
 
 
-class ConfigError(BotError):
+class RepositoryError(BotError):
+    """A state of the repositories their maintainers resolve (a branch AMTS will not push
+    to, say): told on GitHub in full, so its message names no server detail."""
+
+
+class ConfigError(RepositoryError):
     """An invalid ``.github/amts.yml``: the key and what is wrong with it."""
 
     def __init__(self, key: str, problem: str) -> None:

@@ -64,7 +64,10 @@ def report_invalid(services: Services, gh: Any, source: str, sha: str, error: Co
     noted = 0
     for record in _records_of(services, source):
         services.status.update(
-            record["target_repo"], last_error=error_text(sha, error), config_error=sha[:8]
+            record["target_repo"],
+            key=record.get("key"),
+            last_error=error_text(sha, error),
+            config_error=sha[:8],
         )
         pull = _open_pull(services, gh, record)
         if pull is not None:
@@ -76,14 +79,15 @@ def report_invalid(services: Services, gh: Any, source: str, sha: str, error: Co
 
 def clear_invalid(services: Services, gh: Any, source: str, targets: list[str]) -> None:
     """After a push with a valid file: the notes out of the PRs, the errors cleared."""
-    for target in targets:
-        record = services.status.get(target) or {}
-        if not record.get("config_error"):
+    listed = {target.lower() for target in targets}
+    for record in _records_of(services, source):  # this book's records (one per tenant)
+        target = record["target_repo"]
+        if target.lower() not in listed or not record.get("config_error"):
             continue  # nothing noted: no API call at all
         pull = _open_pull(services, gh, record)
         if pull is not None and START in (pull.body or ""):
             _edit_body(pull, without_note(pull.body))
-        services.status.update(target, last_error=None, config_error=None)
+        services.status.update(target, key=record.get("key"), last_error=None, config_error=None)
         logger.info("push.invalid_config_cleared repo=%s target=%s", source, target)
 
 

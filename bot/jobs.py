@@ -10,9 +10,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Self
 
+from bot.tenancy import Tenant
+
 
 class _Payload:
     """``to_dict``/``from_dict`` for the job dataclasses; unknown keys are ignored."""
+
+    installation_id: int
+    source_repo: str
+    target_repo: str
+
+    @property
+    def tenant(self) -> Tenant:
+        """Whose job this is: the key of its lease, flag, status, mirrors and caches."""
+        return Tenant(self.installation_id, self.source_repo, self.target_repo)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
@@ -44,7 +55,8 @@ class SyncJob(_Payload):
 
 @dataclass(frozen=True)
 class CommandJob(_Payload):
-    """An accepted ``/amts`` comment on the sync PR ``pr_number`` of ``target_repo``."""
+    """An accepted ``/amts`` comment on the sync PR ``pr_number`` of ``target_repo`` (for
+    ``/amts catch-up``, on any issue or pull request ``pr_number``)."""
 
     target_repo: str
     pr_number: int
@@ -53,6 +65,7 @@ class CommandJob(_Payload):
     body: str
     installation_id: int
     delivery_id: str = ""
+    source_repo: str = ""  # the sync PR's book (older jobs: "", found when run)
 
 
 @dataclass(frozen=True)
@@ -64,3 +77,4 @@ class RefreshJob(_Payload):
     installation_id: int
     merged_sha: str
     delivery_id: str = ""
+    source_repo: str = ""  # the sync PR's book (older jobs: "", found when run)

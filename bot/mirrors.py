@@ -5,7 +5,7 @@ hundreds of megabytes, and a sync job should cost a fetch, not a clone. Fetched 
 land in ``refs/remotes/origin/*`` while the commits the Synchronizer makes go to
 ``refs/heads/*``: the two never clash, and a fetch can never move a local branch.
 
-The installation token reaches git only through the environment (``GIT_CONFIG_COUNT``:
+The installation token reaches git only through a minimal environment (``GIT_CONFIG_COUNT``:
 an ``http.extraHeader`` with Basic credentials), never in a URL, an argument, a file or a
 log line. Pushes are plain fast-forwards: a rejection means a human pushed meanwhile and
 raises :class:`~bot.errors.PushRejected`, never a force. A per-mirror ``fcntl`` lock keeps
@@ -17,30 +17,26 @@ from __future__ import annotations
 import base64
 import fcntl
 import logging
-import os
 import subprocess
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from amts.sync.git import git_environment
 from bot.errors import BotError, PushRejected
 from bot.github import mask
 
 log = logging.getLogger(__name__)
 
 FETCH_REFSPEC = "+refs/heads/*:refs/remotes/origin/*"
-_CLEAN_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_ASKPASS", "SSH_ASKPASS")
 _REJECTED = ("[rejected]", "non-fast-forward", "fetch first", "stale info", "[remote rejected]")
 
 
 def auth_env(token: str | None) -> dict[str, str]:
-    """The environment that gives git the token as an HTTP header, and nothing to prompt."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in _CLEAN_ENV and not key.startswith("GIT_CONFIG_")
-    }
+    """The environment that gives git the token as an HTTP header, and nothing to prompt:
+    the minimal one of :func:`amts.sync.git.git_environment` (no secret of the App's)."""
+    env = git_environment()
     env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")
     if token:
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode("ascii")
@@ -56,11 +52,19 @@ def auth_env(token: str | None) -> dict[str, str]:
 
 
 class Mirrors:
-    """The bare mirrors under ``<data_dir>/mirrors/<owner>/<name>.git``."""
+    """The bare mirrors under ``<data_dir>/mirrors/<owner>/<name>.git`` (the App's jobs use
+    :meth:`of` an installation)."""
 
     def __init__(self, data_dir: str | Path) -> None:
         self.root = Path(data_dir) / "mirrors"
         self._held = threading.local()  # the mirrors this thread holds: the lock is reentrant
+
+    def of(self, installation_id: int) -> Mirrors:
+        """The mirrors of one installation, under ``mirrors/<installation>/``: objects one
+        installation's token fetched are never read by another's jobs."""
+        view = Mirrors.__new__(Mirrors)
+        view.root, view._held = self.root / str(installation_id), self._held
+        return view
 
     def path(self, full_name: str) -> Path:
         owner, _, name = full_name.lower().partition("/")

@@ -20,6 +20,7 @@ from amts.errors import AmtsError
 from bot.github import github_error
 from bot.pulls import RETRY_COMMAND, open_sync_pr, update_pr
 from bot.syncpr import source_repository
+from bot.tenancy import Tenant
 
 if TYPE_CHECKING:
     from bot.config import BookConfig, Target
@@ -38,7 +39,13 @@ def pr_text(report: bytes | None, src_lang: str) -> tuple[str, str]:
 
 
 def finish_publish(
-    services: Services, gh: Any, source_repo: str, config: BookConfig, target: Target, english: str
+    services: Services,
+    gh: Any,
+    source_repo: str,
+    config: BookConfig,
+    target: Target,
+    english: str,
+    installation_id: int = 0,
 ) -> bool:
     """Bring ``target``'s open sync pull request and status record in line with its
     branch, which carries the English revision ``english``; whether anything was stale."""
@@ -70,10 +77,13 @@ def finish_publish(
             pull.number,
             english[:8],
         )
-    record = services.status.get(target.repo) or {}
+    key = Tenant(installation_id, source_repo, target.repo).key
+    record = services.status.get(target.repo, key=key) or {}
     if (record.get("synced_revision"), record.get("pr_url")) != (english, pull.html_url):
         services.status.update(
             target.repo,
+            key=key,
+            installation_id=installation_id,
             source_repo=source_repo,
             lang=target.lang,
             synced_revision=english,

@@ -18,6 +18,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from bot.github import github_error, mask
+from bot.mentions import neutralise
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ def open_pr(
     reviewers: tuple[str, ...] = (),
 ) -> PullRequest:
     """Open the pull request from ``branch`` into the default branch, with labels and
-    reviewers; an open one of that branch (a retried POST that went through) is reused."""
+    reviewers; an open one of that branch (a retried POST that went through) is reused.
+    The title and body mention nobody (:mod:`bot.mentions`)."""
+    title, body = neutralise(title), neutralise(body)
     try:
         pull = repo.create_pull(
             title=title,
@@ -104,20 +107,20 @@ def open_pr(
 
 def update_pr(pull: PullRequest, *, title: str, body: str) -> None:
     try:
-        pull.edit(title=title, body=body)
+        pull.edit(title=neutralise(title), body=neutralise(body))
     except GithubException as exc:
         raise github_error(exc, f"updating pull request #{pull.number}") from exc
 
 
 def failure_text(error: str) -> str:
-    """What a failed sync tells the humans: the error and how to retry."""
+    """What a failed sync tells the humans: what failed (:mod:`bot.incidents`) and how to
+    retry."""
     error = mask(error)
     if len(error) > MAX_ERROR_CHARS:
         error = error[:MAX_ERROR_CHARS] + " …"
-    fence = "````" if "```" in error else "```"
-    return (
+    return neutralise(
         "AMTS could not bring this translation up to date with the English source.\n\n"
-        f"{fence}\n{error}\n{fence}\n\n"
+        f"{error}\n\n"
         f"Once the cause is fixed, comment `{RETRY_COMMAND}` on the sync pull request to "
         "retry (the next push to the English default branch retries too)."
     )
@@ -138,7 +141,7 @@ def fail_check(repo: Repository, sha: str, title: str, error: str) -> Any:
             head_sha=sha,
             status="completed",
             conclusion="failure",
-            output={"title": title[:250], "summary": failure_text(error)},
+            output={"title": neutralise(title)[:250], "summary": failure_text(error)},
         )
     except GithubException as exc:
         raise github_error(exc, f"reporting the failure on {repo.full_name}@{sha[:8]}") from exc

@@ -128,6 +128,17 @@ class Queue:
         """Undo :meth:`record_delivery` (its job could not be queued): GitHub may resend it."""
         self._storage.delete_data(DELIVERY_PREFIX + delivery_id)
 
+    def record_once(self, key: str) -> bool:
+        """Remember ``key`` (a comment run, a refusal given); False when it was seen before.
+
+        Kept, and pruned, with the deliveries: a comment GitHub redelivers under a new
+        delivery id is still the same comment."""
+        return self.record_delivery(f"once:{key}")
+
+    def forget_once(self, key: str) -> None:
+        """Undo :meth:`record_once` (the work it stood for failed and may be retried)."""
+        self.forget_delivery(f"once:{key}")
+
     def enqueue_event(self, event: Event) -> None:
         """The worker dispatches ``event`` to the handlers (task ``handle_event``)."""
         self.tasks.handle_event(event.to_dict())
@@ -139,7 +150,7 @@ class Queue:
         push that arrives while a sync *runs* queues one more, since the flag is cleared
         when the sync starts.
         """
-        if not self._flag(QUEUED_PREFIX + job.target_repo):
+        if not self._flag(QUEUED_PREFIX + job.tenant.key):
             logger.info(
                 "sync.coalesced target=%s delivery=%s", job.target_repo, job.delivery_id or "-"
             )
@@ -147,9 +158,9 @@ class Queue:
         self.tasks.sync(job.to_dict())
         return True
 
-    def clear_queued(self, target_repo: str) -> None:
+    def clear_queued(self, tenant_key: str) -> None:
         """Called by the sync task as it starts: the next push queues a new sync."""
-        self._storage.delete_data(QUEUED_PREFIX + target_repo)
+        self._storage.delete_data(QUEUED_PREFIX + tenant_key)
 
     def enqueue_command(self, job: CommandJob) -> None:
         self.tasks.command(job.to_dict())
@@ -157,12 +168,17 @@ class Queue:
     def enqueue_refresh(self, job: RefreshJob) -> None:
         self.tasks.refresh(job.to_dict())
 
-    def enqueue_reconcile(self) -> None:
-        """Run the reconcile job now, besides its schedule (after an installation, say)."""
-        self.tasks.reconcile()
+    def enqueue_reconcile(self, installation_id: int | None = None) -> None:
+        """Run the reconcile job now, besides its schedule: of one installation (after its
+        installation event, say), or of all."""
+        if installation_id is None:
+            self.tasks.reconcile()
+        else:
+            self.tasks.reconcile(installation_id)
 
     def lease(self, name: str) -> Lease:
-        """The lock ``name`` (``target:<repo>`` for syncs and commands), not yet acquired."""
+        """The lock ``name`` (``target:<tenant key>`` for syncs and commands), not yet
+        acquired."""
         return Lease(self._storage, name, self.lock_seconds)
 
     def waiting(self) -> list[tuple[str, dict[str, Any]]]:

@@ -4,7 +4,9 @@ Webhooks get lost and workers die. Every few minutes (and right after an install
 this job lists every repository the App can see, and for each book with a
 ``.github/amts.yml`` compares each target's recorded English revision (on its open sync
 pull request's branch, else on its default branch, in ``.amts/state.json``) with the
-English head. A target that is behind gets a sync job, which coalesces with any already
+English head. A target with none gets its starting point recorded, the English head
+(:mod:`bot.startpoint`), so a push whose webhook is lost is healed from the first one.
+A target that is behind gets a sync job, which coalesces with any already
 waiting, so healing costs a few API reads when nothing is wrong. Only the API is read:
 no git fetch for a book that is up to date.
 """
@@ -15,16 +17,15 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from github import GithubException
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
+from bot import startpoint
 from bot.config import BookConfig, Target, load_config
-from bot.errors import BotError
+from bot.errors import ConfigError
 from bot.jobs import SyncJob
 from bot.publish import finish_publish
-from bot.pulls import open_sync_pr
-from bot.syncpr import read_state, source_repository
+from bot.syncpr import source_repository
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -41,26 +42,55 @@ class Verdict:
     head: str
     recorded: str | None
     queued: bool
+    started: bool = False  # ``head`` recorded now as the target's starting point
 
 
-def reconcile(services: Services) -> list[Verdict]:
-    """Queue a sync for every target behind its English head; the verdicts, for logs and
-    tests. One failing repository is logged and the others still reconciled."""
+def reconcile(services: Services, installation_id: int | None = None) -> list[Verdict]:
+    """Queue a sync for every target behind its English head (of one installation, if
+    given); the verdicts, for logs and tests. A repository that fails, whatever the
+    error, is reported on itself and the others are still reconciled."""
     verdicts: list[Verdict] = []
-    for installation in services.github.integration().get_installations():
-        gh = services.github.client(installation.id)
+    if installation_id is not None:
+        installations = [installation_id]
+    else:
+        installations = [i.id for i in services.github.integration().get_installations()]
+    for installation in installations:
+        gh = services.github.client(installation)
         for repo in installation_repositories(gh):
             try:
-                verdicts += reconcile_book(services, gh, repo, installation.id)
-            except (BotError, GithubException) as exc:
-                logger.warning(
-                    "reconcile.book_failed repo=%s error=%s",
-                    repo.full_name,
-                    services.github.mask(exc),
-                )
+                verdicts += reconcile_book(services, gh, repo, installation)
+            except Exception as exc:  # one tenant's book never stops the others
+                report_broken_book(services, repo, exc)
     behind = sum(v.queued for v in verdicts)
     logger.info("reconcile.done targets=%d queued=%d", len(verdicts), behind)
     return verdicts
+
+
+def report_broken_book(services: Services, repo: Any, exc: Exception) -> None:
+    """Tell the repository, once per English head, why reconcile cannot read its book: the
+    invalid-config check run, or a generic failure with an error id (the log has more)."""
+    from bot.handlers.push import report_invalid_config
+    from bot.incidents import public_error
+    from bot.pulls import fail_check
+
+    logger.warning(
+        "reconcile.book_failed repo=%s error=%s", repo.full_name, services.github.mask(exc)
+    )
+    try:
+        head = repo.get_branch(repo.default_branch).commit.sha
+        if not services.queue.record_once(f"reconcile-report:{repo.full_name.lower()}:{head}"):
+            return
+        if isinstance(exc, ConfigError):
+            report_invalid_config(repo, head, exc)
+        else:
+            text = public_error(exc, f"Reading the AMTS configuration of {repo.full_name}")
+            fail_check(repo, head, "AMTS could not read this book", text)
+    except Exception as report_exc:  # logged, and go on
+        logger.warning(
+            "reconcile.report_failed repo=%s error=%s",
+            repo.full_name,
+            services.github.mask(report_exc),
+        )
 
 
 def installation_repositories(gh: Any) -> PaginatedList[Repository]:
@@ -80,12 +110,16 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
     verdicts = []
     for target in config.targets:
         recorded = recorded_revision(services, gh, config, target)
-        queued = False
+        queued = started = False
         if recorded is None:
+            started = start_target(
+                services, gh, installation_id, repo.full_name, config, target, head
+            )
             logger.info(
-                "reconcile.never_synced source=%s target=%s (the next push starts it)",
+                "reconcile.never_synced source=%s target=%s %s",
                 repo.full_name,
                 target.repo,
+                f"started={head[:8]}" if started else "(the next push starts it)",
             )
         elif recorded != head:
             queued = services.queue.enqueue_sync(
@@ -106,8 +140,8 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 head[:8],
             )
         else:  # carried already; a job killed before it published leaves the PR stale
-            finish_publish(services, gh, repo.full_name, config, target, head)
-        verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued))
+            finish_publish(services, gh, repo.full_name, config, target, head, installation_id)
+        verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued, started))
     return verdicts
 
 
@@ -115,8 +149,29 @@ def recorded_revision(
     services: Services, gh: Any, config: BookConfig, target: Target
 ) -> str | None:
     """The English revision ``target`` follows: its open sync PR's, else its default
-    branch's; ``None`` when it has never been synced."""
+    branch's, else its starting point's; ``None`` when it has none."""
+    return startpoint.recorded_revision(source_repository(services, gh, target.repo), config.branch)
+
+
+def start_target(
+    services: Services,
+    gh: Any,
+    installation_id: int,
+    source: str,
+    config: BookConfig,
+    target: Target,
+    head: str,
+) -> bool:
+    """Record ``head`` as the starting point of a target never synced (:mod:`bot.startpoint`);
+    not while ``AMTS_PAUSED`` covers it."""
+    if services.settings.is_paused(source, target.repo):
+        return False
     repo = source_repository(services, gh, target.repo)
-    pull = open_sync_pr(repo, config.branch)
-    state = read_state(repo, pull.head.sha if pull is not None else repo.default_branch)
-    return state.get("source_revision") if state else None
+    try:
+        commit = startpoint.record_start(
+            services, installation_id, repo, config.branch, source, head
+        )
+    except ConfigError as exc:  # not this book's to write: its syncs say so where it shows
+        logger.info("reconcile.not_started source=%s target=%s (%s)", source, target.repo, exc)
+        return False
+    return commit is not None

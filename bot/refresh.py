@@ -29,6 +29,7 @@ from amts.sync.state import STATE_PATH, SyncState
 from bot.config import BookConfig, Target, load_config
 from bot.jobs import RefreshJob
 from bot.syncpr import repo_name, source_repository
+from bot.tenancy import Tenant
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -46,9 +47,14 @@ class MemoryCache:
     meta: Path
 
     @classmethod
-    def of(cls, data_dir: str | Path, target_repo: str, lang: str) -> MemoryCache:
-        owner, _, name = target_repo.lower().partition("/")
-        folder = Path(data_dir) / MEMORY_DIR / owner / name
+    def of(cls, data_dir: str | Path, tenant: Tenant, lang: str) -> MemoryCache:
+        """The cache of one tenant's target: ``memory/<installation>/<source owner>/
+        <source name>/<target owner>/<target name>/<lang>.tsv``."""
+        parts = [str(tenant.installation_id)]
+        parts += [*tenant.source_repo.lower().split("/"), *tenant.target_repo.lower().split("/")]
+        if len(parts) != 5 or any(not p or p.startswith(".") for p in parts):
+            raise InputError(f"{tenant.key}: not a pair of repository names owner/name")
+        folder = Path(data_dir, MEMORY_DIR, *parts)
         return cls(folder / f"{lang}.tsv", folder / f"{lang}.json")
 
     def revision(self) -> str | None:
@@ -144,13 +150,19 @@ def refresh_memory(services: Services, job: RefreshJob) -> Path:
     gh = services.github.client(job.installation_id)
     repo = gh.get_repo(job.target_repo)
     token = services.github.token(job.installation_id)
-    target_path = services.mirrors.fetch(job.target_repo, repo.clone_url, token)
+    mirrors = services.mirrors.of(job.installation_id)
+    target_path = mirrors.fetch(job.target_repo, repo.clone_url, token)
     with GitRepo(target_path, "target") as target:
         rev = target.resolve(job.merged_sha)
         book = book_of(services, gh, repo.full_name, _state(target, rev, repo.full_name))
-        cache = remine(services, gh, repo, target, rev, book)
+        tenant = Tenant(job.installation_id, book.source_repo, job.target_repo)
+        cache = remine(services, gh, repo, target, rev, book, tenant)
     if book.config.engine == "amazon":
-        update_parallel_data(cache.tsv, book.config.source_lang, book.target.lang)
+        from bot.spending import check_engine, resource_name
+
+        check_engine(services.settings, book.config, job.installation_id, book.source_repo)
+        name = resource_name(job.installation_id, book.source_repo, job.target_repo)
+        update_parallel_data(cache.tsv, book.config.source_lang, book.target.lang, name)
     return cache.tsv
 
 
@@ -175,7 +187,7 @@ def book_of(services: Services, gh: Any, target_repo: str, state: SyncState) -> 
 
 
 def remine(
-    services: Services, gh: Any, repo: Any, target: GitRepo, rev: str, book: Book
+    services: Services, gh: Any, repo: Any, target: GitRepo, rev: str, book: Book, tenant: Tenant
 ) -> MemoryCache:
     """Mine the target (PyGithub ``repo``, its mirror ``target``) at ``rev`` into its cache.
 
@@ -190,12 +202,13 @@ def remine(
         english = _state(target, rev, repo.full_name).source_revision
         token = services.github.token(services.github.installation_for(book.source_repo))
         source_repo = source_repository(services, gh, book.source_repo)
-        source_path = services.mirrors.fetch(book.source_repo, source_repo.clone_url, token)
+        mirrors = services.mirrors.of(tenant.installation_id)
+        source_path = mirrors.fetch(book.source_repo, source_repo.clone_url, token)
         with GitRepo(source_path, "source") as source:
             pairs = mine(target, rev, source, source.resolve(english), **langs)
     if not pairs:  # an empty memory must not replace a good one
         raise InputError(f"{where}: no sentence pair could be mined")
-    cache = MemoryCache.of(services.settings.data_dir, repo.full_name, book.target.lang)
+    cache = MemoryCache.of(services.settings.data_dir, tenant, book.target.lang)
     cache.write(pairs, book.config.source_lang, book.target.lang, rev)
     logger.info("refresh.memory_written target=%s pairs=%d", where, len(pairs))
     return cache
@@ -211,13 +224,20 @@ def _config(source_repo: Any, target_repo: str) -> tuple[BookConfig, Target]:
     return config, target
 
 
-def update_parallel_data(tsv: Path, src_lang: str, tgt_lang: str) -> None:
+def update_parallel_data(
+    tsv: Path, src_lang: str, tgt_lang: str, resource_name: str | None = None
+) -> None:
     """Create or update Amazon Translate's parallel data from ``tsv`` now, through the
     engine's own resource code, so the next batch job starts from the reviewed pairs."""
     from amts.cli.base import make_engine
 
     engine = make_engine(
-        "amazon", src_lang=src_lang, tgt_lang=tgt_lang, parallel_data=tsv, glossary=None
+        "amazon",
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        parallel_data=tsv,
+        glossary=None,
+        resource_name=resource_name,
     )
     try:
         names = engine.sync_parallel_data(src_lang, tgt_lang)

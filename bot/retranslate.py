@@ -9,6 +9,7 @@ maintainer reads. With the default memory engine a sentence often comes back the
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from amts.sync.retranslate import Result, retranslate_branch
 from bot.jobs import CommandJob
 from bot.refresh import Book, MemoryCache, remine
 from bot.syncpr import SyncPR
+from bot.tenancy import Tenant
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -37,12 +39,14 @@ def retranslate_pr(
     """Retranslate on ``sync_pr``'s branch, push the commit, and say what was done."""
     name, branch = repo.full_name, sync_pr.branch
     token = services.github.token(job.installation_id)
-    with services.mirrors.locked(name):
-        path = services.mirrors.fetch(name, repo.clone_url, token)
+    mirrors = services.mirrors.of(job.installation_id)
+    tenant = Tenant(job.installation_id, sync_pr.source_repo, name)
+    with mirrors.locked(name):
+        path = mirrors.fetch(name, repo.clone_url, token)
         with GitRepo(path, "target") as target:
             head = target.resolve(f"refs/remotes/origin/{branch}")
             gh = services.github.client(job.installation_id)
-            engine = make_engine(services, gh, repo, target, sync_pr)
+            engine = make_engine(services, gh, repo, target, sync_pr, tenant)
             try:
                 result = retranslate_branch(
                     target,
@@ -59,14 +63,16 @@ def retranslate_pr(
                 if close is not None:
                     close()
         if result.commit:
-            services.mirrors.push(name, token, result.commit, branch, expected_old=head)
+            mirrors.push(name, token, result.commit, branch, expected_old=head)
             logger.info(
                 "retranslate.pushed repo=%s branch=%s commit=%s", name, branch, result.commit
             )
     return describe(result, commit_url=f"{repo.html_url}/commit/{result.commit}")
 
 
-def make_engine(services: Services, gh: Any, repo: Any, target: GitRepo, sync_pr: SyncPR) -> Engine:
+def make_engine(
+    services: Services, gh: Any, repo: Any, target: GitRepo, sync_pr: SyncPR, tenant: Tenant
+) -> Engine:
     """The book's engine; the memory engine gets the target's cached translation memory,
     mined from the default branch first if there is none yet."""
     from amts.engines import create_engine
@@ -75,16 +81,23 @@ def make_engine(services: Services, gh: Any, repo: Any, target: GitRepo, sync_pr
     src, tgt = sync_pr.config.source_lang, sync_pr.target.lang
     if sync_pr.config.engine != "memory":
         from amts.cli.base import make_engine as make_named_engine
+        from bot.spending import check_engine, resource_name
 
+        check_engine(services.settings, sync_pr.config, tenant.installation_id, tenant.source_repo)
         return make_named_engine(
-            sync_pr.config.engine, src_lang=src, tgt_lang=tgt, parallel_data=None, glossary=None
+            sync_pr.config.engine,
+            src_lang=src,
+            tgt_lang=tgt,
+            parallel_data=None,
+            glossary=None,
+            resource_name=resource_name(*dataclasses.astuple(tenant)),
         )
-    cache = MemoryCache.of(services.settings.data_dir, repo.full_name, tgt)
+    cache = MemoryCache.of(services.settings.data_dir, tenant, tgt)
     tsv = cache.path()
     if tsv is None:
         default = target.resolve(f"refs/remotes/origin/{repo.default_branch}")
         book = Book(sync_pr.source_repo, sync_pr.config, sync_pr.target)
-        tsv = remine(services, gh, repo, target, default, book).tsv
+        tsv = remine(services, gh, repo, target, default, book, tenant).tsv
     return create_engine("memory", memory=TranslationMemory.from_file(tsv, src, tgt))
 
 

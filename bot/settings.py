@@ -42,6 +42,8 @@ class Settings:
     lock_seconds: int = DEFAULT_LOCK_SECONDS
     job_seconds: int = DEFAULT_JOB_SECONDS
     max_file_bytes: int = MAX_FILE_BYTES
+    #: owners' logins and installation ids (lower case) allowed paid engines
+    paid_engines: frozenset[str] = frozenset()
     log_format: str = "text"
     paused: tuple[str, ...] = ()  # repositories (patterns) the App leaves alone; "*": all
 
@@ -72,6 +74,11 @@ class Settings:
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
             job_seconds=_positive_int(env, "AMTS_JOB_SECONDS", DEFAULT_JOB_SECONDS),
             max_file_bytes=_positive_int(env, "AMTS_MAX_FILE_BYTES", MAX_FILE_BYTES),
+            paid_engines=frozenset(
+                word.strip().lower()
+                for word in env.get("AMTS_PAID_ENGINES", "").split(",")
+                if word.strip()
+            ),
             log_format=_log_format(env),
             paused=_paused(env),
         )

@@ -34,20 +34,24 @@ class StatusStore:
     def __init__(self, storage: Any) -> None:
         self._storage = storage
 
-    def update(self, target_repo: str, **fields: Any) -> dict[str, Any]:
+    def update(self, target_repo: str, *, key: str | None = None, **fields: Any) -> dict[str, Any]:
         """Merge ``fields`` into the record of ``target_repo``, stamp it, return it.
 
-        ``last_error=None`` clears the error after a sync that went well.
+        ``key`` is the tenant's (:class:`bot.tenancy.Tenant`): one installation's book
+        never rewrites another's record of the same target. ``last_error=None`` clears
+        the error after a sync that went well.
         """
-        record = self.get(target_repo) or {}
+        record = self.get(target_repo, key=key) or {}
         record.update(fields)
         record["target_repo"] = target_repo
+        if key:
+            record["key"] = key  # the tenant's: how the record is found again
         record["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        self._storage.put_data(PREFIX + target_repo, json.dumps(record).encode())
+        self._storage.put_data(PREFIX + (key or target_repo), json.dumps(record).encode())
         return record
 
-    def get(self, target_repo: str) -> dict[str, Any] | None:
-        value = self._storage.peek_data(PREFIX + target_repo)
+    def get(self, target_repo: str, *, key: str | None = None) -> dict[str, Any] | None:
+        value = self._storage.peek_data(PREFIX + (key or target_repo))
         return None if value is EmptyData else json.loads(bytes(value))
 
     def all(self) -> list[dict[str, Any]]:

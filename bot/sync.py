@@ -19,28 +19,37 @@ into the target's sync pull request.
    if a translator pushed meanwhile, everything is redone on the new head (3 rounds).
 6. The PR is opened (labels, reviewers) or its title and body updated from every sync it
    carries (``.amts/report.json`` on the branch).
-7. Failures: a comment on the PR with the error and ``/amts sync``, or a failed ``amts``
-   check run on the English commit; the status store says what happened either way.
+   ``/amts catch-up`` makes its commit with ``Synchronizer.catch_up`` instead: the lag
+   of the paths asked for, up to the English the branch follows (:mod:`bot.catchup`).
+7. Failures: a comment on the PR saying what failed and ``/amts sync``, or a failed
+   ``amts`` check run on the English commit, with an error id whose details are in the
+   log (:mod:`bot.incidents`); the status store says what happened either way.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
-from amts.errors import AmtsError
+from amts.errors import AmtsError, InputError
+from amts.sync.state import STATE_PATH
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError, ConfigError, PushRejected
 from bot.github import github_error
+from bot.incidents import public_error
 from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import comment_failure, fail_check, open_pr, open_sync_pr, update_pr
+from bot.spending import check_engine, resource_name
+from bot.startpoint import commit_start, is_start_only
 from bot.syncplan import Plan, plan_round
+from bot.tenancy import check_claims, check_target
 from bot.timelimit import checkpoint
 
 if TYPE_CHECKING:
@@ -89,8 +98,9 @@ class SyncOutcome:
 class _Sync:
     """One job's context: the clients, repositories and config it works with."""
 
-    def __init__(self, services: Services, job: SyncJob) -> None:
+    def __init__(self, services: Services, job: SyncJob, catch_up: Sequence[str] = ()) -> None:
         self.services, self.job = services, job
+        self.catch_up = tuple(catch_up)  # ``/amts catch-up``'s paths: their lag, not a sync
         self.log = for_delivery(logger, job.delivery_id)
         self.ctx = f"repo={job.target_repo} lang={job.lang}"
         self.pull: PullRequest | None = None
@@ -104,16 +114,24 @@ class _Sync:
         job = self.job
         gh = self.services.github.client(job.installation_id)
         self.source_repo = source = _get_repo(gh, job.source_repo)
-        target_repo = _get_repo(gh, job.target_repo)
         config = load_config(source, source.default_branch)
         target = config.target(job.target_repo) if config else None
         if config is None or target is None:
             self.log.info("sync.not_configured: %s", self.ctx)
             return SyncOutcome("skipped", job.target_repo, message="not a configured target")
-        token = self.services.github.token(job.installation_id)
+        check_engine(self.services.settings, config, job.installation_id, job.source_repo)
+        # the target is this installation's, or opted in to this source (then its own
+        # installation acts on it); and no other book still claims it
+        target_installation = check_target(self.services, job.tenant)
+        check_claims(self.services, job.tenant)
+        target_repo = _get_repo(self.services.github.client(target_installation), job.target_repo)
+        tokens = (
+            self.services.github.token(job.installation_id),
+            self.services.github.token(target_installation),
+        )
         for round_ in range(1, MAX_ROUNDS + 1):
             try:
-                return self._round(source, target_repo, config, target, token)
+                return self._round(source, target_repo, config, target, tokens)
             except PushRejected as exc:
                 self.log.info("sync.push_rejected: %s round=%d (%s)", self.ctx, round_, exc)
         raise BotError(
@@ -127,11 +145,12 @@ class _Sync:
         target_repo: Repository,
         config: BookConfig,
         target: Target,
-        token: str,
+        tokens: tuple[str, str],
     ) -> SyncOutcome:
-        mirrors = self.services.mirrors
+        mirrors = self.services.mirrors.of(self.job.installation_id)
+        source_token, token = tokens
         with mirrors.locked(target_repo.full_name):
-            src = mirrors.fetch(source.full_name, source.clone_url, token)
+            src = mirrors.fetch(source.full_name, source.clone_url, source_token)
             tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
             english = rev_parse(src, f"refs/remotes/origin/{source.default_branch}")
             if english is None:
@@ -143,8 +162,11 @@ class _Sync:
             )
             result = self._commit(src, tgt, config, target, plan, english)
             if result.commit is None:
-                if plan.orphan and not result.failed:  # carried already: only the PR is missing
+                if plan.orphan and not result.failed and not is_start_only(tgt, plan.parent):
+                    # carried already: only the PR is missing
                     return self._publish(tgt, target_repo, config, plan, plan.parent, english)
+                if plan.remote_old is None and read_blob(tgt, plan.parent, STATE_PATH) is None:
+                    self._start(tgt, target_repo, plan, result, token)
                 return self._nothing(result, plan, english)
             checkpoint()
             mirrors.push(target_repo.full_name, token, result.commit, plan.branch, plan.remote_old)
@@ -180,16 +202,18 @@ class _Sync:
                         max_file_bytes=self.services.settings.max_file_bytes,
                         checkpoint=checkpoint,
                     )
-                    result = synchronizer.run(
-                        plan.base,
-                        english,
-                        plan.branch,
-                        parent=plan.parent,
-                        update_branch=True,
-                        history=True,
-                        note=plan.note,
-                    )
+                    where = {"parent": plan.parent, "update_branch": True, "history": True}
+                    if self.catch_up:  # to the English the branch follows, not the head
+                        result = synchronizer.catch_up(
+                            self.catch_up, plan.base, plan.branch, **where
+                        )
+                    else:
+                        result = synchronizer.run(
+                            plan.base, english, plan.branch, note=plan.note, **where
+                        )
             except AmtsError as exc:
+                if self.catch_up and isinstance(exc, InputError):
+                    raise  # the maintainer's paths: answered in the reply, not a failed sync
                 raise BotError(str(exc)) from exc
         if not plan.continuing:
             _keep_mined_memory(
@@ -213,6 +237,18 @@ class _Sync:
         path = tmp / Path(target.glossary).name
         path.write_bytes(data)
         return path
+
+    def _start(
+        self, tgt: Path, repo: Repository, plan: Plan, result: SyncResult, token: str
+    ) -> None:
+        """A first push that committed nothing still starts the target (:mod:`bot.startpoint`):
+        from the English it synced to, or the base it failed to carry from."""
+        revision = plan.base if result.failed else result.to
+        why = f"The first sync of {repo.full_name} carried nothing ({result.nothing})."
+        commit = commit_start(tgt, plan.parent, plan.branch, self.job.source_repo, revision, why)
+        mirrors = self.services.mirrors.of(self.job.installation_id)
+        mirrors.push(repo.full_name, token, commit, plan.branch, expected_old=None)
+        self.log.info("sync.started: %s revision=%s", self.ctx, revision[:8])
 
     # -- the pull request -----------------------------------------------------------------
 
@@ -276,7 +312,10 @@ class _Sync:
     # -- failures -------------------------------------------------------------------------
 
     def report_failure(self, message: str) -> None:
-        """Tell the humans where they look: the PR, else the English commit's checks."""
+        """Tell the humans where they look: the PR, else the English commit's checks (a
+        catch-up's failure is told in the command's reply instead)."""
+        if self.catch_up:
+            return
         try:
             if self.pull is not None:
                 comment_failure(self.pull, message)
@@ -291,18 +330,23 @@ class _Sync:
             self.log.error("sync.failure_not_reported: %s (%s)", self.ctx, exc)
 
 
-def run_sync(services: Services, job: SyncJob) -> SyncOutcome:
-    """Bring ``job.target_repo``'s sync pull request up to the English head.
+def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) -> SyncOutcome:
+    """Bring ``job.target_repo``'s sync pull request up to the English head; with
+    ``catch_up`` (``/amts catch-up``'s ``PATH[#LABEL]`` list), carry those paths' lag
+    into it instead, up to the English it follows.
 
     A failure is reported on GitHub and in the status store and returned, not raised: the
-    job is done, and ``/amts sync``, the next push or the reconcile job retries it.
+    job is done, and ``/amts sync``, the next push or the reconcile job retries it. A
+    catch-up's bad path is raised (:class:`InputError`), for the command's reply.
     """
-    sync = _Sync(services, job)
+    sync = _Sync(services, job, catch_up)
     try:
         outcome = sync.run()
     except (BotError, AmtsError, GithubException) as exc:
+        if catch_up and isinstance(exc, InputError):
+            raise
         error = exc if not isinstance(exc, GithubException) else github_error(exc, "syncing")
-        message = services.github.mask(str(error))
+        message = public_error(error, f"Syncing {job.target_repo}", log=sync.log)
         sync.log.error("sync.failed: %s error=%s", sync.ctx, message)
         sync.report_failure(message)
         outcome = SyncOutcome(
@@ -313,7 +357,7 @@ def run_sync(services: Services, job: SyncJob) -> SyncOutcome:
             error=message,
         )
     except Exception as exc:  # a bug: still tell the humans, then let the worker log it
-        message = services.github.mask(f"AMTS internal error ({type(exc).__name__}: {exc})")
+        message = public_error(exc, f"Syncing {job.target_repo}", log=sync.log)
         sync.log.exception("sync.crashed: %s", sync.ctx)
         sync.report_failure(message)
         _record(services, job, SyncOutcome("failed", job.target_repo, error=message))
@@ -334,7 +378,9 @@ def _record(services: Services, job: SyncJob, outcome: SyncOutcome) -> None:
         fields["synced_revision"] = outcome.english
     fields["last_error"] = outcome.error or None
     try:
-        services.status.update(job.target_repo, **fields)
+        services.status.update(
+            job.target_repo, key=job.tenant.key, installation_id=job.installation_id, **fields
+        )
     except Exception:  # the status page must never fail a sync
         logger.exception("sync.status_not_recorded: repo=%s", job.target_repo)
 
@@ -351,8 +397,9 @@ def _updater(
         config.engine,
         src_lang=config.source_lang,
         tgt_lang=target.lang,
-        parallel_data=MemoryCache.of(data_dir, job.target_repo, target.lang).path(),
+        parallel_data=MemoryCache.of(data_dir, job.tenant, target.lang).path(),
         glossary=glossary,
+        resource_name=resource_name(job.installation_id, job.source_repo, job.target_repo),
     )
 
 
@@ -364,7 +411,7 @@ def _keep_mined_memory(
     a merged sync PR refreshes it (:mod:`bot.refresh`)."""
     from bot.refresh import MemoryCache
 
-    cache = MemoryCache.of(data_dir, job.target_repo, target.lang)
+    cache = MemoryCache.of(data_dir, job.tenant, target.lang)
     if cache.path() is not None or updater.memory is None or not len(updater.memory):
         return
     cache.write(list(updater.memory.pairs()), config.source_lang, target.lang, revision)

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amts.errors import AmtsError
-from bot.errors import BotError
+from bot.errors import BotError, ConfigError, RepositoryError
 from bot.mirrors import git, is_ancestor, read_blob, rev_parse
-from bot.pulls import had_pr
+from bot.pulls import had_pr, is_sync_branch
+from bot.startpoint import follow_default, is_start_only
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest
@@ -61,11 +62,23 @@ def plan_round(
     default_head = rev_parse(tgt, f"refs/remotes/origin/{repo.default_branch}")
     if default_head is None:
         raise BotError(f"{repo.full_name}: no branch {repo.default_branch}")
+    if is_sync_branch(repo.default_branch, sync_branch):
+        raise ConfigError(
+            "branch",
+            f"{sync_branch} is (the family of) the default branch of {repo.full_name}; "
+            "AMTS never pushes to a default branch: choose another name under amts/",
+        )
     if pull is not None:
         branch = pull.head.ref
         parent = rev_parse(tgt, f"refs/remotes/origin/{branch}")
         if parent is None:
             raise BotError(f"{repo.full_name}: the branch {branch} of #{pull.number} is gone")
+        if not made_by_app(tgt, parent, default_head, first_only=True):
+            raise RepositoryError(
+                f"{repo.full_name}: the branch {branch} of pull request #{pull.number} was "
+                "not started by AMTS, so AMTS does not push to it; close that pull request "
+                "or rename its branch out of amts/"
+            )
         remote_old = parent
         orphan = False
     else:
@@ -73,6 +86,8 @@ def plan_round(
             log, tgt, repo, sync_branch, default_head, english
         )
         parent = remote_old if orphan and remote_old else default_head
+        if orphan and is_start_only(tgt, parent) and not is_ancestor(tgt, default_head, parent):
+            parent = follow_default(tgt, parent, default_head)  # translators merged since
     base, note = _base(job, log, src, tgt, parent, english)
     return Plan(pull, branch, parent, remote_old, base, note, orphan)
 
@@ -87,19 +102,41 @@ def _fresh_branch(
 ) -> tuple[str, str | None, bool]:
     """The branch for a new PR, its head on GitHub, and whether to continue on it.
 
-    ``branch`` is new, or merged (its head is in the default branch): the commit starts
-    from the default branch. It has commits of its own but never had a pull request (a
-    job died between its push and the PR): the sync continues on it. Otherwise (a PR
-    closed without merging, a squash-merge) its commits are a human's decision to keep:
-    the next name, ``branch-<sha>``, is tried."""
+    ``branch`` is new, or merged (its head is in the default branch) with an AMTS commit at
+    its head: the commit starts from the default branch. It has commits of its own, all
+    AMTS's, but never had a pull request (a job died between its push and the PR): the
+    sync continues on it. Otherwise (a PR closed without merging, a squash-merge, a
+    branch a human made) its commits are a human's to keep: the next name,
+    ``branch-<sha>``, is tried."""
     for name in (branch, f"{branch}-{english[:8]}", f"{branch}-{default_head[:8]}"):
         head = rev_parse(tgt, f"refs/remotes/origin/{name}")
-        if head is None or is_ancestor(tgt, head, default_head):
+        if head is None:
             return name, head, False
+        if is_ancestor(tgt, head, default_head):
+            if made_by_app(tgt, head):
+                return name, head, False
+            log.info("sync.branch_not_ours: repo=%s branch=%s head=%s", repo.full_name, name, head)
+            continue
+        if not made_by_app(tgt, head, default_head):
+            log.info("sync.branch_not_ours: repo=%s branch=%s head=%s", repo.full_name, name, head)
+            continue
         if not had_pr(repo, name):
             log.info("sync.orphan_branch: repo=%s branch=%s head=%s", repo.full_name, name, head)
             return name, head, True
     raise BotError(f"no free sync branch name: {branch}, {branch}-{english[:8]} are taken")
+
+
+def made_by_app(tgt: Path, head: str, base: str | None = None, *, first_only: bool = False) -> bool:
+    """Whether the commits of ``base..head`` (no ``base``: ``head`` alone) were committed
+    by AMTS; ``first_only``: the oldest of them, the one that started the branch (the
+    translators' commits on top are welcome)."""
+    from amts.sync.git import AMTS_IDENTITY
+
+    spec = [f"{base}..{head}"] if base else ["-1", head]
+    emails = git(tgt, "log", "--format=%ce", "--reverse", *spec).split()
+    if first_only:
+        emails = emails[:1]
+    return bool(emails) and all(email == AMTS_IDENTITY[1] for email in emails)
 
 
 def _base(

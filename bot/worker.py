@@ -32,6 +32,7 @@ from bot.timelimit import JobTimeout, run_within
 if TYPE_CHECKING:
     from bot.queue import Queue
     from bot.services import Services
+    from bot.tenancy import Tenant
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ JOBS: dict[str, str] = {
     "sync": "bot.sync:run_sync",  # (services, SyncJob)
     "command": "bot.commands:run_command",  # (services, CommandJob)
     "refresh": "bot.refresh:refresh_memory",  # (services, RefreshJob)
-    "reconcile": "bot.reconcile:reconcile",  # (services)
+    "reconcile": "bot.reconcile:reconcile",  # (services[, installation_id])
 }
 
 
@@ -108,7 +109,7 @@ def register_tasks(
             _run_locked(
                 queue,
                 kind,
-                target_job.target_repo,
+                target_job.tenant,
                 target_job.delivery_id,
                 lambda: job(kind)(get_services(), target_job),
             )
@@ -120,8 +121,17 @@ def register_tasks(
     refresh = target_task("refresh", RefreshJob)
 
     @huey.periodic_task(every_minutes(minutes), name="reconcile")
-    def reconcile() -> None:
+    def reconcile(installation_id: int | None = None) -> None:
+        """Every installation (the schedule), or one (its installation event)."""
         if _paused(settings, "reconcile", "", "*"):
+            return
+        if installation_id is not None:
+            _logged(
+                "reconcile",
+                f"installation {installation_id}",
+                "",
+                lambda: job("reconcile")(get_services(), installation_id),
+            )
             return
         lease = queue.lease("reconcile")
         if not lease.acquire():
@@ -179,10 +189,11 @@ def every_minutes(minutes: int) -> Callable[[datetime], bool]:
 
 
 def _run_locked(
-    queue: Queue, kind: str, target: str, delivery_id: str, run: Callable[[], None]
+    queue: Queue, kind: str, tenant: Tenant, delivery_id: str, run: Callable[[], None]
 ) -> None:
-    """``run`` while holding ``target``'s lease; a busy target retries after a delay."""
-    lease = queue.lease(f"target:{target}")
+    """``run`` while holding the tenant's lease; a busy target retries after a delay."""
+    target = tenant.target_repo
+    lease = queue.lease(f"target:{tenant.key}")
     if not lease.acquire():
         logger.info(
             "%s.waiting target=%s delivery=%s retry_in=%ss",
@@ -194,10 +205,10 @@ def _run_locked(
         raise RetryTask(delay=queue.retry_delay)
     with lease, delivery_context(delivery_id):
         if kind == "sync":
-            queue.clear_queued(target)
+            queue.clear_queued(tenant.key)
         error = _logged(kind, target, delivery_id, lambda: _limited(queue, kind, target, run))
-        if error is not None:
-            queue.status.update(target, last_error=error)
+        if error is not None and tenant.source_repo:
+            queue.status.update(target, key=tenant.key, last_error=error)
 
 
 def _limited(queue: Queue, kind: str, target: str, run: Callable[[], None]) -> None:
@@ -224,18 +235,17 @@ def _logged(kind: str, subject: str, delivery_id: str, run: Callable[[], None]) 
         run()
     except Exception as exc:
         logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id or "-")
-        return _masked(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS]
+        return _public(exc, f"The {kind} job")[:MAX_ERROR_CHARS]
     logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id or "-")
     return None
 
 
-def _masked(text: str) -> str:
-    """``text`` without anything token-like: it goes to the public status page."""
-    try:
-        from bot.github import mask
-    except ImportError:  # pragma: no cover - bot.github is part of the App
-        return text
-    return mask(text)
+def _public(exc: Exception, doing: str) -> str:
+    """What the status page says about ``exc``: generic, with the error id of the log's
+    details (imported here: the web process never loads the GitHub code)."""
+    from bot.incidents import public_error
+
+    return public_error(exc, doing)
 
 
 def _once(factory: Callable[[], Services]) -> Callable[[], Services]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "book"
-SHARED = ROOT.parent / "shared"
+#: ``../shared`` beside the clone; ``AMTS_SHARED`` names it elsewhere (e.g. from a worktree).
+SHARED = Path(os.environ.get("AMTS_SHARED") or ROOT.parent / "shared")
 
 
 @pytest.fixture

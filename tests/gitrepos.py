@@ -274,3 +274,121 @@ def change_english(repo: GitDir) -> str:
     repo.move(f"{BASICS}/data.md", "chapter_preliminaries/data.md")
     repo.write("img/broadcast.svg", "<svg><circle/></svg>\n")
     return repo.commit("Edit tensors, add autograd, drop linear, move data")
+
+
+SOFTMAX = f"{BASICS}/softmax.md"
+#: The English of a section at the sync's base revision.
+SOFTMAX_EN = """\
+# Softmax Regression
+:label:`sec_softmax`
+
+Softmax regression is used for classification.
+It predicts the probability of each class.
+
+## The Model
+
+The model computes one score for each class.
+
+$$\\hat{y} = \\mathrm{softmax}(o).$$
+
+The largest probability names the predicted class.
+
+## Loss
+
+We train the model with the cross-entropy loss.
+It measures how far the prediction is from the label.
+
+## Summary
+
+* Softmax turns scores into probabilities.
+* Cross-entropy compares two distributions.
+"""
+#: The older English the translations follow: the first paragraph and the last list item
+#: in an older form, the Loss section not there yet.
+SOFTMAX_ORIGIN = """\
+# Softmax Regression
+:label:`sec_softmax`
+
+Softmax regression is a model for classification problems.
+It predicts the probability of each class.
+
+## The Model
+
+The model computes one score for each class.
+
+$$\\hat{y} = \\mathrm{softmax}(o).$$
+
+The largest probability names the predicted class.
+
+## Summary
+
+* Softmax turns scores into probabilities.
+* Cross-entropy measures the difference between distributions.
+"""
+SOFTMAX_ZH = """\
+# Softmax回归
+:label:`sec_softmax`
+
+Softmax回归是一个用于分类问题的模型。
+它预测每个类别的概率。
+
+## 模型
+
+模型为每个类别计算一个分数。
+
+$$\\hat{y} = \\mathrm{softmax}(o).$$
+
+最大的概率给出预测的类别。
+
+## 小结
+
+* Softmax把分数变成概率。
+* 交叉熵衡量分布之间的差异。
+"""
+SOFTMAX_PT = """\
+# Regressão Softmax
+:label:`sec_softmax`
+
+A regressão softmax é um modelo para problemas de classificação.
+Ela prevê a probabilidade de cada classe.
+
+## O Modelo
+
+O modelo calcula uma pontuação para cada classe.
+
+$$\\hat{y} = \\mathrm{softmax}(o).$$
+
+A maior probabilidade indica a classe prevista.
+
+## Resumo
+
+* A softmax transforma pontuações em probabilidades.
+* A entropia cruzada mede a diferença entre distribuições.
+"""
+#: An English section at base that no translation has.
+UNTRANSLATED = f"{BASICS}/untranslated.md"
+UNTRANSLATED_EN = "# Not Translated Yet\n\nNobody has translated this section.\n"
+
+
+def lagging_books(root: Path) -> tuple[GitDir, GitDir, GitDir]:
+    """The sample book with a translation that lags its English, in both layouts, and an
+    English section no translation has."""
+    en, zh, pt = english_book(root), zh_book(root), pt_book(root)
+    en.write(SOFTMAX, SOFTMAX_EN)
+    en.write(UNTRANSLATED, UNTRANSLATED_EN)
+    en.commit("Softmax section")
+    zh.write(SOFTMAX, SOFTMAX_ZH)
+    zh.write(SOFTMAX.replace(".md", "_origin.md"), SOFTMAX_ORIGIN)
+    zh.commit("Softmax translated from an older English")
+    pt.write(SOFTMAX, SOFTMAX_PT)
+    pt.commit("Softmax translated from an older English")
+    return en, zh, pt
+
+
+def copy_book(path: Path, book: Path, author: str) -> GitDir:
+    """A repository of a read-only book directory (``../shared/d2l/zh``), one commit."""
+    repo = GitDir(path, author)
+    shutil.copytree(book, path, dirs_exist_ok=True)
+    subprocess.run(["chmod", "-R", "u+w", str(path)], check=True)
+    repo.commit("The pinned book")
+    return repo

@@ -57,9 +57,12 @@ def make_engine(
     tgt_lang: str,
     parallel_data: Path | None = None,
     glossary: Glossary | None = None,
+    resource_name: str | None = None,
 ):
     """The engine asked for. Amazon's settings come from ``AMTS_AWS_*`` variables; the
-    parallel data and glossary given on the command line are what it is steered by."""
+    parallel data and glossary given on the command line are what it is steered by, in
+    resources named ``resource_name`` (default ``amts-<src>-<tgt>``) unless the settings
+    name them."""
     from amts.engines import create_engine
 
     if name != "amazon":
@@ -70,14 +73,15 @@ def make_engine(
 
     settings = AmazonSettings.from_env(os.environ)
     options = {}
+    name = resource_name or f"amts-{src_lang}-{tgt_lang}"
     if not settings.parallel_data_name:
-        options["parallel_data_name"] = f"amts-{src_lang}-{tgt_lang}"
+        options["parallel_data_name"] = name
     if parallel_data is not None:
         options["parallel_data_path"] = parallel_data
     if glossary is not None:
         options["glossary"] = glossary
         if not settings.terminology_name:
-            options["terminology_name"] = f"amts-{src_lang}-{tgt_lang}"
+            options["terminology_name"] = name
     return create_engine("amazon", settings=settings, **options)
 
 
@@ -111,8 +115,10 @@ def make_updater(
     tgt_lang: str,
     parallel_data: Path | None,
     glossary: Path | None,
+    resource_name: str | None = None,
 ):
-    """The updater the options ask for: translation memory, glossary, engine."""
+    """The updater the options ask for: translation memory, glossary, engine (its
+    resources named ``resource_name``, see :func:`make_engine`)."""
     from amts.memory import TranslationMemory
     from amts.update.updater import Updater
 
@@ -126,5 +132,6 @@ def make_updater(
         tgt_lang=tgt_lang,
         parallel_data=parallel_data,
         glossary=terms,
+        resource_name=resource_name,
     )
     return Updater(src_lang, tgt_lang, engine, memory, terms)

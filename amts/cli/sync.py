@@ -39,6 +39,15 @@ from amts.files import atomic_output
     help="Skip (with a note) markdown files larger than N bytes. Default: 1000000.",
 )
 @click.option(
+    "--catch-up",
+    "catch_up",
+    multiple=True,
+    metavar="PATH[#LABEL]",
+    help="Carry all the lag of this English file, directory or section (by :label: or "
+    "heading) instead of a revision range, up to --to (default: the English the target "
+    "follows); repeatable. `amts lag` shows the lag.",
+)
+@click.option(
     "--pr-body",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the pull request body (markdown) here.",
@@ -62,6 +71,7 @@ def sync(
     branch: str | None,
     exclude: tuple[str, ...],
     max_file_bytes: int | None,
+    catch_up: tuple[str, ...],
     pr_body: Path | None,
     report_path: Path | None,
 ) -> None:
@@ -73,6 +83,7 @@ def sync(
     """
     import shlex
 
+    from amts.errors import InputError
     from amts.files import MAX_FILE_BYTES
     from amts.sync.git import GitRepo
     from amts.sync.report import render_pr_body, summary_lines, write_report
@@ -89,7 +100,15 @@ def sync(
         excluded = (*DEFAULT_EXCLUDE, *exclude)
         limit = max_file_bytes or MAX_FILE_BYTES
         synchronizer = Synchronizer(source, target, updater, excluded, max_file_bytes=limit)
-        result = synchronizer.run(from_rev, to_rev, branch)
+        if catch_up:
+            if from_rev:
+                raise InputError(
+                    "--from and --catch-up do not go together: a catch-up "
+                    "carries everything a file lags on; drop --from"
+                )
+            result = synchronizer.catch_up(catch_up, to_rev, branch)
+        else:
+            result = synchronizer.run(from_rev, to_rev, branch)
     for line in summary_lines(result):
         click.echo(line, err=True)
     if report_path is not None and result.files:
@@ -98,7 +117,8 @@ def sync(
         # Nothing to do is a success; English changes that could not be carried are not.
         sys.exit(1 if result.failed else 0)
     retry = ["amts", "sync", "--source-repo", source_repo, "--target-repo", target_repo]
-    retry += ["--src-lang", src_lang, "--tgt-lang", tgt_lang, "--from", result.base]
+    retry += ["--src-lang", src_lang, "--tgt-lang", tgt_lang]
+    retry += [item for path in catch_up for item in ("--catch-up", path)] or ["--from", result.base]
     retry += ["--to", result.to, "--engine", engine_name]
     for pattern in exclude:
         retry += ["--exclude", pattern]

@@ -38,6 +38,8 @@ class FileJob:
                 text, outcome.report = sync.updater.finish(self.plan)
                 document.parse(text, work.path)  # never write what cannot be read back
                 data = text.encode("utf-8")
+            if not sync.origins:
+                outcome.lag = sync.translation_lag(self.new_english, data)
             changed = data != self.translation
             outcome.status = "updated" if changed else "unchanged"
             if self.moved:

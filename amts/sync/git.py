@@ -12,6 +12,7 @@ old value refuses to overwrite a branch that appeared meanwhile).
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import git
 
+from amts.book.document import Document, decode, parse
 from amts.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,37 @@ AMTS_IDENTITY = ("AMTS", "amts@users.noreply.github.com")
 FILE_MODE = "100644"
 CHANGE_KINDS = ("added", "modified", "deleted", "renamed")
 _STATUS = {"A": "added", "M": "modified", "T": "modified", "D": "deleted"}
+#: What git may see of the environment: where programs, home and temp files are, the
+#: locale, and how to reach a server (proxies, CA certificates). Nothing else: the
+#: process running a sync may hold a webhook secret, a private key or cloud credentials.
+GIT_ENVIRONMENT = (
+    "PATH",
+    "HOME",
+    "TMPDIR",
+    "TZ",
+    "USER",
+    "LOGNAME",
+    "LANG",
+    "LANGUAGE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "all_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "GIT_SSL_CAINFO",
+    "GIT_EXEC_PATH",
+)
+
+
+def git_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The part of ``environ`` (default: this process's) that git may see, with ``LC_*``."""
+    env = os.environ if environ is None else environ
+    return {k: v for k, v in env.items() if k in GIT_ENVIRONMENT or k.startswith("LC_")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +92,10 @@ class GitRepo:
                 f"{self.path}: the {role} repository is not a git repository; give the top "
                 "directory of a git clone"
             ) from None
+        # GitPython starts git with a copy of os.environ plus these: every variable git may
+        # not see is overridden with an empty value, so no secret reaches git or its hooks.
+        allowed = git_environment()
+        self.repo.git.update_environment(**{k: "" for k in os.environ if k not in allowed})
         self._git("rev-parse", "--git-dir")  # surfaces "dubious ownership" and the like now
         self._trees: dict[str, git.Tree] = {}
 
@@ -167,6 +204,14 @@ class GitRepo:
         """The size in bytes of ``path`` at ``rev`` (from git's object header, unread)."""
         blob = self._blob(rev, path)
         return blob.size if blob is not None else None
+
+    def document(self, rev: str, path: str) -> Document | None:
+        """The markdown file ``path`` at ``rev``, parsed; ``None`` if absent."""
+        data = self.read(rev, path)
+        if data is None:
+            return None
+        label = f"{self.role}@{rev[:8]}:{path}"
+        return parse(decode(data, label), label)
 
     def mode(self, rev: str, path: str) -> str | None:
         blob = self._blob(rev, path)

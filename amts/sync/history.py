@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass, field
 
 from amts.errors import InputError
 from amts.report import MAX_BODY_CHARS
-from amts.sync.report import SyncResult, counts, render_pr_body, source_name
+from amts.sync.report import SyncResult, counts, lag_lines, render_pr_body, source_name
 
 HISTORY_PATH = ".amts/report.json"
+CATCH_UP = "/amts catch-up"  # the command named in a pull request's lag lines
 VERSION = 1
 
 
@@ -30,11 +31,13 @@ class SyncEntry:
     body: str
     summary: str = ""  # "2 updated, 1 translated"
     note: str = ""  # e.g. the English history was rewritten
+    lag: list[str] = field(default_factory=list)  # the lag it did not carry, one line a file
 
     @classmethod
     def of(cls, result: SyncResult, src_lang: str, note: str = "") -> SyncEntry:
         body = render_pr_body(result, src_lang=src_lang)
-        return cls(result.base, result.to, result.title, body, counts(result), note)
+        lag = lag_lines(result, src_lang, CATCH_UP)
+        return cls(result.base, result.to, result.title, body, counts(result), note, lag)
 
 
 @dataclass
@@ -81,9 +84,13 @@ class SyncHistory:
             return ""
         source = source_name(src_lang)
         first, last = self.syncs[0], self.syncs[-1]
+        span = (
+            f"the lag behind the {source} source at `{last.to[:8]}`"  # catch-ups only
+            if first.base == last.to
+            else f"the {source} source from `{first.base[:8]}` to `{last.to[:8]}`"
+        )
         head = [
-            f"This pull request carries the {source} source from `{first.base[:8]}` to "
-            f"`{last.to[:8]}` (`{last.to}`) in {len(self.syncs)} sync commit"
+            f"This pull request carries {span} (`{last.to}`) in {len(self.syncs)} sync commit"
             f"{'' if len(self.syncs) == 1 else 's'}, newest first. Commits that translators "
             "add on this branch are kept by every later sync.",
         ]
@@ -96,7 +103,7 @@ class SyncHistory:
             full = f"{heading}\n\n{entry.body.strip()}"
             short = (
                 f"{heading}\n\n{entry.summary or entry.title} (details in `{HISTORY_PATH}` "
-                "on this branch)"
+                "on this branch)" + "".join(f"\n- {line}" for line in entry.lag)
             )
             text = full if len(full) + 2 <= budget - 200 else short
             if len(text) + 2 > budget:

@@ -26,6 +26,8 @@ class FileResult:
     status: str  # one of CARRIED, "unchanged" or "skipped"
     old_path: str | None = None  # a renamed file's former path
     note: str = ""
+    lag: int = 0  # English blocks the translation is still behind on after this sync
+    not_carried: int = 0  # this push's English edits left as lag (their base block lags)
     report: UpdateReport | None = field(default=None, repr=False)
     # What the change writes into the target (None: delete), and file modes to keep.
     files: dict[str, bytes | None] = field(default_factory=dict, repr=False)
@@ -55,12 +57,17 @@ class SyncResult:
         return [f for f in self.files if f.status in CARRIED]
 
     @property
+    def lagging(self) -> list[FileResult]:
+        """The files still behind their English after this sync: lag it did not carry."""
+        return [f for f in self.files if f.lag]
+
+    @property
     def reports(self) -> list[UpdateReport]:
         return [f.report for f in self.files if f.report is not None]
 
     def to_dict(self) -> dict:
         keys = ("title", "base", "to", "branch", "commit", "nothing", "failed", "ignored")
-        file_keys = ("path", "old_path", "change", "status", "note")
+        file_keys = ("path", "old_path", "change", "status", "note", "lag", "not_carried")
         return {
             **{key: getattr(self, key) for key in keys},
             "files": [{key: getattr(f, key) for key in file_keys} for f in self.files],
@@ -89,9 +96,10 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def pr_title(result: SyncResult, src_lang: str) -> str:
+def pr_title(result: SyncResult, src_lang: str, *, catch_up: bool = False) -> str:
+    what = "Catch up" if catch_up else "Sync"
     return (
-        f"Sync with the {source_name(src_lang)} source at {result.to[:8]}: "
+        f"{what} with the {source_name(src_lang)} source at {result.to[:8]}: "
         f"{_plural(len(result.carried), 'file')}"
     )
 
@@ -112,20 +120,35 @@ def commit_message(result: SyncResult, source: str) -> str:
     return "\n".join([*lines, "", f"AMTS-Source-Revision: {result.to}"]) + "\n"
 
 
+def lag_lines(result: SyncResult, src_lang: str, catch_up: str) -> list[str]:
+    """One line per file still behind its English, with the command that catches it up."""
+    lines = []
+    for file in result.lagging[:MAX_LISTED]:
+        pushed = f" (this push edited {file.not_carried} of them)" if file.not_carried else ""
+        lines.append(
+            f"`{file.path}` lags {_plural(file.lag, 'block')} behind the "
+            f"{source_name(src_lang)}{pushed}; `{catch_up} {file.path}` carries them"
+        )
+    return lines
+
+
 def render_pr_body(
     result: SyncResult,
     *,
     src_lang: str = "en",
     retry_command: str | None = None,
     json_report: str | None = None,
+    catch_up: str = "/amts catch-up",
 ) -> str:
     """The pull request's body: the files first, then each file's blocks (amts.report)."""
     source = source_name(src_lang)
-    parts = [
-        f"## {result.title}",
-        f"Carries the changes of the {source} source from `{result.base[:8]}` to "
-        f"`{result.to[:8]}` (`{result.to}`) into this translation: {counts(result)}.",
-    ]
+    carries = (
+        f"Catches up, on request, with the {source} source at `{result.to[:8]}` (`{result.to}`)"
+        if result.base == result.to
+        else f"Carries the changes of the {source} source from `{result.base[:8]}` to "
+        f"`{result.to[:8]}` (`{result.to}`) into this translation"
+    )
+    parts = [f"## {result.title}", f"{carries}: {counts(result)}."]
     skipped = [f for f in result.files if f.status == "skipped"]
     if skipped:
         parts.append(
@@ -144,6 +167,12 @@ def render_pr_body(
     if result.ignored:
         parts.append(
             f"{_plural(len(result.ignored), 'changed file')} of the source (not markdown) ignored."
+        )
+    if lagging := lag_lines(result, src_lang, catch_up):
+        parts.append(
+            "**Not carried:** this pull request carries the push's change only. Older "
+            f"{source} changes wait for a maintainer to ask:\n\n"
+            + "\n".join(f"- {line}" for line in lagging)
         )
     head = "\n\n".join(parts)
     if not result.reports:
@@ -176,4 +205,4 @@ def summary_lines(result: SyncResult) -> list[str]:
     elif result.nothing:
         lines.append(f"nothing to commit: {result.nothing}; no branch created")
     lines += [f"skipped {_name(f)}: {f.note}" for f in result.files if f.status == "skipped"]
-    return lines
+    return lines + lag_lines(result, "en", "amts sync --catch-up")

@@ -20,7 +20,6 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
@@ -37,19 +36,13 @@ from amts.sync.git import Change, GitRepo
 from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
+from amts.sync.work import Work as _Work
 from amts.sync.written import WRITTEN_PATH, WrittenRecord, written_by
+from amts.update.behind import aligned_lag, origin_lag, untranslated
+from amts.update.englishmerge import merge_english
 from amts.update.updater import Updater
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class _Work:
-    kind: str  # of the English change
-    path: str | None  # the English at ``to``, where the translation belongs (None: deleted)
-    old_path: str | None  # where the translation is now, and its English at ``base``
-    base: str
-    retry: bool = False
 
 
 #: Files planned (and sent to the engine) together: what a sync holds in memory at once.
@@ -147,9 +140,19 @@ class Synchronizer:
             log.info("sync.nothing_to_do: %s", result.nothing)
             return result
         branch = self.target.check_branch_name(branch or f"amts/sync-{self.to[:8]}")
-        move_from = self._refuse_unsafe(branch)
+        self._open_target()
+        return self._carry_and_commit(result, works, branch, state=True)
+
+    def _open_target(self) -> None:
         self.target_files = set(self.target.files(self.head))
         self.origins = any(p.endswith(ORIGIN_SUFFIX) for p in self.target_files)
+
+    def _carry_and_commit(
+        self, result: SyncResult, works: list[_Work], branch: str, *, state: bool
+    ) -> SyncResult:
+        """Plan every file, translate once, finish and commit; ``state``: record ``to`` as
+        the English the target now follows (a catch-up does not: other files still lag)."""
+        move_from = self._refuse_unsafe(branch)
         if self.updater.memory is None:
             self.updater.memory = self._mine()
             if self.updater.paid:
@@ -186,12 +189,13 @@ class Synchronizer:
                 else "no translation changed"
             )
             return result
-        new_state = SyncState(
-            self.to, self.source.remote_url(), datetime.now(UTC).isoformat(timespec="seconds")
-        )
-        new_state.pending = [p for p in pending if p.path]
-        files[STATE_PATH] = new_state.to_bytes()
-        result.title = pr_title(result, self.updater.src_lang)
+        if state:
+            new_state = SyncState(
+                self.to, self.source.remote_url(), datetime.now(UTC).isoformat(timespec="seconds")
+            )
+            new_state.pending = [p for p in pending if p.path]
+            files[STATE_PATH] = new_state.to_bytes()
+        result.title = pr_title(result, self.updater.src_lang, catch_up=not state)
         # A commit that continues a branch adds to its records; a new branch starts anew.
         continuing = move_from is not None
         files.update(self._records(result, continuing))
@@ -250,6 +254,45 @@ class Synchronizer:
                 "from its parent"
             )
         return current
+
+    def catch_up(
+        self,
+        paths: Sequence[str],
+        to: str | None = None,
+        branch: str | None = None,
+        *,
+        parent: str | None = None,
+        update_branch: bool = False,
+        history: bool = False,
+    ) -> SyncResult:
+        """Carry all the lag of ``paths`` (``PATH``, a directory, or ``PATH#LABEL`` for one
+        section by ``:label:`` or heading) as one commit, on a maintainer's request.
+
+        The English to catch up with is ``to``, by default the one the target follows (its
+        state file's revision, or the source's ``HEAD`` without one), so that the next
+        sync's edits apply on top. A translation whose English was renamed is moved with
+        its origin file first; an English file with no translation is translated whole.
+        The state file is left as it is: the other files still lag. ``parent``,
+        ``update_branch`` and ``history`` are as for :meth:`run`.
+        """
+        from amts.sync.catchup import catch_up_works
+
+        self._cleanup = []
+        self.update_branch, self.history, self.note = update_branch, history, ""
+        try:
+            self.head = self.target.resolve(parent, "parent") if parent else self.target.head()
+            self.given_parent = parent is not None
+            state = self._state(given_base=False)
+            default = state.source_revision if state else "HEAD"
+            self.to = self.base = self.source.resolve(to or default, "--to")
+            self._open_target()
+            works = catch_up_works(self, paths)
+            branch = self.target.check_branch_name(branch or f"amts/catch-up-{self.to[:8]}")
+            result = SyncResult(self.to, self.to)
+            return self._carry_and_commit(result, works, branch, state=False)
+        finally:
+            for cleanup in self._cleanup:
+                cleanup()
 
     # -- the plan -------------------------------------------------------------------------
 
@@ -334,9 +377,9 @@ class Synchronizer:
 
     # -- one file -------------------------------------------------------------------------
 
-    def _read(self, repo: GitRepo, rev: str, path: str) -> bytes | None:
-        """``path``'s bytes, unless it is larger than the limit (an :class:`InputError`,
-        which skips the file with a note: the next sync retries it)."""
+    def _check_size(self, repo: GitRepo, rev: str, path: str) -> None:
+        """An :class:`InputError` if ``path`` is larger than the limit: the file is skipped
+        with a note, and the next sync retries it."""
         size = repo.size(rev, path)
         if size is not None and size > self.max_file_bytes:
             raise InputError(
@@ -344,14 +387,14 @@ class Synchronizer:
                 f"{_size(self.max_file_bytes)} limit for one file; split it into smaller "
                 "files, or translate it by hand"
             )
+
+    def _read(self, repo: GitRepo, rev: str, path: str) -> bytes | None:
+        self._check_size(repo, rev, path)
         return repo.read(rev, path)
 
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
-        data = self._read(repo, rev, path)
-        if data is None:
-            return None
-        label = f"{repo.role}@{rev[:8]}:{path}"
-        return document.parse(document.decode(data, label), label)
+        self._check_size(repo, rev, path)
+        return repo.document(rev, path)
 
     def _carry_safely(self, work: _Work) -> tuple[FileResult, FileJob | None]:
         """Plan one change; a failure skips the file and writes none of it."""
@@ -379,7 +422,9 @@ class Synchronizer:
         except Exception as exc:  # a bug must not lose the other files' work
             log.exception("sync.file_failed: %s", outcome.path)
             outcome.status = "skipped"
-            outcome.note = f"AMTS internal error ({type(exc).__name__}: {exc}); please report it"
+            outcome.note = (
+                f"AMTS internal error ({type(exc).__name__}, in the log); please report it"
+            )
         if work.retry and outcome.status == "skipped" and "retried from" not in outcome.note:
             outcome.note = "; ".join(filter(None, [f"retried from {work.base[:8]}", outcome.note]))
         log.info(
@@ -397,9 +442,12 @@ class Synchronizer:
             self.updater.translate(plans)
         except AmtsError as exc:
             log.error("sync.engine_failed: %s", exc)
+            # The note is published (report, pull request): the service's error code, not
+            # its message, which can name accounts and roles; the log has the message.
+            code = getattr(exc, "code", "") or type(exc).__name__
             for job in jobs:
                 if job.plan.pending or job.plan.held_out:
-                    job.failed = f"the translation engine failed: {exc}"
+                    job.failed = f"the translation engine failed ({code}; details in the log)"
 
     def _carry(self, work: _Work, outcome: FileResult) -> FileJob | None:
         """The files a change writes (in ``outcome``), or a job waiting for the engine."""
@@ -415,6 +463,8 @@ class Synchronizer:
             outcome.status, outcome.note = "unchanged", f"{work.path} is gone from the source"
             return None
         new_english = self._doc(self.source, self.to, work.path)
+        if work.new_english is not None:  # a section caught up: the rest as it was
+            new_english, new_bytes = work.new_english, work.new_english.text.encode("utf-8")
         moved = work.old_path is not None and work.old_path != work.path
         if moved:
             if work.path in self.target_files:
@@ -430,10 +480,21 @@ class Synchronizer:
         job = FileJob(self, work, outcome, new_english, new_bytes, moved, current)
         job.translation = self._read(self.target, self.head, current)
         if job.translation is None:
+            if self._existed(work) and not work.catch_up:  # lag, not this push's change
+                outcome.status, outcome.lag = "unchanged", untranslated(new_english).lag
+                outcome.note = "no translation yet: the push's edit creates none"
+                out.clear()
+                modes.clear()
+                return None
             empty = document.parse("", work.path)
             job.plan = self.updater.plan(empty, new_english, empty, path=work.path)
             return job
-        old_english = self._old_english(work, current)
+        old_english = work.old_english or self._old_english(work, current)
+        if work.catch_up and work.new_english is not None:
+            head = self._doc(self.source, self.to, work.path)
+            outcome.lag = origin_lag(new_english, head).lag
+        elif self.origins and old_english is not None and work.old_path and not work.catch_up:
+            new_english = self._merged(work, old_english, new_english, job)
         if old_english is None:
             outcome.status = "unchanged"
             outcome.note = (
@@ -449,6 +510,28 @@ class Synchronizer:
             return job
         job.complete()
         return None
+
+    def _existed(self, work: _Work) -> bool:
+        """Whether the English file was there at ``base`` (so a missing translation lags)."""
+        return work.old_path is not None and self.source.read(work.base, work.old_path) is not None
+
+    def _merged(self, work: _Work, origin: Document, head: Document, job: FileJob) -> Document:
+        """The origin with only this push's English edits: the new English of the update."""
+        base = self._doc(self.source, work.base, work.old_path)
+        if base is None:
+            return head
+        merge = merge_english(origin, base, head)
+        job.outcome.not_carried = len(merge.lagging)
+        merged = document.parse(merge.text, origin.path)
+        job.outcome.lag = origin_lag(merged, head).lag
+        job.new_english, job.new_bytes = merged, merge.text.encode("utf-8")
+        return merged
+
+    def translation_lag(self, english: Document, translation: bytes) -> int:
+        """Blocks of ``english`` without a confident counterpart in ``translation``."""
+        label = f"{self.target.role}:{english.path}"
+        target = document.parse(document.decode(translation, label), label)
+        return aligned_lag(self.updater.aligner.align(english, target, sentences=False)).lag
 
     def _with_origin(self, path: str | None) -> list[str]:
         if path is None:

@@ -317,14 +317,21 @@ class FilePlan:
             edit.start, edit.end = self._removal_span(index, index > last_kept, removed)
 
     def _removal_span(self, index: int, at_end: bool, removed: set[int]) -> tuple[int, int]:
-        """A block and the blank lines after it; at the end of the file (only removed blocks
-        after it), the blank lines before it unless the removed block before it took them."""
+        """A block and the blank lines after it (not under a kept block it sits right under);
+        at the end of the file (only removed blocks after it), the blank lines before it
+        unless the removed block before it took them."""
         blocks = self.target.blocks
         block = blocks[index]
         end = index + 1
         while end < len(blocks) and blocks[end].kind is Kind.BLANK:
             end += 1
         if not at_end:
+            # Under a block that stays (a list item, a heading), the blank lines stay too:
+            # without them the next paragraph would join that block.
+            previous = index - 1
+            under_kept = previous >= 0 and blocks[previous].kind is not Kind.BLANK
+            if under_kept and previous not in removed and end > index + 1:
+                return block.start, block.end
             return block.start, blocks[end].start
         start = index
         while start > 0 and blocks[start - 1].kind is Kind.BLANK:

@@ -1,8 +1,9 @@
 """A new installation, or repositories added to one: reconcile now instead of waiting.
 
-The reconcile job finds every source repository the App can see and queues a sync for
-each target behind its English head, so a book starts syncing as soon as the App is
-installed on it, and the same code heals lost webhooks later.
+A reconcile job of that installation's repositories, and only those, is queued: it
+queues a sync for each target behind its English head, so a book starts syncing as soon
+as the App is installed on it. The periodic reconcile job, the same code over every
+installation, heals lost webhooks later.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ router = Router()
 @router.register("installation", action="unsuspend")
 @router.register("installation_repositories", action="added")
 def on_installation(event: Event, gh: Any, *, services: Services) -> None:
+    """Reconcile that installation's repositories now (the others are not its business)."""
     logger.info(
         "installation.reconcile event=%s installation=%s delivery=%s",
         event.kind,
         event.installation_id,
         event.delivery_id,
     )
-    services.queue.enqueue_reconcile()
+    if event.installation_id is None:
+        return
+    services.queue.enqueue_reconcile(event.installation_id)

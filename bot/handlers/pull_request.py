@@ -45,6 +45,7 @@ def on_closed(event: Event, gh: Any, *, services: Services) -> None:
             installation_id=event.installation_id or 0,
             merged_sha=merged_sha,
             delivery_id=event.delivery_id,
+            source_repo=sync_pr.source_repo,
         )
     )
     log.info("pull_request.refresh_queued repo=%s merged=%s", target, merged_sha[:8])

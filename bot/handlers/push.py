@@ -21,7 +21,9 @@ from bot.github import github_error
 from bot.invalidconfig import clear_invalid, report_invalid
 from bot.jobs import SyncJob
 from bot.logs import for_delivery
+from bot.mentions import neutralise
 from bot.router import Router
+from bot.spending import check_engine
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -59,6 +61,8 @@ def on_push(event: Event, gh: Any, *, services: Services) -> None:
     repo = gh.get_repo(source)
     try:
         config = load_config(repo, after)
+        if config is not None:
+            check_engine(services.settings, config, event.installation_id or 0, source)
     except ConfigError as exc:
         log.warning("push.invalid_config repo=%s sha=%s %s", source, after[:8], exc)
         report_invalid_config(repo, after, exc)
@@ -98,9 +102,9 @@ def report_invalid_config(repo: Any, sha: str, error: ConfigError) -> None:
             status="completed",
             conclusion="failure",
             output={
-                "title": f"Invalid {CONFIG_PATH}: {error.key}",
-                "summary": f"`{error.key}`: {error.problem}",
-                "text": text,
+                "title": neutralise(f"Invalid {CONFIG_PATH}: {error.key}"),
+                "summary": neutralise(f"`{error.key}`: {error.problem}"),
+                "text": neutralise(text),
             },
         )
     except GithubException as exc:

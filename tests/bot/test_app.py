@@ -229,6 +229,11 @@ def test_status_page_without_targets(client: FlaskClient) -> None:
     assert "No repository synced yet" in client.get("/").get_data(as_text=True)
 
 
+def test_status_page_says_catch_up_exists(client: FlaskClient) -> None:
+    """Lag is carried only on request: the page names the command (issue 10 §3)."""
+    assert "<code>/amts catch-up PATH</code>" in client.get("/").get_data(as_text=True)
+
+
 def test_end_to_end_over_http(live_server: str, queue: Queue) -> None:
     """A real server on a loopback port: signed push queued once, redelivery dropped."""
     assert post(live_server, "push", push_payload(), delivery_id="d-http") == (

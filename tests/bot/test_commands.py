@@ -10,6 +10,7 @@ import pytest
 
 from bot.commands import (
     HELP,
+    CatchUp,
     Help,
     Retranslate,
     Sync,
@@ -42,10 +43,22 @@ from tests.bot.bookworld import INDEX, INSTALLATION, ZH, World, book_world
             Retranslate((("a.md", "sec_ops"), ("b/c.md", None))),
             id="path with label, path normalised",
         ),
+        pytest.param(
+            "/amts catch-up chapter_basics/ a.md#sec_ops",
+            CatchUp((("chapter_basics", None), ("a.md", "sec_ops"))),
+            id="catch-up: a directory and a section",
+        ),
     ],
 )
 def test_parse(body: str, expected: object) -> None:
     assert parse(body) == expected
+
+
+def test_catch_up_gives_the_core_path_and_label() -> None:
+    """``PATH#LABEL`` reaches the core as written; a bare path stays a path."""
+    command = parse("/amts catch-up ./a/b.md#sec_x a/c.md")
+    assert isinstance(command, CatchUp)
+    assert command.paths == ("a/b.md#sec_x", "a/c.md")
 
 
 @pytest.mark.parametrize(
@@ -56,6 +69,8 @@ def test_parse(body: str, expected: object) -> None:
         pytest.param("/amts retranslate ../etc/passwd", "inside the repository", id="outside"),
         pytest.param("/amts retranslate /abs.md", "inside the repository", id="absolute"),
         pytest.param("/amts retranslate #sec_x", "give a file path", id="label only"),
+        pytest.param("/amts catch-up", "needs the files", id="catch-up without paths"),
+        pytest.param("/amts catch-up ../x.md", "inside the repository", id="catch-up outside"),
     ],
 )
 def test_parse_refuses(body: str, problem: str) -> None:
@@ -82,7 +97,8 @@ def test_is_command(body: str, expected: bool) -> None:
 
 
 def test_help_lists_every_command() -> None:
-    for command in ("/amts sync", "/amts retranslate", "PATH#LABEL", "/amts help"):
+    commands = ("/amts sync", "/amts retranslate", "PATH#LABEL", "/amts catch-up", "/amts help")
+    for command in commands:
         assert command in HELP
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.handlers.comments import is_bot
-from tests.bot.bookworld import INSTALLATION, ZH, World, book_world
+from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
 
 
 @pytest.fixture
@@ -52,6 +52,7 @@ def test_a_writer_gets_eyes_and_a_command_job(world: World, role: str) -> None:
             "body": "/amts sync",
             "installation_id": INSTALLATION,
             "delivery_id": delivery,
+            "source_repo": SOURCE,
         }
     ]
     assert [name for name, _ in world.queue.waiting()] == ["command"]
@@ -66,8 +67,8 @@ def test_others_get_a_short_reply_and_nothing_runs(world: World, role: str) -> N
     assert world.jobs() == []
     assert reactions(world, payload["comment"]["id"]) == []
     [reply] = replies(world)
-    assert reply["body"].startswith("@reader AMTS commands can be run by people with write access")
-    assert "nothing was run" in reply["body"]
+    assert reply["body"].startswith("AMTS commands can be run by people with write access")
+    assert "nothing was run" in reply["body"] and "@" not in reply["body"]
 
 
 @pytest.mark.parametrize(
@@ -121,3 +122,51 @@ def test_a_comment_on_an_issue_is_ignored(world: World) -> None:
 )
 def test_is_bot(user: dict, expected: bool) -> None:
     assert is_bot(user) is expected
+
+
+def test_outsiders_commands_cost_no_api_call_and_one_reply(world: World) -> None:
+    """Comments by people with no association to the repository: nothing is read from
+    GitHub for them, and the pull request gets one reply whatever their number."""
+    payloads = [
+        world.comment_payload(world.pr, f"/amts sync {n}", user=f"passer-by-{n % 2}")
+        for n in range(4)
+    ]
+    assert {p["comment"]["author_association"] for p in payloads} == {"NONE"}
+    before = len(world.emulator.requests)
+    for payload in payloads:
+        world.dispatch("issue_comment", payload)
+    calls = world.emulator.requests[before:]
+    assert [(r.method, r.path) for r in calls if r.method != "GET"] == [
+        ("POST", f"/repos/{ZH}/issues/{world.pr}/comments")
+    ]
+    assert len(calls) == 1  # the reply, nothing else
+    assert world.jobs() == [] and len(replies(world)) == 1
+
+
+def test_a_collaborator_without_write_access_gets_one_reply_per_pull_request(
+    world: World,
+) -> None:
+    world.emulator.set_permission(ZH, "reader", "read")
+    for _ in range(3):
+        world.dispatch("issue_comment", world.comment_payload(world.pr, "/amts sync", "reader"))
+    assert world.jobs() == [] and len(replies(world)) == 1
+
+
+def test_a_comment_on_a_persons_pull_request_costs_nothing(world: World) -> None:
+    world.emulator.push_as_human(ZH, "fix-typo", {"chapter_basics/index.md": "# 基础\n"})
+    number = world.emulator.open_pr(ZH, "fix-typo", user="translator")
+    world.emulator.set_permission(ZH, "maintainer", "admin")
+    before = len(world.emulator.requests)
+    world.dispatch("issue_comment", world.comment_payload(number, "/amts sync", "maintainer"))
+    assert world.emulator.requests[before:] == [] and world.jobs() == []
+
+
+def test_a_comment_redelivered_under_a_new_delivery_id_runs_once(world: World) -> None:
+    """GitHub's "Redeliver" (or a replay of the signed body) has a new delivery id."""
+    world.emulator.set_permission(ZH, "maintainer", "write")
+    payload = world.comment_payload(world.pr, "/amts sync", user="maintainer")
+    first = world.dispatch("issue_comment", payload)
+    second = world.dispatch("issue_comment", payload)
+    assert first != second
+    assert [job["delivery_id"] for job in world.jobs("command")] == [first]
+    assert reactions(world, payload["comment"]["id"]) == ["eyes"]

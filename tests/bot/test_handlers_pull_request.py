@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.bookworld import INSTALLATION, ZH, World, book_world
+from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
 
 
 @pytest.fixture
@@ -40,6 +40,7 @@ def test_a_merged_sync_pr_queues_a_refresh(world: World) -> None:
             "installation_id": INSTALLATION,
             "merged_sha": merged,
             "delivery_id": delivery,
+            "source_repo": SOURCE,
         }
     ]
     assert [name for name, _ in world.queue.waiting()] == ["refresh"]

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.handlers.push import pushed_to_default_branch
+from bot.tenancy import Tenant
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
+
+KEY = Tenant(INSTALLATION, SOURCE, ZH).key  # the status record of the book's translation
 
 ZERO = "0" * 40
 
@@ -164,7 +167,7 @@ def test_an_invalid_config_shows_on_the_open_sync_pr_and_the_status(world: World
     assert noted.startswith("<!-- amts:invalid-config -->")
     assert "`engine`" in noted and broken[:8] in noted and "babelfish" in noted
     assert noted.endswith(body)  # the sync's own description is still there, below
-    record = world.services.status.get(ZH)
+    record = world.services.status.get(ZH, key=KEY)
     assert record is not None and ".github/amts.yml" in record["last_error"]
     assert "engine" in record["last_error"] and broken[:8] in record["last_error"]
 
@@ -175,5 +178,5 @@ def test_an_invalid_config_shows_on_the_open_sync_pr_and_the_status(world: World
 
     push_config(good)
     assert pr_body() == body
-    assert world.services.status.get(ZH)["last_error"] is None
+    assert world.services.status.get(ZH, key=KEY)["last_error"] is None
     assert [job["target_repo"] for job in world.jobs("sync")] == [ZH]

@@ -1,4 +1,5 @@
-"""A new installation or added repositories → a reconcile job in the real queue."""
+"""A new installation or added repositories → a reconcile job of that installation in the
+real queue."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def services_for(queue: Queue) -> Services:
 def test_installation_enqueues_a_reconcile(queue: Queue, name: str, action: str) -> None:
     event = Event(name, "d-inst", installation_payload(action))
     router.dispatch(event, None, services=services_for(queue))
-    assert [task for task, _ in queue.waiting()] == ["reconcile"]
+    # of that installation only (issue 11, item 3)
+    assert queue.waiting() == [("reconcile", event.installation_id)]
 
 
 @pytest.mark.parametrize("action", ["deleted", "suspend"])

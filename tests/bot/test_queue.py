@@ -54,7 +54,7 @@ def test_coalescing_is_per_target(queue: Queue) -> None:
 def test_a_push_during_a_running_sync_queues_one_more(queue: Queue) -> None:
     """The sync clears the flag as it starts, so a later push is not lost."""
     queue.enqueue_sync(sync_job(n=1))
-    queue.clear_queued("d2l-ai/d2l-zh")  # what the sync task does when it starts
+    queue.clear_queued(sync_job().tenant.key)  # what the sync task does when it starts
     assert queue.enqueue_sync(sync_job(n=2))
     assert not queue.enqueue_sync(sync_job(n=3))
     assert [SyncJob.from_dict(p).delivery_id for _, p in queue.waiting()] == ["d-1", "d-2"]

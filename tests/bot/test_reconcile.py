@@ -12,7 +12,10 @@ import pytest
 from bot.jobs import SyncJob
 from bot.reconcile import reconcile
 from bot.sync import run_sync
+from bot.tenancy import Tenant
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
+
+KEY = Tenant(INSTALLATION, SOURCE, ZH).key  # the status record of the book's translation
 
 
 @pytest.fixture
@@ -25,11 +28,12 @@ def queued(world: World) -> list[tuple[str, str]]:
     return [(job["target_repo"], job["after"]) for job in world.jobs("sync")]
 
 
-def test_a_target_never_synced_waits_for_a_push(world: World) -> None:
-    """No state file anywhere: there is no base to sync from, so no job (the next push's
-    ``before`` gives one)."""
+def test_a_target_never_synced_gets_its_starting_point(world: World) -> None:
+    """No state file anywhere: the English head is recorded as the starting point
+    (:mod:`tests.bot.test_startpoint`), and there is nothing to sync yet."""
     [verdict] = reconcile(world.services)
     assert (verdict.target_repo, verdict.recorded, verdict.queued) == (ZH, None, False)
+    assert verdict.started is True
     assert world.jobs() == []
 
 
@@ -91,18 +95,18 @@ def test_a_sync_that_died_before_publishing_is_finished(world: World) -> None:
     world.emulator.fail_next("PATCH", patch, 422, 50, message="Validation Failed")
     outcome = run_sync(world.services, SyncJob(SOURCE, ZH, "zh", INSTALLATION, "t", after=head))
     world.emulator.faults.clear()
-    assert outcome.status == "failed" and f"updating pull request #{number}" in outcome.error
+    assert outcome.status == "failed" and "a GitHub API call failed" in outcome.error
     branch = repo.get_branch("amts/sync").commit.sha
     assert f"`{head}`" not in repo.get_pull(number).body  # the PR still tells the old sync
-    assert world.services.status.get(ZH)["synced_revision"] != head
+    assert world.services.status.get(ZH, key=KEY)["synced_revision"] != head
 
     [verdict] = reconcile(world.services)
     assert (verdict.recorded, verdict.queued) == (head, False)
     healed = repo.get_pull(number)
     assert f"`{head}`" in healed.body and healed.body != old.body
     assert healed.title != old.title and healed.head.sha == branch  # no new commit
-    assert world.services.status.get(ZH)["synced_revision"] == head
-    assert world.services.status.get(ZH)["pr_url"] == healed.html_url
+    assert world.services.status.get(ZH, key=KEY)["synced_revision"] == head
+    assert world.services.status.get(ZH, key=KEY)["pr_url"] == healed.html_url
     # Healed once: the next round finds the PR as the branch describes it.
     edits = len(world.emulator.find_requests("PATCH", patch))
     reconcile(world.services)

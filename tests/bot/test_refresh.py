@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,19 @@ import pytest
 from amts.corpus.formats import read_pairs
 from bot.jobs import RefreshJob
 from bot.refresh import MemoryCache, refresh_memory
-from tests.bot.bookworld import CONFIG, INSTALLATION, NUMEL, TENSORS, TOOLS, ZH, World, book_world
+from bot.spending import resource_name
+from bot.tenancy import Tenant
+from tests.bot.bookworld import (
+    CONFIG,
+    INSTALLATION,
+    NUMEL,
+    SOURCE,
+    TENSORS,
+    TOOLS,
+    ZH,
+    World,
+    book_world,
+)
 from tests.emulators.servers import (
     CREDENTIALS,
     REGION,
@@ -40,7 +53,7 @@ def test_the_merged_translations_become_the_memory(world: World) -> None:
     world.emulator.push_as_human(ZH, "amts/sync", {TENSORS: text.replace(NUMEL, REVIEWED)})
     merged = world.emulator.merge_pr(ZH, number)
     tsv = refresh_memory(world.services, RefreshJob(ZH, "zh", INSTALLATION, merged))
-    cache = MemoryCache.of(world.services.settings.data_dir, ZH, "zh")
+    cache = MemoryCache.of(world.services.settings.data_dir, Tenant(INSTALLATION, SOURCE, ZH), "zh")
     assert tsv == cache.tsv == cache.path()
     assert json.loads(cache.meta.read_text())["revision"] == merged
     src, tgt, pairs = read_pairs(tsv)
@@ -75,9 +88,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[TranslateEmulator]:
 def test_with_amazon_the_parallel_data_is_updated(tmp_path: Path, aws: TranslateEmulator) -> None:
     """The merged pairs replace the parallel data that steers Amazon's batch jobs."""
     with book_world(tmp_path, config=CONFIG.replace("engine: memory", "engine: amazon")) as world:
+        settings = world.services.settings
+        world.services.settings = replace(settings, paid_engines=frozenset({"d2l-ai"}))
         number = world.open_sync_pr()
         merged = world.emulator.merge_pr(ZH, number)
         updates = len(aws.requests("UpdateParallelData"))
         tsv = refresh_memory(world.services, RefreshJob(ZH, "zh", INSTALLATION, merged))
         assert len(aws.requests("UpdateParallelData")) == updates + 1
-        assert aws.parallel_data_pairs("amts-en-zh", "zh") == dict(read_pairs(tsv)[2])
+        name = resource_name(INSTALLATION, SOURCE, ZH)  # the target's own, not amts-en-zh
+        assert aws.parallel_data_pairs(name, "zh") == dict(read_pairs(tsv)[2])

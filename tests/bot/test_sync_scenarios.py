@@ -27,6 +27,7 @@ from bot.queue import Queue
 from bot.services import Services
 from bot.settings import Settings
 from bot.sync import run_sync
+from bot.tenancy import Tenant
 from tests.emulators.github import GitHubEmulator, git_auth_env
 from tests.emulators.servers import github_emulator
 from tests.gitrepos import (
@@ -196,7 +197,7 @@ def test_a_an_english_change_opens_a_pr_on_each_target(world: World, caplog) -> 
         and "delivery=delivery-42" in r.getMessage()
         for r in opened
     )  # fmt: skip
-    status = world.services.status.get(ZH)
+    status = world.services.status.get(ZH, key=Tenant(1, EN, ZH).key)
     assert status["synced_revision"] == head and status["pr_url"] == zh.pr_url
     assert status["last_error"] is None
     assert not world.emulator.forced_updates
@@ -374,11 +375,12 @@ def test_f_an_engine_failure_is_commented_on_the_pr(world: World, monkeypatch) -
 
     monkeypatch.setattr("amts.engines.memory.MemoryEngine.translate", broken)
     outcome = world.sync()
-    assert outcome.status == "failed" and "engine is down" in outcome.error
+    assert outcome.status == "failed" and "translation engine failed" in outcome.error
     (comment,) = world.emulator.comments(ZH, first.pr_number)
-    assert "the translation engine is down (503)" in comment["body"]
+    assert "the translation engine failed" in comment["body"]
+    assert "(503)" not in comment["body"]  # the engine's own message is in the log only
     assert "`/amts sync`" in comment["body"]
-    assert world.services.status.get(ZH)["last_error"]
+    assert world.services.status.get(ZH, key=Tenant(1, EN, ZH).key)["last_error"]
 
 
 def test_f_a_failure_without_a_pr_is_a_failed_check_run(world: World) -> None:
@@ -444,7 +446,7 @@ def test_f_a_pr_that_could_not_be_opened_is_opened_by_the_next_run(world: World)
     head = world.push_english()
     world.emulator.fail_next("POST", f"/repos/{ZH}/pulls", status=502, times=20)
     failed = world.sync()
-    assert failed.status == "failed" and "502" in failed.error
+    assert failed.status == "failed" and "a GitHub API call failed" in failed.error
     pushed = world.emulator.branch_sha(ZH, BRANCH)
     assert pushed is not None and world.emulator.pulls(ZH) == []
     (run,) = world.emulator.check_runs(EN, head)
@@ -466,7 +468,7 @@ def test_the_targets_cached_translation_memory_is_used(world: World) -> None:
         ("A tensor is an array with any number of axes.", "张量是具有任意数量轴的数组。"),
         ("Gradients tell us how to change the parameters.", "梯度告诉我们如何改变参数。"),
     ]
-    cache = MemoryCache.of(world.services.settings.data_dir, ZH, "zh")
+    cache = MemoryCache.of(world.services.settings.data_dir, Tenant(1, EN, ZH), "zh")
     cache.write(pairs, "en", "zh", world.emulator.branch_sha(ZH, "main"))
     change_english(world.en)
     world.push_english()
@@ -483,7 +485,7 @@ def test_a_memory_mined_from_the_default_branch_becomes_the_cache(world: World) 
     from amts.memory import TranslationMemory
     from bot.refresh import MemoryCache
 
-    cache = MemoryCache.of(world.services.settings.data_dir, ZH, "zh")
+    cache = MemoryCache.of(world.services.settings.data_dir, Tenant(1, EN, ZH), "zh")
     assert cache.path() is None
     change_english(world.en)
     world.push_english()

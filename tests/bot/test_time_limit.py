@@ -10,8 +10,10 @@ from pathlib import Path
 
 from bot.queue import Queue
 from bot.settings import Settings
+from bot.tenancy import Tenant
 from tests.bot.test_crash_recovery import (
     BRANCH,
+    INSTALLATION,
     PULLS_PATH,
     SOURCE,
     TARGET,
@@ -51,9 +53,10 @@ def test_a_job_over_its_time_limit_is_abandoned_reported_and_its_lease_released(
                 "the worker to give up on the job",
                 workers,
             )
-            record = queue.status.get(TARGET) or {}
+            key = Tenant(INSTALLATION, SOURCE, TARGET).key
+            record = queue.status.get(TARGET, key=key) or {}
             assert f"time limit of {JOB_SECONDS} s (AMTS_JOB_SECONDS)" in record["last_error"]
-            lease = queue.lease(f"target:{TARGET}")
+            lease = queue.lease(f"target:{key}")
             assert lease.acquire(), "the abandoned job's lease is still held"
             lease.release()
 

@@ -122,14 +122,16 @@ def test_failed_job_skips_the_files_that_needed_it(books, aws_env, emulator, tmp
     """A FAILED batch job ends with a clear note; files that did not need it are carried,
     the others wait for the next sync in the state file."""
     english, chinese, base, to = books
-    emulator.fail_next_job("FAILED", message="Internal error (emulated)")
-    result, _, report = sync(english, chinese, base, tmp_path)
+    emulator.fail_next_job("FAILED", message=f"Access denied to {ROLE_ARN} (emulated)")
+    result, body, report = sync(english, chinese, base, tmp_path)
     assert result.exit_code == 0, result.output
     data = json.loads(report.read_text())
     status = {file["path"]: (file["status"], file["note"]) for file in data["files"]}
     assert status[TENSORS][0] == "skipped"
     assert "the translation engine failed" in status[TENSORS][1]
-    assert "FAILED" in status[TENSORS][1]
+    # The report and the PR body are published: the service's message (account, role)
+    # stays in the log (issue 11, item 7).
+    assert ROLE_ARN not in report.read_text() + body.read_text()
     assert status[f"{BASICS}/linear.md"][0] == "deleted"  # no engine needed: carried
     branch = f"amts/sync-{to[:8]}"
     assert chinese.show(branch, TENSORS) == chinese.show("HEAD", TENSORS)  # not half-written

@@ -160,6 +160,26 @@ def test_history_body_fits_the_limit() -> None:
     assert "29 updated" in body or "earlier syncs" in body
 
 
+def test_a_sync_cut_to_its_summary_still_names_its_lag() -> None:
+    """The lag a sync did not carry and the command that carries it survive the cut."""
+    lag = "`a.md` lags 3 blocks behind the English; `/amts catch-up a.md` carries them"
+    old = SyncEntry("0" * 40, "1" * 40, "title 1", "y" * 9000, "1 updated", lag=[lag])
+    new = SyncEntry("1" * 40, "2" * 40, "title 2", "x" * 3000, "1 updated")
+    body = SyncHistory([old, new]).render(limit=10_000)
+    assert "y" * 9000 not in body and "1 updated (details in" in body
+    assert f"- {lag}" in body
+    # Kept in .amts/report.json, read back as written.
+    assert SyncHistory.from_bytes(SyncHistory([old]).to_bytes()).syncs[0].lag == [lag]
+
+
+def test_a_pull_request_of_catch_ups_only_says_so() -> None:
+    """A catch-up goes from the English the target follows to itself: no range to name."""
+    entry = SyncEntry("a" * 40, "a" * 40, "Catch up", "body", "1 updated")
+    body = SyncHistory([entry]).render()
+    assert body.startswith("This pull request carries the lag behind the English source at")
+    assert "from `aaaaaaaa` to" not in body
+
+
 def test_broken_records_name_the_file() -> None:
     with pytest.raises(InputError, match=r"written\.json"):
         WrittenRecord.from_bytes(b"[]", ".amts/written.json")

@@ -532,6 +532,15 @@ def test_deleted_last_section_of_the_file():
     assert report.notes == []
 
 
+def test_deleted_last_list_item_keeps_the_blank_line_before_the_paragraph():
+    """A list's last item deleted: the blank line under the list stays, or the next
+    paragraph would join the item above (d2l-zh chapter_introduction, issue 10)."""
+    old_en = "# Q\n\n* How long?\n* How much rain?\n\nEven so.\n"
+    old_zh = "# 问\n\n* 多久？\n* 多少雨？\n\n即便如此。\n"
+    text, _ = update(old_en, old_en.replace("* How much rain?\n", ""), old_zh)
+    assert text == "# 问\n\n* 多久？\n\n即便如此。\n"
+
+
 def test_deleted_paragraph_report():
     """A deleted block is reported with its old text and no new one."""
     new_en = edited(EN, ("The loss of one example is\n\n", ""))

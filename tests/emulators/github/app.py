@@ -17,7 +17,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from . import apps, checks, issues, pulls, repos
+from . import apps, checks, issues, pulls, repos, tracker
 from .protocol import ApiError, rate_limit_headers, request_id
 from .web import respond
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def create_app(emulator: GitHubEmulator) -> Flask:
     app = Flask("github_emulator")
     app.extensions["github_emulator"] = emulator
-    for module in (apps, repos, pulls, issues, checks):
+    for module in (apps, repos, pulls, issues, tracker, checks):
         app.register_blueprint(module.blueprint)
 
     @app.errorhandler(ApiError)

@@ -12,6 +12,7 @@ from .checks import check_run_json
 from .issues import add_comment, comment_json, issue_json, reaction_json
 from .pulls import close_pull, merge_pull, open_pull, pull_json
 from .state import check_role
+from .tracker import edit_issue, plain_issue_json
 
 if TYPE_CHECKING:
     from .shapes import Shapes
@@ -141,3 +142,48 @@ class ConversationControls:
                 for run in sorted(self.state.check_runs.values(), key=lambda r: r.id)
                 if run.repo == repo.full_name and head_sha in (None, run.head_sha)
             ]
+
+    # -------------------------------------------------------------------- issues
+
+    def plain_issues(self, full_name: str) -> list[dict[str, Any]]:
+        """Every issue that is not a pull request, oldest first, as the API shows it."""
+        repo = self.repo(full_name)
+        with self.state.lock:
+            return [plain_issue_json(self.shapes, repo, i) for _, i in sorted(repo.issues.items())]
+
+    def issue_event(
+        self,
+        full_name: str,
+        number: int,
+        *,
+        user: str,
+        body: str | None = None,
+        state: str | None = None,
+        installation_id: int = 1,
+    ) -> tuple[str, dict[str, Any]]:
+        """``user`` edits the body of issue ``number`` or closes/reopens it on GitHub; the
+        ``issues`` webhook payload GitHub sends for it (action edited, closed or reopened,
+        with ``changes.body.from`` for an edit), ready to be signed and delivered."""
+        repo = self.repo(full_name)
+        with self.state.lock:
+            issue = repo.issues[number]
+            before = issue.body
+            fields: dict[str, Any] = {}
+            if body is not None:
+                fields["body"] = body
+            if state is not None:
+                fields["state"] = state
+            edit_issue(self.state, issue, user, fields)
+            action = (
+                "edited" if body is not None else ("closed" if state == "closed" else "reopened")
+            )
+            payload: dict[str, Any] = {
+                "action": action,
+                "issue": plain_issue_json(self.shapes, repo, issue),
+                "repository": self.shapes.repo(repo),
+                "sender": self.shapes.user(user),
+                "installation": {"id": installation_id},
+            }
+            if action == "edited":
+                payload["changes"] = {"body": {"from": before}}
+            return action, payload

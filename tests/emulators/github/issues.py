@@ -23,7 +23,7 @@ blueprint = Blueprint("issues", __name__)
 
 def add_comment(state: State, repo: Repo, number: int, user: str, body: str) -> Comment:
     with state.lock:
-        repo.pull(number)
+        repo.thread(number)
         comment = Comment(state.next_id(), repo.full_name, number, user, body)
         state.comments[comment.id] = comment
         return comment
@@ -156,6 +156,10 @@ def get_issue(owner: str, name: str, number: int) -> Response:
     repo = repo_access(owner, name)
     emu = emulator()
     with emu.state.lock:
+        if number in repo.issues:
+            from .tracker import plain_issue_json
+
+            return respond(plain_issue_json(emu.shapes, repo, repo.issues[number]))
         return respond(issue_json(emu.shapes, repo, repo.pull(number)))
 
 
@@ -164,7 +168,7 @@ def list_comments(owner: str, name: str, number: int) -> Response:
     repo = repo_access(owner, name)
     emu = emulator()
     with emu.state.lock:
-        repo.pull(number)
+        repo.thread(number)
         comments = [
             comment_json(emu.shapes, repo, c)
             for c in sorted(emu.state.comments.values(), key=lambda c: c.id)

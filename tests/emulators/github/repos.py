@@ -67,6 +67,10 @@ def get_commit(owner: str, name: str, ref: str) -> Response:
     return respond(emulator().shapes.commit(repo, repo.git.commit(sha), files=True))
 
 
+#: Larger files come without their content from the contents API (as on GitHub).
+MAX_CONTENTS_BYTES = 1024 * 1024
+
+
 @blueprint.get("/repos/<owner>/<name>/contents", strict_slashes=False)
 @blueprint.get("/repos/<owner>/<name>/contents/<path:path>")
 def get_contents(owner: str, name: str, path: str = "") -> Response:
@@ -82,7 +86,9 @@ def get_contents(owner: str, name: str, path: str = "") -> Response:
     if found.type == "tree":
         return respond([content(repo, ref, entry) for entry in repo.git.list_dir(sha, path)])
     answer = content(repo, ref, found)
-    if found.type == "blob":
+    if found.type == "blob" and found.size > MAX_CONTENTS_BYTES:
+        answer.update(content="", encoding="none")  # GitHub's answer for 1 MB to 100 MB
+    elif found.type == "blob":
         encoded = base64.b64encode(repo.git.blob(found.sha)).decode("ascii")
         answer.update(content="\n".join(textwrap.wrap(encoded, 60)) + "\n", encoding="base64")
     return respond(answer)

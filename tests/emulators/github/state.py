@@ -65,6 +65,22 @@ class Pull:
 
 
 @dataclass
+class Issue:
+    """An issue that is not a pull request (its number comes from the same sequence)."""
+
+    number: int
+    id: int
+    title: str
+    body: str | None
+    user: str
+    state: str = "open"
+    created_at: dt.datetime = field(default_factory=now)
+    updated_at: dt.datetime = field(default_factory=now)
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = None
+
+
+@dataclass
 class Reaction:
     id: int
     user: str
@@ -112,6 +128,7 @@ class Repo:
     roles: dict[str, str] = field(default_factory=dict)  # login (lower case) -> role
     labels: dict[str, Label] = field(default_factory=dict)  # lower-case name -> label
     pulls: dict[int, Pull] = field(default_factory=dict)
+    issues: dict[int, Issue] = field(default_factory=dict)
     numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -129,6 +146,13 @@ class Repo:
         if number not in self.pulls:
             raise not_found()
         return self.pulls[number]
+
+    def thread(self, number: int) -> Pull | Issue:
+        """The pull request or plain issue ``number`` (comments live on either)."""
+        found = self.issues.get(number) or self.pulls.get(number)
+        if found is None:
+            raise not_found()
+        return found
 
 
 @dataclass
