@@ -55,7 +55,8 @@ def test_a_job_over_its_time_limit_is_abandoned_reported_and_its_lease_released(
             )
             key = Tenant(INSTALLATION, SOURCE, TARGET).key
             record = queue.status.get(TARGET, key=key) or {}
-            assert f"time limit of {JOB_SECONDS} s (AMTS_JOB_SECONDS)" in record["last_error"]
+            assert "the job ran over the App's time limit" in record["last_error"]
+            assert f"time limit of {JOB_SECONDS} s (AMTS_JOB_SECONDS)" in workers.logs()
             lease = queue.lease(f"target:{key}")
             assert lease.acquire(), "the abandoned job's lease is still held"
             lease.release()
