@@ -4,7 +4,9 @@ The web process enqueues ids and revisions; a task turns them into work by calli
 module that owns it (``bot.sync``, ``bot.commands``, ``bot.reconcile``, ``bot.refresh``,
 ``bot.handlers``), imported when the task runs, so the web process never loads git or
 GitHub code. Syncs and commands hold their target's lease: a second job for a busy target
-waits in the schedule and runs when the first is done, instead of failing.
+waits in the schedule and runs when the first is done, instead of failing. The reconcile
+job runs in the background lane (``queue.background``), on a thread of its own beside the
+consumer's: however long it takes, a sync or command never waits behind it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ CONSUMER_OPTIONS: dict[str, Any] = {
     "initial_delay": 0.1,
     "backoff": 1.15,
     "max_delay": 1.0,
+}
+# The background lane: one thread. A stop waits this long for a running reconcile, then
+# leaves it: it only reads GitHub and queues syncs, and the next one does it again.
+LANE_OPTIONS: dict[str, Any] = {
+    **CONSUMER_OPTIONS,
+    "worker_type": "thread",
+    "shutdown_timeout": 5.0,
 }
 MAX_ERROR_CHARS = 500
 
@@ -120,7 +129,7 @@ def register_tasks(
     command = target_task("command", CommandJob)
     refresh = target_task("refresh", RefreshJob)
 
-    @huey.periodic_task(every_minutes(minutes), name="reconcile")
+    @queue.background.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile(installation_id: int | None = None) -> None:
         """Every installation (the schedule), or one (its installation event)."""
         if _paused(settings, "reconcile", "", "*"):
@@ -270,17 +279,39 @@ def _build_services(queue: Queue) -> Services:
     return Services.build(queue.settings, queue)
 
 
-class _EmbeddedConsumer(Consumer):
-    """huey's consumer without its signal handlers: in ``amts serve`` the web server's
-    main thread owns SIGINT and SIGTERM and stops the consumer itself."""
+class _SignallessConsumer(Consumer):
+    """huey's consumer without its signal handlers: whoever started it stops it (in
+    ``amts serve`` the web server's main thread owns SIGINT and SIGTERM)."""
 
     def _set_signal_handlers(self) -> None:
         pass
 
 
+class _AppConsumer(Consumer):
+    """huey's consumer of ``queue``'s jobs, starting and stopping the background lane's
+    consumer with it."""
+
+    def __init__(self, queue: Queue, workers: int) -> None:
+        super().__init__(queue.huey, workers=workers, **CONSUMER_OPTIONS)
+        self.lane = _SignallessConsumer(queue.background, workers=1, **LANE_OPTIONS)
+
+    def start(self) -> None:
+        self.lane.start()
+        super().start()
+
+    def stop(self, graceful: bool = False) -> None:
+        self.lane.stop(graceful)
+        super().stop(graceful)
+
+
+class _EmbeddedConsumer(_AppConsumer, _SignallessConsumer):
+    """The App's consumer without signal handlers, as in ``amts serve``."""
+
+
 def start_consumer(queue: Queue, workers: int) -> Consumer:
-    """``workers`` consumer threads and huey's scheduler, in this process, started."""
-    consumer = _EmbeddedConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS)
+    """``workers`` consumer threads, the background lane's thread and their schedulers,
+    in this process, started."""
+    consumer = _EmbeddedConsumer(queue, workers)
     consumer.start()
     return consumer
 
@@ -293,7 +324,7 @@ def run_worker(settings: Settings, workers: int = 2) -> None:
     queue = Queue.from_settings(settings)
     try:
         wait_for_queue(queue)
-        _AnnouncingConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS).run()
+        _AnnouncingConsumer(queue, workers).run()
     finally:
         queue.close()
 
@@ -312,9 +343,14 @@ def wait_for_queue(queue: Queue, interval: float = 1.0) -> None:
     logger.info("worker.queue_reachable waited=%.1fs", time.monotonic() - started)
 
 
-class _AnnouncingConsumer(Consumer):
-    """huey's consumer, saying when it is ready: its signal handlers are in place."""
+class _AnnouncingConsumer(_AppConsumer):
+    """The App's consumer, saying when it is ready: its signal handlers are in place."""
 
     def start(self) -> None:
         super().start()
-        logger.info("worker.ready threads=%s queue=%s", self.workers, type(self.huey).__name__)
+        logger.info(
+            "worker.ready threads=%s background=%s queue=%s",
+            self.workers,
+            self.lane.workers,
+            type(self.huey).__name__,
+        )

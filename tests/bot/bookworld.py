@@ -143,8 +143,11 @@ class World:
 
 
 @contextmanager
-def book_world(tmp_path: Path, *, config: str | None = CONFIG) -> Iterator[World]:
-    """The world, torn down afterwards; ``config=None``: the book has no amts.yml."""
+def book_world(
+    tmp_path: Path, *, config: str | None = CONFIG, queue_url: str = ""
+) -> Iterator[World]:
+    """The world, torn down afterwards; ``config=None``: the book has no amts.yml;
+    ``queue_url``: another queue than SQLite in the data directory."""
     books = tmp_path / "books"
     en = english_book(books)
     first = en.rev("HEAD")
@@ -161,6 +164,7 @@ def book_world(tmp_path: Path, *, config: str | None = CONFIG) -> Iterator[World
             private_key=emulator.private_key_pem,
             api_url=emulator.api_url,
             data_dir=tmp_path / "amts-data",
+            queue_url=queue_url,
         )
         holder: list[Services] = []
         queue = Queue.from_settings(settings, services=lambda: holder[0], retry_delay=0.2)
