@@ -54,11 +54,16 @@ def test_a_job_over_its_time_limit_is_abandoned_reported_and_its_lease_released(
                 workers,
             )
             key = Tenant(INSTALLATION, SOURCE, TARGET).key
-            record = queue.status.get(TARGET, key=key) or {}
-            assert "the job ran over the App's time limit" in record["last_error"]
+            # The failure is recorded and the lease released just after the log line.
+            record = _wait(
+                lambda: (queue.status.get(TARGET, key=key) or {}).get("last_error"),
+                "the failure in the status store",
+                workers,
+            )
+            assert "the job ran over the App's time limit" in record
             assert f"time limit of {JOB_SECONDS} s (AMTS_JOB_SECONDS)" in workers.logs()
             lease = queue.lease(f"target:{key}")
-            assert lease.acquire(), "the abandoned job's lease is still held"
+            assert _wait(lease.acquire, "the abandoned job's lease to be released", workers)
             lease.release()
 
             github.faults.clear()  # the abandoned job gets its answer and goes on...
