@@ -28,7 +28,8 @@ from huey.exceptions import RetryTask
 from bot.event import Event
 from bot.jobs import CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
-from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
+from bot.settings import DEFAULT_JOB_SECONDS, DEFAULT_RECONCILE_MINUTES, Settings
+from bot.timelimit import JobTimeout, run_within
 
 if TYPE_CHECKING:
     from bot.queue import Queue
@@ -146,7 +147,8 @@ def register_tasks(
             logger.info("reconcile.skipped reason=another reconcile is running")
             return
         with lease:
-            _logged("reconcile", "all targets", "", lambda: job("reconcile")(get_services()))
+            run = lambda: job("reconcile")(get_services())  # noqa: E731
+            _logged("reconcile", "all targets", "", lambda: _limited(queue, "reconcile", "", run))
             queue.prune_deliveries()
 
     return Tasks(handle_event, sync, command, refresh, reconcile)
@@ -213,9 +215,22 @@ def _run_locked(
     with lease, delivery_context(delivery_id):
         if kind == "sync":
             queue.clear_queued(tenant.key)
-        error = _logged(kind, target, delivery_id, run)
+        error = _logged(kind, target, delivery_id, lambda: _limited(queue, kind, target, run))
         if error is not None and tenant.source_repo:
             queue.status.update(target, key=tenant.key, last_error=error)
+
+
+def _limited(queue: Queue, kind: str, target: str, run: Callable[[], None]) -> None:
+    """``run`` within the job time limit; past it the job is abandoned (see bot.timelimit)
+    and its JobTimeout is reported like any failure, then the lease is released."""
+    seconds = queue.settings.job_seconds if queue.settings else DEFAULT_JOB_SECONDS
+    if not run_within(seconds, run, f"{kind} {target}"):
+        logger.error("%s.timed_out target=%s after=%ss", kind, target or "-", seconds)
+        raise JobTimeout(
+            f"{target or 'all targets'}: the {kind} job ran over its time limit of {seconds} s "
+            "(AMTS_JOB_SECONDS) and was abandoned; the next push, /amts sync or the "
+            "reconcile job retries it"
+        )
 
 
 def _logged(kind: str, subject: str, delivery_id: str, run: Callable[[], None]) -> str | None:
