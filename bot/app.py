@@ -16,7 +16,7 @@ import json
 import logging
 
 from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from bot.event import Event
 from bot.logs import for_delivery
@@ -28,6 +28,9 @@ from bot.statusauth import COOKIE, COOKIE_SECONDS, allowed, cookie_value, same
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+# GitHub gives up on a delivery after 10 s: a body still arriving then is a slow client,
+# whose thread gunicorn would otherwise lend it for as long as it trickles.
+BODY_SECONDS = 10.0
 
 
 def create_app(settings: Settings | None = None, queue: Queue | None = None) -> Flask:
@@ -46,7 +49,15 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
         delivery_id = request.headers.get("X-GitHub-Delivery", "")
         name = request.headers.get("X-GitHub-Event", "")
         log = for_delivery(logger, delivery_id)
-        body = request.get_data(cache=False)  # 413 here when over MAX_BODY_BYTES
+        try:
+            body = _body()  # 413 here when over MAX_BODY_BYTES
+        except (TimeoutError, ClientDisconnected):  # werkzeug reports a timeout as the latter
+            log.warning(
+                "webhook.rejected reason=body not received within %ss or client gone event=%s",
+                BODY_SECONDS,
+                name,
+            )
+            return _answer(408, error=f"the body did not arrive within {BODY_SECONDS:g} s")
         if not verify(secret, body, request.headers.get("X-Hub-Signature-256")):
             log.warning("webhook.rejected reason=missing or wrong signature event=%s", name)
             return _answer(401, error="missing or wrong X-Hub-Signature-256")
@@ -146,6 +157,15 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
         return _answer(500, error="internal error; see the server log")
 
     return app
+
+
+def _body() -> bytes:
+    """The request's body, read within :data:`BODY_SECONDS` under gunicorn (whose socket
+    is in the environ); its worker restores blocking reads for the next request."""
+    sock = request.environ.get("gunicorn.socket")
+    if sock is not None:
+        sock.settimeout(BODY_SECONDS)
+    return request.get_data(cache=False)
 
 
 def _answer(status: int, **body: object) -> tuple[Response, int]:

@@ -12,6 +12,9 @@ secondary rate limits and 403/429 answers with ``Retry-After`` or
 non-idempotent call the App makes, opening a pull request, is preceded by a look for an
 open one, and a "pull request already exists" answer to a retried POST is taken as
 success by :mod:`bot.sync`.
+
+Background work bounds what a hanging GitHub costs it with :func:`deadline`: inside it,
+no call is tried again once the time is up, and its clients' ``timeout`` bounds each try.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -27,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import github
 import jwt
 from github import Auth, GithubException, GithubIntegration, GithubRetry
+from urllib3.exceptions import MaxRetryError, ResponseError
 
 from bot.errors import GitHubError
 
@@ -42,6 +49,9 @@ RETRIES = 6
 MAX_RATE_LIMIT_WAIT = 300.0  # seconds: longer than this and the job fails and says so
 RETRY_STATUSES = (*range(500, 600), 403, 429)
 RETRY_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "POST", "PATCH"})
+
+# When the GitHub calls of this thread's current piece of work stop being retried.
+_DEADLINE: ContextVar[float | None] = ContextVar("github_deadline", default=None)
 
 _SECRETS = re.compile(
     r"(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{20,}"
@@ -60,9 +70,41 @@ def mask(text: object, *secrets: str) -> str:
     return _SECRETS.sub("***", out)
 
 
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """GitHub calls made inside, in this thread, are not tried again once ``seconds`` have
+    passed, nor wait past them to retry: what hangs costs ``seconds`` plus one try."""
+    end = time.monotonic() + seconds
+    outer = _DEADLINE.get()
+    token = _DEADLINE.set(end if outer is None else min(outer, end))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
 class AppRetry(GithubRetry):
     """:class:`github.GithubRetry` that also waits for ``x-ratelimit-reset`` on a 429 or 403
-    without ``Retry-After`` (GitHub's primary rate limit), up to a bound."""
+    without ``Retry-After`` (GitHub's primary rate limit), up to a bound, and gives up when
+    the :func:`deadline` around the call would pass before the next try."""
+
+    def increment(  # urllib3's hook, after each failed try
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Any:
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        end = _DEADLINE.get()
+        if end is not None:
+            after = retry.get_retry_after(response) if response is not None else None
+            wait = after or retry.get_backoff_time()  # as urllib3's Retry.sleep waits
+            if time.monotonic() + wait >= end:
+                raise MaxRetryError(_pool, url, error or ResponseError("the deadline passed"))
+        return retry
 
     def get_retry_after(self, response: Any) -> float | None:  # urllib3's hook
         after = super().get_retry_after(response)
@@ -182,13 +224,14 @@ class GitHubApp:
             )
             return auth.token
 
-    def client(self, installation_id: int) -> github.Github:
-        """A PyGithub client acting as the installation, retrying as the module says."""
+    def client(self, installation_id: int, timeout: int | None = None) -> github.Github:
+        """A PyGithub client acting as the installation, retrying as the module says;
+        ``timeout`` seconds per try instead of the App's."""
         return github.Github(
             auth=Auth.Token(self.token(installation_id)),
             base_url=self.api_url,
             retry=self._retry,
-            timeout=self._timeout,
+            timeout=self._timeout if timeout is None else timeout,
             per_page=100,
             seconds_between_requests=None,
             seconds_between_writes=None,

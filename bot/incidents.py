@@ -18,6 +18,7 @@ import secrets
 from amts.errors import AlignmentError, EngineError, InputError
 from bot.errors import BotError, ConfigError, GitHubError, PushRejected, RepositoryError
 from bot.github import mask
+from bot.timelimit import JobTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ KINDS: tuple[tuple[type[BaseException], str, str], ...] = (
         "a file of the book could not be read or written",
         "Check the files named in the pull request. " + RETRY,
     ),
+    (JobTimeout, "the job ran over the App's time limit and was stopped", RETRY),
     (BotError, "a git operation on the repositories failed", RETRY),
 )
 

@@ -4,6 +4,10 @@ The web side only calls the ``record_``/``enqueue_`` methods: each is one or two
 the storage, so a webhook is acknowledged in milliseconds. Also here, because they live
 in the same storage: which deliveries were seen (redeliveries are dropped), which targets
 already have a sync waiting (pushes coalesce), the per-target leases and the status page.
+
+Background work (the reconcile job) has a lane of its own, :func:`background_huey`: a
+queue of another name in the same storage, with its own consumer thread, so it never
+holds a thread that a waiting sync or command could use.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NAME = "amts"
+BACKGROUND_SUFFIX = ".background"
 DELIVERY_PREFIX = "delivery:"
 QUEUED_PREFIX = "queued:"
 DELIVERY_MEMORY_SECONDS = 7 * 24 * 3600  # GitHub offers redeliveries for 3 days
@@ -54,6 +59,18 @@ def make_huey(url: str, name: str = NAME) -> Huey:
     # the read timeout stays above huey's 1 s blocking pop.
     pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=10)
     return RedisHuey(name, connection_pool=pool, results=False)
+
+
+def background_huey(huey: Huey) -> Huey:
+    """The background lane beside ``huey``: a queue of its own name in the same SQLite
+    file or Redis database, whose consumer is not ``huey``'s."""
+    storage = huey.storage
+    name = huey.name + BACKGROUND_SUFFIX
+    if isinstance(storage, SqliteStorage):
+        return Huey(name, storage_class=type(storage), filename=storage.filename, results=False)
+    if isinstance(huey, RedisHuey):
+        return RedisHuey(name, connection_pool=storage.pool, results=False)
+    raise TypeError(f"no background lane for {type(huey).__name__}: use make_huey's queues")
 
 
 class _SqliteStorage(SqliteStorage):
@@ -90,6 +107,7 @@ class Queue:
         from bot.worker import register_tasks
 
         self.huey = huey
+        self.background = background_huey(huey)
         self.settings = settings
         if lock_seconds is None:
             lock_seconds = settings.lock_seconds if settings else DEFAULT_LOCK_SECONDS
@@ -185,8 +203,9 @@ class Queue:
         return Lease(self._storage, name, self.lock_seconds)
 
     def waiting(self) -> list[tuple[str, dict[str, Any]]]:
-        """The queued and scheduled tasks as ``(task name, payload)``: for tests and tools."""
-        tasks = self.huey.pending() + self.huey.scheduled()
+        """The queued and scheduled tasks as ``(task name, payload)``, the background lane's
+        last: for tests and tools."""
+        tasks = [t for h in (self.huey, self.background) for t in h.pending() + h.scheduled()]
         return [(task.name, _unstamped(task.args[0] if task.args else {})) for task in tasks]
 
     def stats(self, limit: int = 1000) -> dict[str, Any]:
@@ -219,11 +238,12 @@ class Queue:
         return len(old)
 
     def close(self) -> None:
-        """Close the storage's connections (SQLite file, Redis pool)."""
-        self._storage.close()
-        pool = getattr(self._storage, "pool", None)
-        if pool is not None:
-            pool.disconnect()
+        """Close the storage's connections (SQLite file, Redis pool), the lane's too."""
+        for storage in (self.background.storage, self._storage):
+            storage.close()
+            pool = getattr(storage, "pool", None)
+            if pool is not None:
+                pool.disconnect()
 
     def _flag(self, key: str) -> bool:
         """Set ``key`` if it is empty or stale; False when a fresh one is there."""

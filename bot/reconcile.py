@@ -9,13 +9,19 @@ English head. A target with none gets its starting point recorded, the English h
 A target that is behind gets a sync job, which coalesces with any already
 waiting, so healing costs a few API reads when nothing is wrong. Only the API is read:
 no git fetch for a book that is up to date.
+
+It runs in the background lane, so it never holds up a sync; still, its calls are bounded:
+each try by :data:`TRY_SECONDS`, each target's calls (and a book's, a listing's) by a
+:func:`~bot.github.deadline` of :data:`TARGET_SECONDS`. A GitHub that hangs costs a
+target seconds, and the next reconcile tries it again.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
@@ -23,6 +29,7 @@ from github.Repository import Repository
 from bot import startpoint
 from bot.config import BookConfig, Target, load_config
 from bot.errors import ConfigError
+from bot.github import deadline
 from bot.jobs import SyncJob
 from bot.publish import finish_publish
 from bot.syncpr import source_repository
@@ -31,6 +38,10 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 logger = logging.getLogger(__name__)
+
+TARGET_SECONDS = 10.0  # all of one target's GitHub calls, retries included
+TRY_SECONDS = 5  # one try of one call
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,17 +64,25 @@ def reconcile(services: Services, installation_id: int | None = None) -> list[Ve
     if installation_id is not None:
         installations = [installation_id]
     else:
-        installations = [i.id for i in services.github.integration().get_installations()]
+        installations = [i.id for i in _listed(services.github.integration().get_installations())]
     for installation in installations:
-        gh = services.github.client(installation)
-        for repo in installation_repositories(gh):
+        with deadline(TARGET_SECONDS):
+            gh = services.github.client(installation, timeout=TRY_SECONDS)
+        for repo in _listed(installation_repositories(gh)):
             try:
                 verdicts += reconcile_book(services, gh, repo, installation)
             except Exception as exc:  # one tenant's book never stops the others
-                report_broken_book(services, repo, exc)
+                with deadline(TARGET_SECONDS):
+                    report_broken_book(services, repo, exc)
     behind = sum(v.queued for v in verdicts)
     logger.info("reconcile.done targets=%d queued=%d", len(verdicts), behind)
     return verdicts
+
+
+def _listed(items: Iterable[T]) -> list[T]:
+    """All pages of a listing, fetched within one deadline."""
+    with deadline(TARGET_SECONDS):
+        return list(items)
 
 
 def report_broken_book(services: Services, repo: Any, exc: Exception) -> None:
@@ -103,59 +122,61 @@ def installation_repositories(gh: Any) -> PaginatedList[Repository]:
 def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int) -> list[Verdict]:
     """The verdicts for the targets of ``repo``, if it is a book's source."""
     branch = repo.default_branch
-    config = load_config(repo, branch)
-    if config is None:
-        return []
-    head = repo.get_branch(branch).commit.sha
+    with deadline(TARGET_SECONDS):
+        config = load_config(repo, branch)
+        if config is None:
+            return []
+        head = repo.get_branch(branch).commit.sha
     verdicts = []
     for target in config.targets:
-        recorded = recorded_revision(services, gh, config, target)
-        queued = started = False
-        if recorded is None:
-            started = start_target(
-                services, gh, installation_id, repo.full_name, config, target, head
-            )
-            if started:  # a new translation: its status issue from the start
-                from bot.views import refresh
+        with deadline(TARGET_SECONDS):  # the target's every call, publishing included
+            recorded = recorded_revision(services, gh, config, target)
+            queued = started = False
+            if recorded is None:
+                started = start_target(
+                    services, gh, installation_id, repo.full_name, config, target, head
+                )
+                if started:  # a new translation: its status issue from the start
+                    from bot.views import refresh
 
-                refresh(
-                    services,
-                    gh,
-                    source=repo.full_name,
-                    target=target.repo,
-                    lang=target.lang,
-                    installation_id=installation_id,
-                    event="the installation",
-                    dashboard=config.dashboard,
-                    src_lang=config.source_lang,
-                    exclude=config.exclude,
+                    refresh(
+                        services,
+                        gh,
+                        source=repo.full_name,
+                        target=target.repo,
+                        lang=target.lang,
+                        installation_id=installation_id,
+                        event="the installation",
+                        dashboard=config.dashboard,
+                        src_lang=config.source_lang,
+                        exclude=config.exclude,
+                    )
+                logger.info(
+                    "reconcile.never_synced source=%s target=%s %s",
+                    repo.full_name,
+                    target.repo,
+                    f"started={head[:8]}" if started else "(the next push starts it)",
                 )
-            logger.info(
-                "reconcile.never_synced source=%s target=%s %s",
-                repo.full_name,
-                target.repo,
-                f"started={head[:8]}" if started else "(the next push starts it)",
-            )
-        elif recorded != head:
-            queued = services.queue.enqueue_sync(
-                SyncJob(
-                    source_repo=repo.full_name,
-                    target_repo=target.repo,
-                    lang=target.lang,
-                    installation_id=installation_id,
-                    reason=f"reconcile: {target.repo} follows {recorded[:8]}, English is at "
-                    f"{head[:8]}",
-                    after=head,
+            elif recorded != head:
+                queued = services.queue.enqueue_sync(
+                    SyncJob(
+                        source_repo=repo.full_name,
+                        target_repo=target.repo,
+                        lang=target.lang,
+                        installation_id=installation_id,
+                        reason=f"reconcile: {target.repo} follows {recorded[:8]}, English is at "
+                        f"{head[:8]}",
+                        after=head,
+                    )
                 )
-            )
-            logger.info(
-                "reconcile.behind target=%s recorded=%s head=%s",
-                target.repo,
-                recorded[:8],
-                head[:8],
-            )
-        else:  # carried already; a job killed before it published leaves the PR stale
-            finish_publish(services, gh, repo.full_name, config, target, head, installation_id)
+                logger.info(
+                    "reconcile.behind target=%s recorded=%s head=%s",
+                    target.repo,
+                    recorded[:8],
+                    head[:8],
+                )
+            else:  # carried already; a job killed before it published leaves the PR stale
+                finish_publish(services, gh, repo.full_name, config, target, head, installation_id)
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued, started))
     return verdicts
 

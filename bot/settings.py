@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from amts.files import MAX_FILE_BYTES
 from bot.errors import SettingsError
 from bot.logs import LOG_FORMATS
 
@@ -22,6 +23,7 @@ DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_DATA_DIR = "./amts-data"
 DEFAULT_RECONCILE_MINUTES = 15
 DEFAULT_LOCK_SECONDS = 120
+DEFAULT_JOB_SECONDS = 900
 _PAUSE_PATTERN = re.compile(r"^[a-z0-9*][a-z0-9*-]*/[a-z0-9._*-]+$")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
@@ -38,6 +40,8 @@ class Settings:
     queue_url: str = ""
     reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
     lock_seconds: int = DEFAULT_LOCK_SECONDS
+    job_seconds: int = DEFAULT_JOB_SECONDS
+    max_file_bytes: int = MAX_FILE_BYTES
     #: owners' logins and installation ids (lower case) allowed paid engines
     paid_engines: frozenset[str] = frozenset()
     log_format: str = "text"
@@ -70,6 +74,8 @@ class Settings:
                 env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
             ),
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+            job_seconds=_positive_int(env, "AMTS_JOB_SECONDS", DEFAULT_JOB_SECONDS),
+            max_file_bytes=_positive_int(env, "AMTS_MAX_FILE_BYTES", MAX_FILE_BYTES),
             paid_engines=frozenset(
                 word.strip().lower()
                 for word in env.get("AMTS_PAID_ENGINES", "").split(",")

@@ -52,6 +52,7 @@ from bot.startpoint import commit_start, is_start_only
 from bot.status import now_iso
 from bot.syncplan import Plan, plan_round
 from bot.tenancy import check_claims, check_target
+from bot.timelimit import checkpoint
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest
@@ -173,8 +174,10 @@ class _Sync:
                 if plan.remote_old is None and read_blob(tgt, plan.parent, STATE_PATH) is None:
                     self._start(tgt, target_repo, plan, result, token)
                 return self._nothing(result, plan, english)
+            checkpoint()
             mirrors.push(target_repo.full_name, token, result.commit, plan.branch, plan.remote_old)
             self.asks = review_counts(result.reports)
+            checkpoint()
             return self._publish(tgt, target_repo, config, plan, result.commit, result.to)
 
     # -- the commit -----------------------------------------------------------------------
@@ -199,7 +202,12 @@ class _Sync:
             try:
                 with GitRepo(src, "source") as source, GitRepo(tgt, "target") as repo:
                     synchronizer = Synchronizer(
-                        source, repo, updater, (*DEFAULT_EXCLUDE, *config.exclude)
+                        source,
+                        repo,
+                        updater,
+                        (*DEFAULT_EXCLUDE, *config.exclude),
+                        max_file_bytes=self.services.settings.max_file_bytes,
+                        checkpoint=checkpoint,
                     )
                     where = {"parent": plan.parent, "update_branch": True, "history": True}
                     if self.catch_up:  # to the English the branch follows, not the head

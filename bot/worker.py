@@ -4,7 +4,9 @@ The web process enqueues ids and revisions; a task turns them into work by calli
 module that owns it (``bot.sync``, ``bot.commands``, ``bot.reconcile``, ``bot.refresh``,
 ``bot.handlers``), imported when the task runs, so the web process never loads git or
 GitHub code. Syncs and commands hold their target's lease: a second job for a busy target
-waits in the schedule and runs when the first is done, instead of failing.
+waits in the schedule and runs when the first is done, instead of failing. The reconcile
+job runs in the background lane (``queue.background``), on a thread of its own beside the
+consumer's: however long it takes, a sync or command never waits behind it.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from huey.exceptions import RetryTask
 from bot.event import Event
 from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
-from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
+from bot.settings import DEFAULT_JOB_SECONDS, DEFAULT_RECONCILE_MINUTES, Settings
 from bot.status import BEAT_SECONDS, now_iso
+from bot.timelimit import JobTimeout, run_within
 
 if TYPE_CHECKING:
     from bot.queue import Queue
@@ -46,6 +49,13 @@ CONSUMER_OPTIONS: dict[str, Any] = {
     "initial_delay": 0.1,
     "backoff": 1.15,
     "max_delay": 1.0,
+}
+# The background lane: one thread. A stop waits this long for a running reconcile, then
+# leaves it: it only reads GitHub and queues syncs, and the next one does it again.
+LANE_OPTIONS: dict[str, Any] = {
+    **CONSUMER_OPTIONS,
+    "worker_type": "thread",
+    "shutdown_timeout": 5.0,
 }
 MAX_ERROR_CHARS = 500
 
@@ -135,7 +145,7 @@ def register_tasks(
     refresh = target_task("refresh", RefreshJob)
     catch_up = target_task("catch_up", CatchUpRequest)
 
-    @huey.periodic_task(every_minutes(minutes), name="reconcile")
+    @queue.background.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile(installation_id: int | None = None) -> None:
         """Every installation (the schedule), or one (its installation event)."""
         if _paused(settings, "reconcile", "", "*"):
@@ -153,10 +163,11 @@ def register_tasks(
             logger.info("reconcile.skipped reason=another reconcile is running")
             return
         with lease:
+            run = lambda: job("reconcile")(get_services())  # noqa: E731
             _logged(
                 queue,
                 _JobRecord("reconcile", "schedule", "", None),
-                lambda: job("reconcile")(get_services()),
+                lambda: _limited(queue, "reconcile", "", run),
                 target=None,
             )
             queue.prune_deliveries()
@@ -242,11 +253,29 @@ def _run_locked(queue: Queue, record: _JobRecord, tenant: Tenant, run: Callable[
     with lease, delivery_context(record.delivery_id):
         if record.kind == "sync":
             queue.clear_queued(tenant.key)
-        failure = _logged(queue, record, run, target=target)
+        failure = _logged(
+            queue, record, lambda: _limited(queue, record.kind, target, run), target=target
+        )
         if failure is not None and tenant.source_repo:
             queue.status.update(
                 target, key=tenant.key, last_error=failure["error"], failure=failure
             )
+
+
+def _limited(queue: Queue, kind: str, target: str, run: Callable[[], Any]) -> Any:
+    """``run`` within the job time limit, its result; past it the job is abandoned (see
+    bot.timelimit) and its JobTimeout is reported like any failure, then the lease is
+    released."""
+    seconds = queue.settings.job_seconds if queue.settings else DEFAULT_JOB_SECONDS
+    result: list[Any] = []
+    if not run_within(seconds, lambda: result.append(run()), f"{kind} {target}"):
+        logger.error("%s.timed_out target=%s after=%ss", kind, target or "-", seconds)
+        raise JobTimeout(
+            f"{target or 'all targets'}: the {kind} job ran over its time limit of {seconds} s "
+            "(AMTS_JOB_SECONDS) and was abandoned; the next push, /amts sync or the "
+            "reconcile job retries it"
+        )
+    return result[0] if result else None
 
 
 def _logged(
@@ -326,11 +355,24 @@ def _build_services(queue: Queue) -> Services:
     return Services.build(queue.settings, queue)
 
 
-class _BeatingConsumer(Consumer):
-    """huey's consumer, beating in the status store while it runs: the page shows which
-    workers are alive."""
+class _SignallessConsumer(Consumer):
+    """huey's consumer without its signal handlers: whoever started it stops it (in
+    ``amts serve`` the web server's main thread owns SIGINT and SIGTERM)."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class _AppConsumer(Consumer):
+    """huey's consumer of ``queue``'s jobs, starting and stopping the background lane's
+    consumer with it."""
+
+    def __init__(self, queue: Queue, workers: int) -> None:
+        super().__init__(queue.huey, workers=workers, **CONSUMER_OPTIONS)
+        self.lane = _SignallessConsumer(queue.background, workers=1, **LANE_OPTIONS)
 
     def start(self) -> None:
+        self.lane.start()
         super().start()
         self._stop_beating = threading.Event()
         name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:4]}"
@@ -342,9 +384,12 @@ class _BeatingConsumer(Consumer):
         stop = getattr(self, "_stop_beating", None)
         if stop is not None:
             stop.set()
-        super().stop(graceful=graceful)
+        self.lane.stop(graceful)
+        super().stop(graceful)
 
     def _beat(self, name: str) -> None:
+        """Say in the status store that this worker is alive, until stopped: the page
+        shows which workers are."""
         from bot.status import StatusStore
 
         status = StatusStore(self.huey.storage)
@@ -357,17 +402,14 @@ class _BeatingConsumer(Consumer):
                 return
 
 
-class _EmbeddedConsumer(_BeatingConsumer):
-    """huey's consumer without its signal handlers: in ``amts serve`` the web server's
-    main thread owns SIGINT and SIGTERM and stops the consumer itself."""
-
-    def _set_signal_handlers(self) -> None:
-        pass
+class _EmbeddedConsumer(_AppConsumer, _SignallessConsumer):
+    """The App's consumer without signal handlers, as in ``amts serve``."""
 
 
 def start_consumer(queue: Queue, workers: int) -> Consumer:
-    """``workers`` consumer threads and huey's scheduler, in this process, started."""
-    consumer = _EmbeddedConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS)
+    """``workers`` consumer threads, the background lane's thread and their schedulers,
+    in this process, started."""
+    consumer = _EmbeddedConsumer(queue, workers)
     consumer.start()
     return consumer
 
@@ -380,7 +422,7 @@ def run_worker(settings: Settings, workers: int = 2) -> None:
     queue = Queue.from_settings(settings)
     try:
         wait_for_queue(queue)
-        _AnnouncingConsumer(queue.huey, workers=workers, **CONSUMER_OPTIONS).run()
+        _AnnouncingConsumer(queue, workers).run()
     finally:
         queue.close()
 
@@ -399,9 +441,14 @@ def wait_for_queue(queue: Queue, interval: float = 1.0) -> None:
     logger.info("worker.queue_reachable waited=%.1fs", time.monotonic() - started)
 
 
-class _AnnouncingConsumer(_BeatingConsumer):
-    """huey's consumer, saying when it is ready: its signal handlers are in place."""
+class _AnnouncingConsumer(_AppConsumer):
+    """The App's consumer, saying when it is ready: its signal handlers are in place."""
 
     def start(self) -> None:
         super().start()
-        logger.info("worker.ready threads=%s queue=%s", self.workers, type(self.huey).__name__)
+        logger.info(
+            "worker.ready threads=%s background=%s queue=%s",
+            self.workers,
+            self.lane.workers,
+            type(self.huey).__name__,
+        )

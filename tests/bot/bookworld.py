@@ -144,10 +144,11 @@ class World:
 
 @contextmanager
 def book_world(
-    tmp_path: Path, *, config: str | None = CONFIG, **settings_given: Any
+    tmp_path: Path, *, config: str | None = CONFIG, queue_url: str = "", **settings_given: Any
 ) -> Iterator[World]:
     """The world, torn down afterwards; ``config=None``: the book has no amts.yml;
-    ``settings_given``: more :class:`Settings` fields (``status_token=...``)."""
+    ``queue_url``: another queue than SQLite in the data directory; ``settings_given``:
+    more :class:`Settings` fields (``status_token=...``)."""
     books = tmp_path / "books"
     en = english_book(books)
     first = en.rev("HEAD")
@@ -164,6 +165,7 @@ def book_world(
             private_key=emulator.private_key_pem,
             api_url=emulator.api_url,
             data_dir=tmp_path / "amts-data",
+            queue_url=queue_url,
             **settings_given,
         )
         holder: list[Services] = []

@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,22 @@ def _wait_for_redis(port: int, process: subprocess.Popen) -> None:
             client.close()
 
 
+@contextmanager
+def redis_db(redis_url: str, db: int) -> Iterator[str]:
+    """The URL of database ``db`` of the session's Redis, flushed before and after: for
+    processes and tests that use the App's default queue name."""
+    import redis
+
+    url = redis_url.rsplit("/", 1)[0] + f"/{db}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
 @pytest.fixture
 def dead_redis_url() -> str:
     """A Redis URL where nothing listens: the queue is unreachable."""
@@ -106,6 +123,7 @@ def redis_queue(redis_url: str, settings: Settings) -> Iterator[Queue]:
     queue = Queue(huey, settings=settings, retry_delay=0.2)
     yield queue
     huey.flush()
+    queue.background.flush()
     queue.close()
 
 

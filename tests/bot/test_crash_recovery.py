@@ -14,7 +14,9 @@ made deterministic by watching, not by hooks in our code:
 The SQLite worker is restarted on the same data directory (one machine, its mirrors as
 the dead worker left them); on Redis a second worker with its own data directory was
 running all along and heals the target alone. ``AMTS_LOCK_SECONDS`` is short so that the
-dead worker's lease expires in seconds instead of minutes.
+dead worker's lease expires in seconds instead of minutes. The reconcile job runs only
+when the test queues it: a periodic one at a worker's start (any minute that is a multiple
+of 15) would also ask for the open pull requests, the request the test holds back.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import pytest
 from bot.app import create_app
 from bot.queue import Queue
 from bot.settings import Settings
+from tests.bot.conftest import redis_db
 from tests.bot.webhooks import SECRET, deliver, push_payload
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.servers import github_emulator
@@ -58,6 +61,7 @@ branch: {BRANCH}
 labels: [translation-sync]
 """
 WORKER = [sys.executable, "-c", "from bot.cli import main; main()", "worker"]
+NEVER = 10**9  # minutes between periodic reconciles: the test queues the one it wants
 WAIT = 90.0  # seconds for anything a worker does; generous for a loaded 2-core machine
 DATES = {
     "GIT_AUTHOR_DATE": "2026-01-01T12:00:00+00:00",
@@ -159,6 +163,7 @@ def _env(github: GitHubEmulator, queue_url: str) -> dict[str, str]:
         AMTS_GITHUB_API_URL=github.api_url,
         AMTS_QUEUE_URL=queue_url,
         AMTS_LOCK_SECONDS="3",
+        AMTS_RECONCILE_MINUTES=str(NEVER),
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -244,16 +249,8 @@ def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shared' / 'queue.db'}"
         return
-    import redis
-
-    url = request.getfixturevalue("redis_url").rsplit("/", 1)[0] + "/9"
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    try:
+    with redis_db(request.getfixturevalue("redis_url"), 9) as url:
         yield url
-    finally:
-        client.flushdb()
-        client.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import jwt
 import pytest
+from github import GithubException
 
 from bot.errors import GitHubError
-from bot.github import GitHubApp, make_retry, mask
+from bot.github import RETRIES, GitHubApp, deadline, make_retry, mask
 from bot.settings import Settings
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.servers import github_emulator
@@ -88,6 +89,21 @@ def test_a_502_on_a_post_is_retried(emulator, tmp_path) -> None:
         502,
         201,
     ]
+
+
+def test_no_retry_after_the_deadline(emulator, tmp_path) -> None:
+    """Inside a deadline, a GitHub that keeps failing is given up once the next try would
+    start after it: GitHub's last answer, after fewer tries than the retry policy's."""
+    app = app_for(emulator, tmp_path)
+    client = app.client(7)
+    emulator.fail_next("GET", f"/repos/{REPO}", status=502, times=100)
+    started = time.monotonic()
+    with deadline(0.5), pytest.raises(GithubException) as caught:
+        client.get_repo(REPO)
+    assert caught.value.status == 502
+    assert time.monotonic() - started < 1.5
+    tries = len(emulator.find_requests("GET", f"/repos/{REPO}"))
+    assert 2 <= tries < RETRIES + 1  # retried, but not as often as without a deadline
 
 
 @pytest.mark.parametrize("status", [403, 429])

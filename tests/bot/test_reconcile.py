@@ -1,19 +1,25 @@
 """The reconcile job: a target behind its English head gets a sync job, one up to date
 does not. Against the emulator (every installation, every repository), with jobs read
-back from the real queue."""
+back from the real queue. It is background work: a GitHub that hangs costs it seconds,
+and a sync never waits behind it, even with one worker thread (SQLite and Redis)."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import bot.reconcile
 from bot.jobs import SyncJob
-from bot.reconcile import reconcile
+from bot.reconcile import TARGET_SECONDS, TRY_SECONDS, reconcile
 from bot.sync import run_sync
 from bot.tenancy import Tenant
-from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
+from bot.worker import start_consumer
+from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world, wait_for
+from tests.bot.conftest import redis_db
 
 KEY = Tenant(INSTALLATION, SOURCE, ZH).key  # the status record of the book's translation
 
@@ -81,6 +87,67 @@ def test_a_broken_book_does_not_stop_the_others(tmp_path: Path) -> None:
         verdicts = reconcile(world.services)
         assert [(v.source_repo, v.queued) for v in verdicts] == [(SOURCE, True)]
         assert queued(world) == [(ZH, head)]
+
+
+def test_a_hanging_github_costs_a_target_seconds(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GitHub never answers the look for the target's open pull requests: the reconcile
+    gives that book up after the target's deadline and one try (not 6 tries of 30 s)."""
+    world.emulator.faults.hold("GET", f"/repos/{ZH}/pulls")
+    started = time.monotonic()
+    try:
+        verdicts = reconcile(world.services)
+    finally:
+        elapsed = time.monotonic() - started
+        world.emulator.faults.clear()
+    assert verdicts == []
+    assert "reconcile.book_failed repo=d2l-ai/d2l-en" in caplog.text
+    assert elapsed < TARGET_SECONDS + TRY_SECONDS + 5  # a few seconds' slack for a busy machine
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The App's queue on SQLite (its data directory), or in db 8 of the session's Redis
+    (flushed before and after)."""
+    if request.param == "sqlite":
+        yield ""
+        return
+    with redis_db(request.getfixturevalue("redis_url"), 8) as url:
+        yield url
+
+
+def test_a_sync_never_waits_behind_a_reconcile(
+    tmp_path: Path,
+    queue_url: str,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One worker thread; the reconcile waits on GitHub (its listing of repositories held
+    back), and a sync queued meanwhile runs and finishes while the reconcile still waits."""
+    caplog.set_level(logging.INFO)
+    # However slow the sync on a busy machine, the reconcile is still waiting when it ends.
+    monkeypatch.setattr(bot.reconcile, "TARGET_SECONDS", 600.0)
+    with book_world(tmp_path, queue_url=queue_url) as world:
+        faults = world.emulator.faults
+        faults.hold("GET", "/installation/repositories")  # only the reconcile lists them
+        world.queue.enqueue_reconcile()
+        consumer = start_consumer(world.queue, workers=1)
+        try:
+            wait_for(lambda: faults.waiting, timeout=30)
+            head = world.push_english({"chapter_basics/new.md": "# New\n\nA new page.\n"})
+            job = SyncJob(SOURCE, ZH, "zh", INSTALLATION, "push", "d-1", world.first_english, head)
+            assert world.queue.enqueue_sync(job)
+            wait_for(lambda: "sync.done subject=d2l-ai/d2l-zh" in caplog.text, timeout=60)
+            assert [pull["head"]["ref"] for pull in world.emulator.pulls(ZH)] == ["amts/sync"]
+            assert faults.waiting and "reconcile.done" not in caplog.text
+            faults.release()
+            wait_for(lambda: "reconcile.done" in caplog.text, timeout=60)
+        finally:
+            faults.clear()
+            consumer.stop(graceful=True)
+    # The reconcile found the target at the English head: the sync's pull request.
+    assert "reconcile.done targets=1 queued=0" in caplog.text
 
 
 def test_a_sync_that_died_before_publishing_is_finished(world: World) -> None:

@@ -94,6 +94,7 @@ def worker_queue(
     )
     yield queue
     huey.flush()
+    queue.background.flush()
     queue.close()
 
 
@@ -227,10 +228,12 @@ def test_every_minutes(minutes: int, at: datetime, due: bool) -> None:
 
 
 def test_reconcile_is_periodic(sqlite_queue: Queue) -> None:
-    """The scheduler enqueues it every 15 minutes (the settings' default)."""
-    due = sqlite_queue.huey.read_periodic(datetime(2026, 5, 4, 12, 15))
+    """The background lane's scheduler enqueues it every 15 minutes (the settings'
+    default); the lane of syncs and commands has no periodic job."""
+    due = sqlite_queue.background.read_periodic(datetime(2026, 5, 4, 12, 15))
     assert [task.name for task in due] == ["reconcile"]
-    assert sqlite_queue.huey.read_periodic(datetime(2026, 5, 4, 12, 16)) == []
+    assert sqlite_queue.background.read_periodic(datetime(2026, 5, 4, 12, 16)) == []
+    assert sqlite_queue.huey.read_periodic(datetime(2026, 5, 4, 12, 15)) == []
 
 
 def test_dispatch_event_through_the_composed_router(worker_queue: Queue) -> None:
