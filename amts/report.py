@@ -204,6 +204,17 @@ class _Tally:
         return f"**{REVIEW.capitalize()}:** {', '.join(items)}; marked *{REVIEW}* below."
 
 
+def review_counts(reports: Sequence[UpdateReport]) -> dict[str, int]:
+    """What a set of file updates asks of reviewers, as the status views show it."""
+    tally = _tally(reports)
+    return {
+        "files": tally.files,
+        "untranslated": tally.untranslated,
+        "low_confidence": tally.low_confidence,
+        "chars_sent": tally.chars_sent,
+    }
+
+
 def _tally(reports: Sequence[UpdateReport]) -> _Tally:
     tally = _Tally()
     for report in reports:

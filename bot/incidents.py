@@ -12,6 +12,7 @@ told in full.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 
 from amts.errors import AlignmentError, EngineError, InputError
@@ -48,6 +49,12 @@ KINDS: tuple[tuple[type[BaseException], str, str], ...] = (
 
 def new_error_id() -> str:
     return secrets.token_hex(6)
+
+
+def error_id_of(text: str) -> str | None:
+    """The error id in a text :func:`public_error` made, for the status views."""
+    found = re.search(r"error id `([0-9a-f]+)`", text)
+    return found[1] if found else None
 
 
 def public_error(

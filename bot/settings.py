@@ -46,6 +46,8 @@ class Settings:
     paid_engines: frozenset[str] = frozenset()
     log_format: str = "text"
     paused: tuple[str, ...] = ()  # repositories (patterns) the App leaves alone; "*": all
+    status_token: str = field(default="", repr=False)  # "" : / and /status.json answer 404
+    public_url: str = ""  # where the App's page is, for links from the status issue
 
     def __post_init__(self) -> None:
         if not self.queue_url:
@@ -81,6 +83,8 @@ class Settings:
             ),
             log_format=_log_format(env),
             paused=_paused(env),
+            status_token=_status_token(env),
+            public_url=env.get("AMTS_PUBLIC_URL", "").strip(),
         )
 
     def is_paused(self, *repos: str) -> bool:
@@ -170,6 +174,14 @@ def _api_url(env: Mapping[str, str]) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError("AMTS_GITHUB_API_URL", f"{url!r} is not an http(s) URL")
     return url
+
+
+def _status_token(env: Mapping[str, str]) -> str:
+    """``AMTS_STATUS_TOKEN``: the bearer token of the status page; long enough to guess."""
+    token = env.get("AMTS_STATUS_TOKEN", "").strip()
+    if token and len(token) < 16:
+        raise SettingsError("AMTS_STATUS_TOKEN", "too short: use 16 characters or more")
+    return token
 
 
 def _paused(env: Mapping[str, str]) -> tuple[str, ...]:
