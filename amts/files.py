@@ -10,6 +10,11 @@ from pathlib import Path
 
 from amts.errors import InputError
 
+#: A book file larger than this is not carried by a sync (skipped with a note): d2l's
+#: largest is 91 KB, and one file costs about 3 s per MB of prose
+#: (bench/pathological_bench.py).
+MAX_FILE_BYTES = 1_000_000
+
 
 def decode(data: bytes, path: str | Path, what: str = "text file") -> str:
     """UTF-8 text, or an :class:`InputError` saying what is wrong with it."""

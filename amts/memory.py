@@ -38,7 +38,6 @@ NUMBER = "number"
 FUZZY_PENALTY = 0.5
 
 _SPACE = re.compile(r"\s+")
-_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _MATH_NUMBER = re.compile(r"\$\s*(?P<number>[0-9]+(?:[.,][0-9]+)*)\s*\$")
 _WORD = re.compile(r"[^\W_]+")
 _SLOT = re.compile(r"\x00[a-z_]+\x00")
@@ -106,6 +105,16 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _one_line(text: str) -> str:
+    """``text`` with each line break and the spaces and tabs around it as one space (by
+    lines, not by a pattern, which would try every space of a long run)."""
+    lines = re.split(r"\r?\n", text)
+    if len(lines) == 1:
+        return text
+    inner = [line.strip(" \t") for line in lines[1:-1]]
+    return " ".join([lines[0].rstrip(" \t"), *inner, lines[-1].lstrip(" \t")])
+
+
 def _tokenize(text: str) -> tuple[str, tuple[_Token, ...]]:
     """``text``'s skeleton (each swappable token replaced by a typed slot) and its tokens.
 
@@ -131,7 +140,7 @@ def _tokenize(text: str) -> tuple[str, tuple[_Token, ...]]:
         if span.kind in SLOT_KINDS:
             pieces.append(f"\x00{span.kind.value}\x00")
             key = normalize(raw)
-            inserted = _LINE_BREAK.sub(" ", raw)
+            inserted = _one_line(raw)
             tokens.append(_Token(span.kind.value, key, inserted, span.start, span.end))
         else:
             pieces.append(raw)

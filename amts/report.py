@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from amts.book.protect import SpanKind, protected_spans
 from amts.files import atomic_output
 from amts.quality import format_score
 from amts.update.changes import BlockChange, ChangeKind, Origin, UpdateReport
@@ -26,7 +27,6 @@ MAX_BODY_CHARS = 60_000  # below GitHub's 65,536 with room for what a bot append
 LOW_CONFIDENCE = 0.5  # an old English ↔ translation link below this needs a look
 REVIEW = "needs a human"
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 # ------------------------------------------------------------------------------ JSON
@@ -55,9 +55,10 @@ def _cell(text: str | None) -> str:
     """A table cell: one line, pipes escaped, tag-like ``<`` escaped outside code spans."""
     text = " ".join((text or "").split()).replace("|", "\\|")
     out, start = [], 0
-    for span in _CODE_SPAN.finditer(text):
-        out += [_TAG_START.sub(r"\\<", text[start : span.start()]), span.group()]
-        start = span.end()
+    for span in protected_spans(text):
+        if span.kind in (SpanKind.CODE, SpanKind.ROLE):
+            out += [_TAG_START.sub(r"\\<", text[start : span.start]), span.of(text)]
+            start = span.end
     out.append(_TAG_START.sub(r"\\<", text[start:]))
     return "".join(out)
 
@@ -201,6 +202,17 @@ class _Tally:
         if not items:
             return "Nothing is flagged for a human beyond the usual review."
         return f"**{REVIEW.capitalize()}:** {', '.join(items)}; marked *{REVIEW}* below."
+
+
+def review_counts(reports: Sequence[UpdateReport]) -> dict[str, int]:
+    """What a set of file updates asks of reviewers, as the status views show it."""
+    tally = _tally(reports)
+    return {
+        "files": tally.files,
+        "untranslated": tally.untranslated,
+        "low_confidence": tally.low_confidence,
+        "chars_sent": tally.chars_sent,
+    }
 
 
 def _tally(reports: Sequence[UpdateReport]) -> _Tally:

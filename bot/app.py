@@ -15,18 +15,22 @@ import contextlib
 import json
 import logging
 
-from flask import Flask, Response, jsonify, render_template_string, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from bot.event import Event
 from bot.logs import for_delivery
 from bot.queue import Queue
 from bot.settings import Settings
 from bot.signature import verify
+from bot.statusauth import COOKIE, COOKIE_SECONDS, allowed, cookie_value, same
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+# GitHub gives up on a delivery after 10 s: a body still arriving then is a slow client,
+# whose thread gunicorn would otherwise lend it for as long as it trickles.
+BODY_SECONDS = 10.0
 
 
 def create_app(settings: Settings | None = None, queue: Queue | None = None) -> Flask:
@@ -45,7 +49,15 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
         delivery_id = request.headers.get("X-GitHub-Delivery", "")
         name = request.headers.get("X-GitHub-Event", "")
         log = for_delivery(logger, delivery_id)
-        body = request.get_data(cache=False)  # 413 here when over MAX_BODY_BYTES
+        try:
+            body = _body()  # 413 here when over MAX_BODY_BYTES
+        except (TimeoutError, ClientDisconnected):  # werkzeug reports a timeout as the latter
+            log.warning(
+                "webhook.rejected reason=body not received within %ss or client gone event=%s",
+                BODY_SECONDS,
+                name,
+            )
+            return _answer(408, error=f"the body did not arrive within {BODY_SECONDS:g} s")
         if not verify(secret, body, request.headers.get("X-Hub-Signature-256")):
             log.warning("webhook.rejected reason=missing or wrong signature event=%s", name)
             return _answer(401, error="missing or wrong X-Hub-Signature-256")
@@ -88,13 +100,49 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
             return _answer(200, queue="ok")
         return _answer(503, queue="unreachable")
 
+    token = settings.status_token
+
+    def operator_only() -> None:
+        """404 without ``AMTS_STATUS_TOKEN`` (the page does not exist), 401 without it."""
+        if not token:
+            abort(404)
+        if not allowed(request, token):
+            abort(401)
+
     @app.get("/status.json")
     def status_json() -> tuple[Response, int]:
-        return _answer(200, targets=queue.status.all())
+        operator_only()
+        from bot.page import snapshot
+
+        return _answer(200, **snapshot(queue))
 
     @app.get("/")
-    def status_page() -> str:
-        return render_template_string(_PAGE, sources=_by_source(queue.status.all()))
+    def status_page() -> str | tuple[str, int]:
+        if token and not allowed(request, token):
+            return render_template_string(_LOGIN, wrong=False), 401
+        operator_only()
+        from bot.page import render, snapshot
+
+        return render(snapshot(queue))
+
+    @app.post("/login")
+    def login() -> Response | tuple[str, int]:
+        """The token typed in a browser: a cookie holding its HMAC, then the page."""
+        if not token:
+            abort(404)
+        if not same(request.form.get("token", ""), token):
+            logger.warning("status.login_refused")
+            return render_template_string(_LOGIN, wrong=True), 401
+        answer = redirect("./", code=303)
+        answer.set_cookie(
+            COOKIE,
+            cookie_value(token),
+            max_age=COOKIE_SECONDS,
+            httponly=True,
+            samesite="Strict",
+            secure=request.is_secure,
+        )
+        return answer
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:
@@ -111,46 +159,26 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
     return app
 
 
+def _body() -> bytes:
+    """The request's body, read within :data:`BODY_SECONDS` under gunicorn (whose socket
+    is in the environ); its worker restores blocking reads for the next request."""
+    sock = request.environ.get("gunicorn.socket")
+    if sock is not None:
+        sock.settimeout(BODY_SECONDS)
+    return request.get_data(cache=False)
+
+
 def _answer(status: int, **body: object) -> tuple[Response, int]:
     return jsonify(body), status
 
 
-def _by_source(records: list[dict]) -> dict[str, list[dict]]:
-    grouped: dict[str, list[dict]] = {}
-    for record in records:
-        grouped.setdefault(record.get("source_repo") or "(unknown source)", []).append(record)
-    return grouped
-
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>AMTS</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;width:100%;margin-bottom:2rem}
-th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
-code{font-size:90%}.error{color:#b00}
-</style></head><body>
-<h1>AMTS</h1>
-<p>Keeps one pull request per translation current with the English source.
-JSON: <a href="status.json">status.json</a>.</p>
-<p id="catch-up">A push's pull request carries that push's English change only. The older
-changes a translation lags behind are carried when a maintainer asks: comment
-<code>/amts catch-up PATH</code> on the sync pull request or any issue of the translation.</p>
-{% for source, targets in sources.items() %}
-<h2>{{ source }}</h2>
-<table><tr><th>target</th><th>lang</th><th>English synced to</th><th>open PR</th>
-<th>last error</th><th>updated</th></tr>
-{% for t in targets %}<tr>
-<td>{{ t.target_repo }}</td><td>{{ t.lang or "" }}</td>
-<td><code>{{ (t.synced_revision or "")[:12] }}</code></td>
-<td>{% if t.pr_url %}<a href="{{ t.pr_url }}">{{ t.pr_url.rsplit("/", 1)[-1] }}</a>
-{% else %}none{% endif %}</td>
-<td class="error">{{ t.last_error or "" }}</td><td>{{ t.updated_at or "" }}</td>
-</tr>{% endfor %}
-</table>
-{% else %}
-<p>No repository synced yet: install the App on an English book whose default branch has
-<code>.github/amts.yml</code>, then push to it.</p>
-{% endfor %}
+_LOGIN = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>AMTS status: sign in</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:30rem;margin:3rem auto}</style>
+</head><body><h1>AMTS status</h1>
+<p>This page is for the App's operator: give the <code>AMTS_STATUS_TOKEN</code>.</p>
+{% if wrong %}<p style="color:#cf222e">That is not the token.</p>{% endif %}
+<form method="post" action="login"><input type="password" name="token" id="token"
+autocomplete="current-password" required> <button type="submit">Open</button></form>
 </body></html>
 """

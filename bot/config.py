@@ -34,6 +34,7 @@ _TOP_KEYS = (
     "labels",
     "reviewers",
     "sources",
+    "dashboard",
 )
 _TARGET_KEYS = ("repo", "lang", "glossary")
 
@@ -60,6 +61,7 @@ class BookConfig:
     reviewers: tuple[str, ...] = field(default=())
     #: in a *target*'s file: the English repositories of other installations it accepts
     sources: tuple[str, ...] = ()
+    dashboard: bool = True  # the status issue in each target repository
 
     @classmethod
     def parse(cls, text: str | bytes) -> BookConfig:
@@ -90,6 +92,7 @@ class BookConfig:
             labels=_strings(raw.get("labels", []), "labels"),
             reviewers=_strings(raw.get("reviewers", []), "reviewers"),
             sources=sources,
+            dashboard=_boolean(raw.get("dashboard", True), "dashboard"),
         )
 
     def target(self, repo: str) -> Target | None:
@@ -150,6 +153,12 @@ def _repos(value: object, key: str) -> tuple[str, ...]:
         if not _REPO.match(name):
             raise ConfigError(f"{key}[{number}]", f"{name!r} is not a repository name owner/name")
     return names
+
+
+def _boolean(value: object, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"expected true or false, got {_type_name(value)}")
+    return value
 
 
 def _language(value: object, key: str) -> str:

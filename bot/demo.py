@@ -56,6 +56,7 @@ labels: [translation-sync]
 """
 BODY_LINES = 12  # the head of the pull request's body that the demo prints
 LINE_CHARS = 96
+ISSUE_LINES = 10  # the head of the status issue's body that the demo prints
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class BotDemoResult:
     repos: Path  # the local English and Chinese repositories
     github: Path  # the emulator's bare repositories
     log: Path
+    page: Path  # the App's status page as it was served, saved
+    page_url: str  # where it was served, behind the status token
+    issue_number: int  # the status issue on the translation
+    issue_body: str
 
 
 def run_bot_demo(
@@ -94,14 +99,17 @@ def run_bot_demo(
     ):
         github.add_repo(SOURCE, english, installation_id=INSTALLATION_ID)
         github.add_repo(TARGET, chinese, installation_id=INSTALLATION_ID)
-        with app_server(github, out_dir / "amts-data") as (url, secret):
+        with app_server(github, out_dir / "amts-data") as (url, secret, token):
             say(f"2. a local GitHub on {github.url} serves them as {SOURCE} and {TARGET};")
             say(f"   the App (the `amts serve` machinery, SQLite queue) listens on {url}")
             started = time.monotonic()
             status = deliver(url, secret, "push", push_payload(github, SOURCE, before, after))
             say(f"3. signed push webhook: {SOURCE} main {before[:7]}..{after[:7]} → HTTP {status}")
-            pull = wait_for_pull(github, TARGET, timeout, app_url=url)
+            pull = wait_for_pull(github, TARGET, timeout, app_url=url, token=token)
             seconds = time.monotonic() - started
+            page = out_dir / "status-page.html"
+            page.write_bytes(_read(f"{url}/", token))
+            [issue] = [i for i in github.plain_issues(TARGET) if i["number"] == pull["issue"]]
         files = github.git(
             TARGET, "diff", "--name-status", f"{pull['base']['sha']}...{pull['head']['sha']}"
         ).splitlines()
@@ -129,6 +137,10 @@ def run_bot_demo(
         repos=repos,
         github=github_dir,
         log=log,
+        page=page,
+        page_url=f"{url}/",
+        issue_number=issue["number"],
+        issue_body=issue["body"] or "",
     )
     _report(result, say)
     return result
@@ -150,6 +162,15 @@ def _report(result: BotDemoResult, say: Callable[[str], None]) -> None:
         say(f"     {status} {path}")
     say(f"5. its branch is checked out in {result.checkout}")
     say(f"   the emulator's repositories: {result.github}; the App's log: {result.log}")
+    say(f"6. the App's status page was served at {result.page_url} (AMTS_STATUS_TOKEN needed);")
+    say(f"   as it was then: {result.page}")
+    say(f'7. status issue #{result.issue_number} on {TARGET}, "AMTS: translation status":')
+    lines = _issue_head(result.issue_body)
+    for line in lines[:ISSUE_LINES]:
+        say(f"   | {line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + '…'}")
+    if len(lines) > ISSUE_LINES:
+        more = len(lines) - ISSUE_LINES
+        say(f"   | … and {more} more line{'' if more == 1 else 's'}")
 
 
 def load_emulator(checkout: Path = CHECKOUT) -> ModuleType:
@@ -205,13 +226,14 @@ def app_server(github: Any, data_dir: Path, workers: int = 2) -> Iterator[tuple[
     from bot.settings import Settings
     from bot.worker import start_consumer
 
-    secret = secrets.token_hex(16)
+    secret, token = secrets.token_hex(16), secrets.token_urlsafe(24)
     settings = Settings(
         webhook_secret=secret,
         app_id=github.app_id,
         private_key=github.private_key_pem,
         api_url=github.api_url,
         data_dir=data_dir,
+        status_token=token,
     )
     queue = Queue.from_settings(settings, retry_delay=0.5)
     server = make_server("127.0.0.1", 0, create_app(settings, queue), threaded=True)
@@ -219,7 +241,7 @@ def app_server(github: Any, data_dir: Path, workers: int = 2) -> Iterator[tuple[
     thread.start()
     consumer = start_consumer(queue, workers)
     try:
-        yield f"http://127.0.0.1:{server.server_port}", secret
+        yield f"http://127.0.0.1:{server.server_port}", secret, token
     finally:
         server.shutdown()
         server.server_close()
@@ -280,17 +302,44 @@ def deliver(url: str, secret: str, event: str, payload: dict[str, Any]) -> int:
         return exc.code
 
 
+def _issue_head(body: str) -> list[str]:
+    """The status issue's lines as a reader sees them: the mermaid chart and the folded
+    table each as one line, no blank or hidden lines."""
+    lines, skipping = [], ""
+    for line in body.splitlines():
+        if skipping:
+            skipping = "" if line.startswith(skipping) else skipping
+            continue
+        if line.startswith("```mermaid"):
+            lines.append("[a bar chart of the percent up to date per chapter]")
+            skipping = "```"
+        elif line.startswith("<details>"):
+            lines.append("[the table per chapter, folded]")
+            skipping = "</details>"
+        elif line and not line.startswith(("<!--", "This issue shows", "---", "<sub>")):
+            lines.append(
+                line.replace(line[line.find("<!--") : line.find("-->") + 4], "")
+                if "<!--" in line and "-->" in line
+                else line
+            )
+    return lines
+
+
 def wait_for_pull(
-    github: Any, repo: str, timeout: float, *, app_url: str | None = None
+    github: Any, repo: str, timeout: float, *, app_url: str | None = None, token: str = ""
 ) -> dict[str, Any]:
     """The first open pull request on ``repo`` once the App says it is done with it (its
-    ``/status.json`` names the pull request: labels and reviewers are set by then); the
-    App's failure, if it reported one."""
+    ``/status.json`` names the pull request and the status issue: labels and reviewers
+    are set by then), with ``issue``: the status issue's number; the App's failure, if it
+    reported one."""
     deadline = time.monotonic() + timeout
     while True:
         pulls = github.pulls(repo, state="open")
-        if pulls and (app_url is None or _app_reports(app_url, repo, pulls[0]["html_url"])):
-            return github.pull(repo, pulls[0]["number"])
+        issue = (
+            _app_reports(app_url, token, repo, pulls[0]["html_url"]) if pulls and app_url else None
+        )
+        if pulls and (app_url is None or issue):
+            return {**github.pull(repo, pulls[0]["number"]), "issue": issue}
         failed = [run for run in github.check_runs(SOURCE) if run["conclusion"] == "failure"]
         if failed:
             output = failed[0].get("output") or {}
@@ -300,10 +349,19 @@ def wait_for_pull(
         time.sleep(0.1)
 
 
-def _app_reports(app_url: str, repo: str, pr_url: str) -> bool:
-    with urllib.request.urlopen(f"{app_url}/status.json", timeout=5) as answer:
-        targets = json.load(answer)["targets"]
-    return any(t["target_repo"] == repo and t.get("pr_url") == pr_url for t in targets)
+def _app_reports(app_url: str, token: str, repo: str, pr_url: str) -> int | None:
+    """The status issue's number once the App's records show the pull request and it."""
+    targets = json.loads(_read(f"{app_url}/status.json", token))["targets"]
+    for t in targets:
+        if t["target_repo"] == repo and t.get("pr_url") == pr_url and t.get("dashboard"):
+            return t["dashboard"]["number"]
+    return None
+
+
+def _read(url: str, token: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return answer.read()
 
 
 def _fresh(out_dir: Path) -> Path:

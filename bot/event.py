@@ -11,7 +11,8 @@ HANDLED_EVENTS: dict[str, frozenset[str] | None] = {
     "push": None,
     "pull_request": frozenset({"closed"}),
     "issue_comment": frozenset({"created"}),
-    "installation": frozenset({"created", "new_permissions_accepted", "unsuspend"}),
+    "issues": frozenset({"edited", "closed", "reopened"}),  # the status issue
+    "installation": frozenset({"created", "new_permissions_accepted", "unsuspend", "deleted"}),
     "installation_repositories": frozenset({"added"}),
 }
 

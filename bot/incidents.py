@@ -12,11 +12,13 @@ told in full.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 
 from amts.errors import AlignmentError, EngineError, InputError
 from bot.errors import BotError, ConfigError, GitHubError, PushRejected, RepositoryError
 from bot.github import mask
+from bot.timelimit import JobTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +42,19 @@ KINDS: tuple[tuple[type[BaseException], str, str], ...] = (
         "a file of the book could not be read or written",
         "Check the files named in the pull request. " + RETRY,
     ),
+    (JobTimeout, "the job ran over the App's time limit and was stopped", RETRY),
     (BotError, "a git operation on the repositories failed", RETRY),
 )
 
 
 def new_error_id() -> str:
     return secrets.token_hex(6)
+
+
+def error_id_of(text: str) -> str | None:
+    """The error id in a text :func:`public_error` made, for the status views."""
+    found = re.search(r"error id `([0-9a-f]+)`", text)
+    return found[1] if found else None
 
 
 def public_error(

@@ -7,6 +7,7 @@ as plain dicts so a job queued by one version of the App can be read by the next
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Self
 
@@ -78,3 +79,24 @@ class RefreshJob(_Payload):
     merged_sha: str
     delivery_id: str = ""
     source_repo: str = ""  # the sync PR's book (older jobs: "", found when run)
+
+
+@dataclass(frozen=True)
+class CatchUpRequest(_Payload):
+    """Boxes a writer ticked in the status issue ``issue_number`` of ``target_repo``."""
+
+    target_repo: str
+    issue_number: int
+    user: str
+    paths: tuple[str, ...]
+    installation_id: int
+    delivery_id: str = ""
+    source_repo: str = ""  # the book, from the status record (the lease is the tenant's)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "paths": list(self.paths)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CatchUpRequest:
+        request = super().from_dict(data)
+        return dataclasses.replace(request, paths=tuple(request.paths))

@@ -25,7 +25,7 @@ from huey.storage import SqliteStorage
 
 from bot.errors import SettingsError
 from bot.event import Event
-from bot.jobs import CommandJob, RefreshJob, SyncJob
+from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
 from bot.lease import Lease
 from bot.settings import DEFAULT_LOCK_SECONDS, Settings, check_queue_url
 from bot.status import StatusStore
@@ -159,7 +159,7 @@ class Queue:
 
     def enqueue_event(self, event: Event) -> None:
         """The worker dispatches ``event`` to the handlers (task ``handle_event``)."""
-        self.tasks.handle_event(event.to_dict())
+        self.tasks.handle_event(_stamped(event.to_dict()))
 
     def enqueue_sync(self, job: SyncJob) -> bool:
         """Queue ``job`` unless a sync of its target is already waiting (then False).
@@ -173,7 +173,7 @@ class Queue:
                 "sync.coalesced target=%s delivery=%s", job.target_repo, job.delivery_id or "-"
             )
             return False
-        self.tasks.sync(job.to_dict())
+        self.tasks.sync(_stamped(job.to_dict()))
         return True
 
     def clear_queued(self, tenant_key: str) -> None:
@@ -181,10 +181,13 @@ class Queue:
         self._storage.delete_data(QUEUED_PREFIX + tenant_key)
 
     def enqueue_command(self, job: CommandJob) -> None:
-        self.tasks.command(job.to_dict())
+        self.tasks.command(_stamped(job.to_dict()))
 
     def enqueue_refresh(self, job: RefreshJob) -> None:
-        self.tasks.refresh(job.to_dict())
+        self.tasks.refresh(_stamped(job.to_dict()))
+
+    def enqueue_catch_up(self, job: CatchUpRequest) -> None:
+        self.tasks.catch_up(_stamped(job.to_dict()))
 
     def enqueue_reconcile(self, installation_id: int | None = None) -> None:
         """Run the reconcile job now, besides its schedule: of one installation (after its
@@ -203,7 +206,24 @@ class Queue:
         """The queued and scheduled tasks as ``(task name, payload)``, the background lane's
         last: for tests and tools."""
         tasks = [t for h in (self.huey, self.background) for t in h.pending() + h.scheduled()]
-        return [(task.name, task.args[0] if task.args else {}) for task in tasks]
+        return [(task.name, _unstamped(task.args[0] if task.args else {})) for task in tasks]
+
+    def stats(self, limit: int = 1000) -> dict[str, Any]:
+        """Depth of the queue and the oldest waiting job, for the status page (reads at
+        most ``limit`` waiting tasks)."""
+        tasks = self.huey.pending(limit) + self.huey.scheduled(limit)
+        stamps = [
+            (float(task.args[0]["queued_at"]), task.name)
+            for task in tasks
+            if task.args and isinstance(task.args[0], dict) and "queued_at" in task.args[0]
+        ]
+        oldest = min(stamps) if stamps else None
+        return {
+            "depth": self.huey.pending_count(),
+            "scheduled": self.huey.scheduled_count(),
+            "oldest_task": oldest[1] if oldest else None,
+            "oldest_seconds": round(time.time() - oldest[0], 1) if oldest else None,
+        }
 
     def prune_deliveries(self, max_age: float = DELIVERY_MEMORY_SECONDS) -> int:
         """Forget deliveries older than ``max_age`` seconds; how many were forgotten."""
@@ -235,6 +255,17 @@ class Queue:
         logger.warning("queue.stale_flag key=%s", key)
         self._storage.delete_data(key)
         return bool(self._storage.put_if_empty(key, _now()))
+
+
+def _stamped(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with the time it was queued (the jobs ignore it; the page shows it)."""
+    return {**payload, "queued_at": round(time.time(), 3)}
+
+
+def _unstamped(payload: Any) -> Any:
+    if not isinstance(payload, dict):  # reconcile's installation id
+        return payload
+    return {key: value for key, value in payload.items() if key != "queued_at"}
 
 
 def _now() -> bytes:

@@ -137,6 +137,21 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                 started = start_target(
                     services, gh, installation_id, repo.full_name, config, target, head
                 )
+                if started:  # a new translation: its status issue from the start
+                    from bot.views import refresh
+
+                    refresh(
+                        services,
+                        gh,
+                        source=repo.full_name,
+                        target=target.repo,
+                        lang=target.lang,
+                        installation_id=installation_id,
+                        event="the installation",
+                        dashboard=config.dashboard,
+                        src_lang=config.source_lang,
+                        exclude=config.exclude,
+                    )
                 logger.info(
                     "reconcile.never_synced source=%s target=%s %s",
                     repo.full_name,

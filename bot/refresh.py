@@ -170,7 +170,30 @@ def refresh_memory(services: Services, job: RefreshJob) -> Path:
         check_engine(services.settings, book.config, job.installation_id, book.source_repo)
         name = resource_name(job.installation_id, book.source_repo, job.target_repo)
         update_parallel_data(cache.tsv, book.config.source_lang, book.target.lang, name)
+    _merged(services, gh, job, book)
     return cache.tsv
+
+
+def _merged(services: Services, gh: Any, job: RefreshJob, book: Book) -> None:
+    """The merge changed the translation's lag: both status views follow."""
+    from bot.views import refresh
+
+    record = services.status.find(job.target_repo, None) or {}
+    pull = record.get("pull") or {}
+    what = f"the merge of #{pull['number']}" if pull.get("number") else "the last merge"
+    services.status.update(job.target_repo, key=record.get("key"), pull=None)
+    refresh(
+        services,
+        gh,
+        source=book.source_repo,
+        target=job.target_repo,
+        lang=book.target.lang,
+        installation_id=job.installation_id,
+        event=what,
+        dashboard=book.config.dashboard,
+        src_lang=book.config.source_lang,
+        exclude=book.config.exclude,
+    )
 
 
 def _state(target: GitRepo, rev: str, name: str) -> SyncState:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from amts.files import MAX_FILE_BYTES
 from bot.errors import SettingsError
 from bot.logs import LOG_FORMATS
 
@@ -22,6 +23,7 @@ DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_DATA_DIR = "./amts-data"
 DEFAULT_RECONCILE_MINUTES = 15
 DEFAULT_LOCK_SECONDS = 120
+DEFAULT_JOB_SECONDS = 900
 _PAUSE_PATTERN = re.compile(r"^[a-z0-9*][a-z0-9*-]*/[a-z0-9._*-]+$")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
@@ -38,10 +40,14 @@ class Settings:
     queue_url: str = ""
     reconcile_minutes: int = DEFAULT_RECONCILE_MINUTES
     lock_seconds: int = DEFAULT_LOCK_SECONDS
+    job_seconds: int = DEFAULT_JOB_SECONDS
+    max_file_bytes: int = MAX_FILE_BYTES
     #: owners' logins and installation ids (lower case) allowed paid engines
     paid_engines: frozenset[str] = frozenset()
     log_format: str = "text"
     paused: tuple[str, ...] = ()  # repositories (patterns) the App leaves alone; "*": all
+    status_token: str = field(default="", repr=False)  # "" : / and /status.json answer 404
+    public_url: str = ""  # where the App's page is, for links from the status issue
 
     def __post_init__(self) -> None:
         if not self.queue_url:
@@ -68,6 +74,8 @@ class Settings:
                 env, "AMTS_RECONCILE_MINUTES", DEFAULT_RECONCILE_MINUTES
             ),
             lock_seconds=_positive_int(env, "AMTS_LOCK_SECONDS", DEFAULT_LOCK_SECONDS),
+            job_seconds=_positive_int(env, "AMTS_JOB_SECONDS", DEFAULT_JOB_SECONDS),
+            max_file_bytes=_positive_int(env, "AMTS_MAX_FILE_BYTES", MAX_FILE_BYTES),
             paid_engines=frozenset(
                 word.strip().lower()
                 for word in env.get("AMTS_PAID_ENGINES", "").split(",")
@@ -75,6 +83,8 @@ class Settings:
             ),
             log_format=_log_format(env),
             paused=_paused(env),
+            status_token=_status_token(env),
+            public_url=env.get("AMTS_PUBLIC_URL", "").strip(),
         )
 
     def is_paused(self, *repos: str) -> bool:
@@ -164,6 +174,14 @@ def _api_url(env: Mapping[str, str]) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError("AMTS_GITHUB_API_URL", f"{url!r} is not an http(s) URL")
     return url
+
+
+def _status_token(env: Mapping[str, str]) -> str:
+    """``AMTS_STATUS_TOKEN``: the bearer token of the status page; long enough to guess."""
+    token = env.get("AMTS_STATUS_TOKEN", "").strip()
+    if token and len(token) < 16:
+        raise SettingsError("AMTS_STATUS_TOKEN", "too short: use 16 characters or more")
+    return token
 
 
 def _paused(env: Mapping[str, str]) -> tuple[str, ...]:

@@ -38,18 +38,21 @@ from typing import TYPE_CHECKING, Any
 from github import GithubException
 
 from amts.errors import AmtsError, InputError
+from amts.report import review_counts
 from amts.sync.state import STATE_PATH
 from bot.config import BookConfig, Target, load_config
 from bot.errors import BotError, ConfigError, PushRejected
 from bot.github import github_error
-from bot.incidents import public_error
+from bot.incidents import error_id_of, new_error_id, public_error
 from bot.logs import for_delivery
 from bot.mirrors import git, read_blob, rev_parse
 from bot.pulls import comment_failure, fail_check, open_pr, open_sync_pr, update_pr
 from bot.spending import check_engine, resource_name
 from bot.startpoint import commit_start, is_start_only
+from bot.status import now_iso
 from bot.syncplan import Plan, plan_round
 from bot.tenancy import check_claims, check_target
+from bot.timelimit import checkpoint
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest
@@ -77,6 +80,8 @@ class SyncOutcome:
     english: str | None = None  # the English revision the target now follows (on the PR)
     message: str = ""  # why there was nothing to do
     error: str = ""  # what failed (reported on the PR or the English commit)
+    error_id: str | None = None  # the log line with the details
+    asks: dict[str, int] | None = None  # what this sync's commit asks of reviewers
 
     @property
     def nothing(self) -> str:
@@ -106,6 +111,8 @@ class _Sync:
         self.english: str | None = job.after or None
         self.source_repo: Repository | None = None
         self.failure = ""  # files the Synchronizer had to skip, one per line
+        self.config: BookConfig | None = None
+        self.asks: dict[str, int] | None = None
 
     # -- the job --------------------------------------------------------------------------
 
@@ -113,7 +120,7 @@ class _Sync:
         job = self.job
         gh = self.services.github.client(job.installation_id)
         self.source_repo = source = _get_repo(gh, job.source_repo)
-        config = load_config(source, source.default_branch)
+        self.config = config = load_config(source, source.default_branch)
         target = config.target(job.target_repo) if config else None
         if config is None or target is None:
             self.log.info("sync.not_configured: %s", self.ctx)
@@ -167,7 +174,10 @@ class _Sync:
                 if plan.remote_old is None and read_blob(tgt, plan.parent, STATE_PATH) is None:
                     self._start(tgt, target_repo, plan, result, token)
                 return self._nothing(result, plan, english)
+            checkpoint()
             mirrors.push(target_repo.full_name, token, result.commit, plan.branch, plan.remote_old)
+            self.asks = review_counts(result.reports)
+            checkpoint()
             return self._publish(tgt, target_repo, config, plan, result.commit, result.to)
 
     # -- the commit -----------------------------------------------------------------------
@@ -194,7 +204,12 @@ class _Sync:
             try:
                 with GitRepo(src, "source") as source, GitRepo(tgt, "target") as repo:
                     synchronizer = Synchronizer(
-                        source, repo, updater, (*DEFAULT_EXCLUDE, *config.exclude)
+                        source,
+                        repo,
+                        updater,
+                        (*DEFAULT_EXCLUDE, *config.exclude),
+                        max_file_bytes=self.services.settings.max_file_bytes,
+                        checkpoint=checkpoint,
                     )
                     where = {"parent": plan.parent, "update_branch": True, "history": True}
                     if self.catch_up:  # to the English the branch follows, not the head
@@ -273,6 +288,7 @@ class _Sync:
             commit,
             english,
             error=self.failure,
+            asks=self.asks,
         )
 
     def _nothing(self, result: SyncResult, plan: Plan, english: str) -> SyncOutcome:
@@ -328,7 +344,8 @@ def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) 
             raise
         error = exc if not isinstance(exc, GithubException) else github_error(exc, "syncing")
         message = public_error(error, f"Syncing {job.target_repo}", log=sync.log)
-        sync.log.error("sync.failed: %s error=%s", sync.ctx, message)
+        error_id = error_id_of(message)
+        sync.log.error("sync.failed: %s error_id=%s error=%s", sync.ctx, error_id, message)
         sync.report_failure(message)
         outcome = SyncOutcome(
             "failed",
@@ -336,6 +353,7 @@ def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) 
             sync.pull.number if sync.pull else None,
             sync.pull.html_url if sync.pull else None,
             error=message,
+            error_id=error_id,
         )
     except Exception as exc:  # a bug: still tell the humans, then let the worker log it
         message = public_error(exc, f"Syncing {job.target_repo}", log=sync.log)
@@ -345,25 +363,67 @@ def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) 
         raise
     else:
         if outcome.error:
-            sync.log.error("sync.files_failed: %s error=%s", sync.ctx, outcome.error)
+            outcome.error_id = new_error_id()
+            sync.log.error(
+                "sync.files_failed: %s error_id=%s error=%s",
+                sync.ctx,
+                outcome.error_id,
+                outcome.error,
+            )
             sync.report_failure(outcome.error)
     _record(services, job, outcome)
+    if outcome.status != "skipped":
+        from bot.views import refresh
+
+        refresh(
+            services,
+            services.github.client(job.installation_id),
+            source=job.source_repo,
+            target=job.target_repo,
+            lang=job.lang,
+            installation_id=job.installation_id,
+            event=f"the sync of {outcome.english[:8]}" if outcome.english else "the last sync",
+            dashboard=sync.config.dashboard if sync.config else True,
+            src_lang=sync.config.source_lang if sync.config else "en",
+            exclude=sync.config.exclude if sync.config else (),
+        )
     return outcome
 
 
 def _record(services: Services, job: SyncJob, outcome: SyncOutcome) -> None:
-    fields: dict[str, Any] = {"source_repo": job.source_repo, "lang": job.lang}
+    fields: dict[str, Any] = {
+        "source_repo": job.source_repo,
+        "lang": job.lang,
+        "installation_id": job.installation_id,
+    }
     if outcome.pr_url:
         fields["pr_url"] = outcome.pr_url
     if outcome.english:
         fields["synced_revision"] = outcome.english
     fields["last_error"] = outcome.error or None
+    if outcome.error:
+        fields["failure"] = {
+            "error": outcome.error,
+            "error_id": outcome.error_id,
+            "at": now_iso(),
+        }
     try:
-        services.status.update(
-            job.target_repo, key=job.tenant.key, installation_id=job.installation_id, **fields
-        )
+        record = services.status.get(job.target_repo, key=job.tenant.key) or {}
+        fields["pull"] = _pull_asks(record.get("pull"), outcome)
+        services.status.update(job.target_repo, key=job.tenant.key, **fields)
     except Exception:  # the status page must never fail a sync
         logger.exception("sync.status_not_recorded: repo=%s", job.target_repo)
+
+
+def _pull_asks(old: dict[str, Any] | None, outcome: SyncOutcome) -> dict[str, Any] | None:
+    """The open sync PR and what all its syncs ask of reviewers, this one's added."""
+    if outcome.pr_number is None:
+        return None if outcome.status in ("nothing", "opened", "updated") else old
+    same = old is not None and old.get("number") == outcome.pr_number
+    asks = dict(old) if same and old else {"number": outcome.pr_number, "url": outcome.pr_url}
+    for key, value in (outcome.asks or {}).items():
+        asks[key] = int(asks.get(key) or 0) + value
+    return asks
 
 
 def target_glossary(tgt: Path, parent: str, target: Target, tmp: Path) -> Path | None:

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import calendar
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,11 +29,13 @@ from huey.consumer import Consumer
 from huey.exceptions import RetryTask
 
 from bot.event import Event
-from bot.jobs import CommandJob, RefreshJob, SyncJob
+from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
 from bot.premine import PRIORITY as PREMINE_PRIORITY
 from bot.premine import PremineJob
-from bot.settings import DEFAULT_RECONCILE_MINUTES, Settings
+from bot.settings import DEFAULT_JOB_SECONDS, DEFAULT_RECONCILE_MINUTES, Settings
+from bot.status import BEAT_SECONDS, now_iso
+from bot.timelimit import JobTimeout, run_within
 
 if TYPE_CHECKING:
     from bot.queue import Queue
@@ -64,6 +69,7 @@ JOBS: dict[str, str] = {
     "command": "bot.commands:run_command",  # (services, CommandJob)
     "refresh": "bot.refresh:refresh_memory",  # (services, RefreshJob)
     "reconcile": "bot.reconcile:reconcile",  # (services[, installation_id])
+    "catch_up": "bot.catchupbox:run_request",  # (services, CatchUpRequest)
     "premine": "bot.premine:premine_memory",  # (services, PremineJob)
 }
 
@@ -77,6 +83,7 @@ class Tasks:
     command: TaskWrapper
     refresh: TaskWrapper
     reconcile: TaskWrapper
+    catch_up: TaskWrapper
     premine: TaskWrapper | None = None
 
 
@@ -103,10 +110,15 @@ def register_tasks(
             return
         with delivery_context(event.delivery_id):
             _logged(
-                "event",
-                event.kind,
-                event.delivery_id,
+                queue,
+                _JobRecord(
+                    "event",
+                    f"{event.kind} {event.repo_full_name or ''}".strip(),
+                    event.delivery_id,
+                    event.installation_id,
+                ),
                 lambda: job("event")(get_services(), event),
+                target=None,
             )
 
     def target_task(kind: str, job_type: Any, priority: int | None = None) -> TaskWrapper:
@@ -120,9 +132,13 @@ def register_tasks(
                 return
             _run_locked(
                 queue,
-                kind,
+                _JobRecord(
+                    kind,
+                    _what(target_job) or kind,
+                    target_job.delivery_id,
+                    target_job.installation_id,
+                ),
                 target_job.tenant,
-                target_job.delivery_id,
                 lambda: job(kind)(get_services(), target_job),
             )
 
@@ -131,6 +147,7 @@ def register_tasks(
     sync = target_task("sync", SyncJob)
     command = target_task("command", CommandJob)
     refresh = target_task("refresh", RefreshJob)
+    catch_up = target_task("catch_up", CatchUpRequest)
     premine = target_task("premine", PremineJob, priority=PREMINE_PRIORITY)
 
     @queue.background.periodic_task(every_minutes(minutes), name="reconcile")
@@ -140,10 +157,10 @@ def register_tasks(
             return
         if installation_id is not None:
             _logged(
-                "reconcile",
-                f"installation {installation_id}",
-                "",
+                queue,
+                _JobRecord("reconcile", "installation", "", installation_id),
                 lambda: job("reconcile")(get_services(), installation_id),
+                target=None,
             )
             return
         lease = queue.lease("reconcile")
@@ -151,10 +168,16 @@ def register_tasks(
             logger.info("reconcile.skipped reason=another reconcile is running")
             return
         with lease:
-            _logged("reconcile", "all targets", "", lambda: job("reconcile")(get_services()))
+            run = lambda: job("reconcile")(get_services())  # noqa: E731
+            _logged(
+                queue,
+                _JobRecord("reconcile", "schedule", "", None),
+                lambda: _limited(queue, "reconcile", "", run),
+                target=None,
+            )
             queue.prune_deliveries()
 
-    return Tasks(handle_event, sync, command, refresh, reconcile, premine=premine)
+    return Tasks(handle_event, sync, command, refresh, reconcile, catch_up, premine=premine)
 
 
 def _paused(settings: Settings | None, kind: str, delivery_id: str, *repos: str) -> bool:
@@ -201,43 +224,111 @@ def every_minutes(minutes: int) -> Callable[[datetime], bool]:
     return due
 
 
-def _run_locked(
-    queue: Queue, kind: str, tenant: Tenant, delivery_id: str, run: Callable[[], None]
-) -> None:
+def _what(job: Any) -> str:
+    """What asked for a job, for the jobs table: a sync's reason, a command's first line."""
+    if isinstance(job, CatchUpRequest):
+        return f"status issue #{job.issue_number}: catch-up by @{job.user}"
+    if isinstance(job, CommandJob):
+        return (job.body.strip().splitlines() or [""])[0][:80]
+    return getattr(job, "reason", "")
+
+
+@dataclass(frozen=True)
+class _JobRecord:
+    """What the jobs table shows of a job besides its outcome."""
+
+    kind: str
+    event: str  # the event or reason that queued it
+    delivery_id: str
+    installation_id: int | None
+
+
+def _run_locked(queue: Queue, record: _JobRecord, tenant: Tenant, run: Callable[[], Any]) -> None:
     """``run`` while holding the tenant's lease; a busy target retries after a delay."""
     target = tenant.target_repo
     lease = queue.lease(f"target:{tenant.key}")
     if not lease.acquire():
         logger.info(
             "%s.waiting target=%s delivery=%s retry_in=%ss",
-            kind,
+            record.kind,
             target,
-            delivery_id or "-",
+            record.delivery_id or "-",
             queue.retry_delay,
         )
         raise RetryTask(delay=queue.retry_delay)
-    with lease, delivery_context(delivery_id):
-        if kind == "sync":
+    with lease, delivery_context(record.delivery_id):
+        if record.kind == "sync":
             queue.clear_queued(tenant.key)
-        error = _logged(kind, target, delivery_id, run)
-        if error is not None and tenant.source_repo:
-            queue.status.update(target, key=tenant.key, last_error=error)
+        failure = _logged(
+            queue, record, lambda: _limited(queue, record.kind, target, run), target=target
+        )
+        if failure is not None and tenant.source_repo:
+            queue.status.update(
+                target, key=tenant.key, last_error=failure["error"], failure=failure
+            )
 
 
-def _logged(kind: str, subject: str, delivery_id: str, run: Callable[[], None]) -> str | None:
-    """Run, log the outcome with the delivery id; the error's text if it failed.
+def _limited(queue: Queue, kind: str, target: str, run: Callable[[], Any]) -> Any:
+    """``run`` within the job time limit, its result; past it the job is abandoned (see
+    bot.timelimit) and its JobTimeout is reported like any failure, then the lease is
+    released."""
+    seconds = queue.settings.job_seconds if queue.settings else DEFAULT_JOB_SECONDS
+    result: list[Any] = []
+    if not run_within(seconds, lambda: result.append(run()), f"{kind} {target}"):
+        logger.error("%s.timed_out target=%s after=%ss", kind, target or "-", seconds)
+        raise JobTimeout(
+            f"{target or 'all targets'}: the {kind} job ran over its time limit of {seconds} s "
+            "(AMTS_JOB_SECONDS) and was abandoned; the next push, /amts sync or the "
+            "reconcile job retries it"
+        )
+    return result[0] if result else None
+
+
+def _logged(
+    queue: Queue, record: _JobRecord, run: Callable[[], Any], *, target: str | None
+) -> dict[str, Any] | None:
+    """Run, log the outcome with the delivery id, record it for the status page; the
+    failure (error text, error id, time) if it failed.
 
     A failed job is not retried by huey: the job reports its own failure on GitHub, and
     the reconcile job brings any target that stayed behind up to date.
     """
-    logger.info("%s.started subject=%s delivery=%s", kind, subject, delivery_id or "-")
+    kind, delivery_id = record.kind, record.delivery_id or "-"
+    subject = target or record.event
+    logger.info("%s.started subject=%s delivery=%s", kind, subject, delivery_id)
+    started = time.monotonic()
+    error = error_id = None
+    result: Any = None
     try:
-        run()
+        result = run()
     except Exception as exc:
-        logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id or "-")
-        return _public(exc, f"The {kind} job")[:MAX_ERROR_CHARS]
-    logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id or "-")
-    return None
+        logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id)
+        error = _public(exc, f"The {kind} job")[:MAX_ERROR_CHARS]
+        error_id = error_id_of(error)
+    else:
+        logger.info("%s.done subject=%s delivery=%s", kind, subject, delivery_id)
+    outcome = getattr(result, "status", None) or ("failed" if error else "done")
+    try:
+        queue.status.record_job(
+            target,
+            kind=kind,
+            event=record.event,
+            delivery_id=record.delivery_id,
+            installation_id=record.installation_id,
+            outcome=outcome,
+            seconds=round(time.monotonic() - started, 2),
+            error_id=error_id or getattr(result, "error_id", None),
+            url=getattr(result, "commit_url", None) or getattr(result, "pr_url", None),
+        )
+    except Exception:  # the status page must never fail a job
+        logger.exception("%s.not_recorded subject=%s", kind, subject)
+    return None if error is None else {"error": error, "error_id": error_id, "at": now_iso()}
+
+
+def error_id_of(text: str) -> str | None:
+    from bot.incidents import error_id_of
+
+    return error_id_of(text)
 
 
 def _public(exc: Exception, doing: str) -> str:
@@ -291,10 +382,32 @@ class _AppConsumer(Consumer):
     def start(self) -> None:
         self.lane.start()
         super().start()
+        self._stop_beating = threading.Event()
+        name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:4]}"
+        threading.Thread(
+            target=self._beat, args=(name,), name="amts-heartbeat", daemon=True
+        ).start()
 
     def stop(self, graceful: bool = False) -> None:
+        stop = getattr(self, "_stop_beating", None)
+        if stop is not None:
+            stop.set()
         self.lane.stop(graceful)
         super().stop(graceful)
+
+    def _beat(self, name: str) -> None:
+        """Say in the status store that this worker is alive, until stopped: the page
+        shows which workers are."""
+        from bot.status import StatusStore
+
+        status = StatusStore(self.huey.storage)
+        while True:
+            try:
+                status.beat(name, threads=self.workers)
+            except Exception as exc:  # storage down: the page shows the worker as silent
+                logger.warning("worker.heartbeat_failed error=%s", type(exc).__name__)
+            if self._stop_beating.wait(BEAT_SECONDS):
+                return
 
 
 class _EmbeddedConsumer(_AppConsumer, _SignallessConsumer):

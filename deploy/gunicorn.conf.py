@@ -6,6 +6,15 @@ its access lines included), and the settings checked once in the master before a
 worker starts: a missing or malformed one is one line naming the variable and exit
 status 3, gunicorn's own "boot failed" status, instead of a traceback per worker.
 ``GUNICORN_CMD_ARGS`` (e.g. ``--bind=127.0.0.1:8000``) overrides any of these.
+
+Slow clients: GitHub gives up on a delivery after 10 s, and a comment's delivery is not
+healed by the reconcile job, so no client may make the others wait. Sync workers serve
+one request each: two clients sending their POST slowly took both, and /healthz timed
+out. gthread workers keep an idle connection in a poller, not on a thread, and serve up
+to ``workers × threads`` requests at once; the webhook view stops reading a body after
+10 s (``bot.app.BODY_SECONDS``). Behind a reverse proxy that buffers requests (README),
+slow clients never reach gunicorn. ``tests/bot/test_slow_clients.py`` runs the image's
+command with these settings on loopback.
 """
 
 import sys
@@ -17,6 +26,9 @@ bind = ["0.0.0.0:8000"]
 worker_class = "gthread"
 workers = 2
 threads = 4
+timeout = 30  # a worker whose main loop is silent this long is restarted
+graceful_timeout = 20
+keepalive = 5  # seconds an idle keep-alive connection is kept (in the poller)
 accesslog = "-"
 access_log_format = (
     "http.request method=%(m)s path=%(U)s status=%(s)s bytes=%(B)s duration_ms=%(M)s "

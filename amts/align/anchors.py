@@ -83,7 +83,7 @@ def extractors(glossary: Glossary | None) -> tuple[FeatureExtractor, FeatureExtr
     target_terms: dict[str, int] = {}
     for index, (source, target) in enumerate(glossary.pairs):
         # "long short-term memory (LSTM)": the term without its abbreviation is what prose says.
-        source = re.sub(r"\s*\(.*?\)\s*", " ", source).strip().lower()
+        source = _without_parenthesized(source).strip().lower()
         target = target.strip()
         if len(source) >= 3 and target:
             source_terms.setdefault(source, index)
@@ -123,3 +123,19 @@ def similarity(source: Features, target: Features) -> float | None:
         return None
     # One stray token should not outweigh everything else: smooth towards "no evidence".
     return (2.0 * shared + SMOOTHING * NO_EVIDENCE) / (total + SMOOTHING)
+
+
+def _without_parenthesized(term: str) -> str:
+    """``term`` with each "(…)" and the space around it as one space, in one pass (a lazy
+    pattern would scan to the end of the line from every unclosed "(")."""
+    pieces, pos = [], 0
+    while (start := term.find("(", pos)) != -1 and (end := term.find(")", start + 1)) != -1:
+        lead, trail = start, end + 1
+        while lead > pos and term[lead - 1].isspace():
+            lead -= 1
+        while trail < len(term) and term[trail].isspace():
+            trail += 1
+        pieces += [term[pos:lead], " "]
+        pos = trail
+    pieces.append(term[pos:])
+    return "".join(pieces)

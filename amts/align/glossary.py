@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from amts.errors import InputError
 from amts.files import read_text
-
-# "鞍点，saddle point": target term, a full-width or ASCII comma, English term.
-_ENTRY = re.compile(r"^\s*(?P<target>[^，,#]+?)\s*[，,]\s*(?P<source>.+?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -47,14 +43,26 @@ def parse_glossary(text: str, *, src_lang: str = "en", tgt_lang: str = "zh") -> 
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        match = _ENTRY.match(line)
-        if not match:
+        if (entry := _entry(line)) is None:
             continue
-        source, target = match["source"], match["target"]
+        source, target = entry
         if (source, target) not in seen:
             seen.add((source, target))
             pairs.append((source, target))
     return Glossary(tuple(pairs), src_lang, tgt_lang)
+
+
+def _entry(line: str) -> tuple[str, str] | None:
+    """(source, target) of ``鞍点，saddle point``: target term, a full-width or ASCII comma,
+    English term; None for anything else. String methods, not a lazy pattern, so that a
+    long line costs one pass."""
+    cuts = [cut for cut in (line.find("，"), line.find(",")) if cut != -1]
+    if not cuts:
+        return None
+    target, source = line[: min(cuts)].strip(), line[min(cuts) + 1 :].strip()
+    if not target or "#" in target or not source:
+        return None
+    return source, target
 
 
 def load_glossary(path: str | Path, *, src_lang: str = "en", tgt_lang: str = "zh") -> Glossary:

@@ -11,6 +11,7 @@ update can rewrite one block and leave every other byte of the file alone.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, cached_property
@@ -63,7 +64,9 @@ _DIRECTIVE = re.compile(
 )
 _FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*:")
 _MATH_OPEN = re.compile(r"^[ \t]*\$\$")
-_FIGURE = re.compile(r"^[ \t]*!\[(?P<caption>.*)\]\([^)]*\)[ \t]*\r?\n?$", re.DOTALL)
+# A figure is "![caption](target)" alone in its block; see _figure_caption.
+_FIGURE_HEAD = re.compile(r"[ \t]*!\[")
+_FIGURE_TAIL = re.compile(r"\)[ \t]*\r?\n?$")
 _HEADING_PREFIX = re.compile(r"^[ \t]*#{1,6}[ \t]*")
 _LIST_PREFIX = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+")
 _QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?")
@@ -104,10 +107,8 @@ class Block:
             prefix = _LIST_PREFIX.match(self.text)
         elif self.kind is Kind.QUOTE:
             prefix = _QUOTE_PREFIX.match(self.text)
-        elif self.kind is Kind.FIGURE:
-            match = _FIGURE.match(self.text)
-            if match:
-                return match.start("caption"), match.end("caption")
+        elif self.kind is Kind.FIGURE and (caption := _figure_caption(self.text)):
+            return caption
         start = prefix.end() if prefix else 0
         return start, max(start, end)
 
@@ -175,11 +176,27 @@ def _math_end(lines: list[str], start: int) -> int:
     return len(lines) - 1
 
 
+#: Quotes nested deeper than this are refused: mistletoe copies a line once per level, so
+#: 1 MB of "> > > …" took 519 MB before it gave up (bench/pathological_bench.py).
+MAX_QUOTE_DEPTH = 50
+
+
+def _check_quote_depth(lines: list[str], first: int, stop: int, path: str | None) -> None:
+    for index in range(first, stop):
+        line = lines[index]
+        prefix = len(line) - len(line.lstrip("> \t"))
+        if line.count(">", 0, prefix) > MAX_QUOTE_DEPTH:
+            where = f"{path}:{index + 1}" if path else f"line {index + 1}"
+            raise MarkupError(
+                f"{where}: quotes nested more than {MAX_QUOTE_DEPTH} deep; flatten them"
+            )
+
+
 @cache
 def _mistletoe_kinds() -> dict[type, Kind]:
-    """mistletoe's block tokens as our kinds. mistletoe is imported here, on the first parse,
-    not with this module: its import builds tables over all of Unicode (~0.15-0.6 s), which
-    every command that never parses markdown (``--help``, ``amts serve``'s web side) would pay."""
+    """mistletoe's block tokens as our kinds. mistletoe is imported on the first parse, not
+    with this module: its import builds tables over all of Unicode, which every command
+    that never parses markdown (``--help``, ``amts serve``'s web side) would pay."""
     from mistletoe import block_token
 
     return {
@@ -200,7 +217,6 @@ def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
     """(kind, first, last) line ranges, relative to ``lines``, of a region without d2l structure."""
     from mistletoe import block_token
 
-    kinds = _mistletoe_kinds()
     starts: list[tuple[int, Kind]] = []
     # mistletoe loses count of lines when the last one has no line break.
     terminated = [*lines[:-1], lines[-1].rstrip("\n") + "\n"]
@@ -208,7 +224,7 @@ def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
         if isinstance(token, block_token.List):
             starts.extend((line - 1, Kind.LIST_ITEM) for line in _item_lines(token))
         else:
-            kind = kinds.get(type(token), Kind.PARAGRAPH)
+            kind = _mistletoe_kinds().get(type(token), Kind.PARAGRAPH)
             starts.append((token.line_number - 1, kind))
     if not starts:
         return [(Kind.PARAGRAPH, 0, len(lines) - 1)]
@@ -233,8 +249,26 @@ def _item_lines(token: block_token.List) -> list[int]:
     return lines
 
 
+def _figure_caption(text: str) -> tuple[int, int] | None:
+    """Where the caption of the figure ``text`` is, or None if ``text`` is no figure.
+
+    The caption runs from "![" to the last "](" before the closing ")", with no ")" in the
+    target (as ``![(?P<caption>.*)\\]\\([^)]*\\)`` would have it, without retrying each
+    "](" of a long line).
+    """
+    head = _FIGURE_HEAD.match(text)
+    tail = _FIGURE_TAIL.search(text, head.end()) if head else None
+    if head is None or tail is None:
+        return None
+    close = tail.start()
+    split = text.rfind("](", head.end(), close)
+    if split == -1 or ")" in text[split + 2 : close]:
+        return None
+    return head.end(), split
+
+
 def _figure_or(kind: Kind, text: str) -> Kind:
-    if kind is Kind.PARAGRAPH and _FIGURE.match(text):
+    if kind is Kind.PARAGRAPH and _figure_caption(text):
         return Kind.FIGURE
     return kind
 
@@ -265,12 +299,29 @@ class _Builder:
 
 
 def parse(text: str, path: str | None = None) -> Document:
-    """Parse d2lbook markdown; raises :class:`MarkupError` for a code fence never closed."""
+    """Parse d2lbook markdown; raises :class:`MarkupError` for a code fence never closed or
+    nesting too deep to follow."""
+    from mistletoe import block_token, span_token
     from mistletoe.html_renderer import HtmlRenderer
 
-    # The renderer's context is how mistletoe enables HTML blocks, which it leaves out by default.
-    with HtmlRenderer():
-        return _parse(text, path)
+    # The renderer's context is how mistletoe enables HTML blocks, which it leaves out by
+    # default. Its token tables are globals, hence the lock (parsing holds the GIL anyway).
+    with _MISTLETOE, HtmlRenderer():
+        # Only the blocks are wanted: mistletoe's inline parsing (emphasis, links) takes
+        # time quadratic in a paragraph's length on unclosed openers, so it is left out.
+        span_token._token_types = [span_token.RawText]
+        try:
+            return _parse(text, path)
+        except RecursionError:
+            raise MarkupError(
+                f"{path or 'the text'}: lists or quotes are nested too deeply to follow "
+                "(hundreds of levels); flatten them"
+            ) from None
+        finally:
+            block_token.Paragraph.parse_setext = True  # a Quote cut short leaves it off
+
+
+_MISTLETOE = threading.Lock()
 
 
 def _front_matter_end(lines: list[str]) -> int | None:
@@ -297,6 +348,7 @@ def _parse(text: str, path: str | None) -> Document:
         nonlocal region_start
         if region_start is None:
             return
+        _check_quote_depth(lines, region_start, stop, path)
         for kind, first, last in _prose_blocks(lines[region_start:stop]):
             builder.add(kind, region_start + first, region_start + last)
         region_start = None
@@ -316,7 +368,7 @@ def _parse(text: str, path: str | None) -> Document:
             if closing is None:
                 where = f"{path}:{index + 1}" if path else f"line {index + 1}"
                 raise MarkupError(
-                    f"{where}: code fence {fence['fence']!r} is never closed; "
+                    f"{where}: code fence {_shown(fence['fence'])} is never closed; "
                     "close it so code is not mistaken for prose"
                 )
             flush_region(index)
@@ -339,6 +391,11 @@ def _parse(text: str, path: str | None) -> Document:
         index += 1
     flush_region(len(lines))
     return Document(text, tuple(builder.blocks), path)
+
+
+def _shown(markup: str, limit: int = 20) -> str:
+    """``markup`` quoted for a message, cut short: a fence can be a megabyte of backticks."""
+    return repr(markup) if len(markup) <= limit else f"{markup[:limit]!r}… ({len(markup)} chars)"
 
 
 def decode(data: bytes, path: str | Path) -> str:

@@ -85,14 +85,18 @@ _CLOSERS = (
 _CJK_CHAR = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _CJK_OPENERS = "「『（【《〈〔"
 
-# "." "!" "?" "…", closers, then whitespace; what comes next is judged in Python.
-_LATIN_END = re.compile(r"[.!?…]++" + _CLOSERS + r"(?=\s+(?P<next>\S))")
+# "." "!" "?" "…", closers, then whitespace; what comes next is judged in Python. Each
+# pattern starts only where its run of end marks starts: from inside the run it would match
+# (or fail) the same way, after rescanning the run from every position.
+_LATIN_END = re.compile(r"(?<![.!?…])[.!?…]++" + _CLOSERS + r"(?=\s+(?P<next>\S))")
 # A full-width end needs no whitespace after it. A comma or semicolon after it means the
 # sentence goes on, "。](" is the inside of a link's text, and in "！”。" the end is the "。".
 _CJK_END = re.compile(
-    r"[!?…]*+[。！？｡．][。！？｡．!?…]*+" + _CLOSERS + r"(?!\s*[，,、；;。！？｡．]|\s*\]\()"
+    r"(?<![。！？｡．!?…])[!?…]*+[。！？｡．][。！？｡．!?…]*+"
+    + _CLOSERS
+    + r"(?!\s*[，,、；;。！？｡．]|\s*\]\()"
 )
-_ASCII_BEFORE_CJK = re.compile(r"[!?]++" + _CLOSERS + rf"(?=[{_CJK_CHAR}{_CJK_OPENERS}])")
+_ASCII_BEFORE_CJK = re.compile(r"(?<![!?])[!?]++" + _CLOSERS + rf"(?=[{_CJK_CHAR}{_CJK_OPENERS}])")
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 # A list marker at the start of a line starts a new item, so a sentence cannot go on there.
 _LIST_ITEM = re.compile(r"(?<=\n)[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]")

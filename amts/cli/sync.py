@@ -32,6 +32,13 @@ from amts.files import atomic_output
     "and .github/* (repeatable).",
 )
 @click.option(
+    "--max-file-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Skip (with a note) markdown files larger than N bytes. Default: 1000000.",
+)
+@click.option(
     "--catch-up",
     "catch_up",
     multiple=True,
@@ -63,6 +70,7 @@ def sync(
     parallel_data: Path | None,
     branch: str | None,
     exclude: tuple[str, ...],
+    max_file_bytes: int | None,
     catch_up: tuple[str, ...],
     pr_body: Path | None,
     report_path: Path | None,
@@ -76,6 +84,7 @@ def sync(
     import shlex
 
     from amts.errors import InputError
+    from amts.files import MAX_FILE_BYTES
     from amts.sync.git import GitRepo
     from amts.sync.report import render_pr_body, summary_lines, write_report
     from amts.sync.synchronizer import DEFAULT_EXCLUDE, Synchronizer
@@ -89,7 +98,8 @@ def sync(
     )
     with GitRepo(source_repo, "source") as source, GitRepo(target_repo, "target") as target:
         excluded = (*DEFAULT_EXCLUDE, *exclude)
-        synchronizer = Synchronizer(source, target, updater, excluded)
+        limit = max_file_bytes or MAX_FILE_BYTES
+        synchronizer = Synchronizer(source, target, updater, excluded, max_file_bytes=limit)
         if catch_up:
             if from_rev:
                 raise InputError(

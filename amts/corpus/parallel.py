@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 ORIGIN_SUFFIX = "_origin.md"
 LEVELS = ("sentence", "paragraph")
 # Every line break str.splitlines knows (form feed, U+2028 …), not only \n: a unit is one line.
-_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])[ \t]*")
+# Spaces around a line break are left to _SPACES: "[ \t]*" before the break would be tried
+# at every space of a long run of them.
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[ \t]+")
 # Control characters XML 1.0 forbids (a TMX holding one is not well-formed) and the BOM.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\ufeff\ufffe\uffff]")

@@ -200,6 +200,11 @@ class GitRepo:
         blob = self._blob(rev, path)
         return blob.data_stream.read() if blob is not None else None
 
+    def size(self, rev: str, path: str) -> int | None:
+        """The size in bytes of ``path`` at ``rev`` (from git's object header, unread)."""
+        blob = self._blob(rev, path)
+        return blob.size if blob is not None else None
+
     def document(
         self, rev: str, path: str, parser: Callable[[str, str], Document] = parse
     ) -> Document | None:

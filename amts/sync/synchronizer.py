@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from fnmatch import fnmatch
@@ -29,7 +29,7 @@ from amts.book.document import Document
 from amts.corpus import formats
 from amts.corpus.parallel import ORIGIN_SUFFIX
 from amts.errors import AmtsError, InputError
-from amts.files import atomic_output
+from amts.files import MAX_FILE_BYTES, atomic_output
 from amts.memory import TranslationMemory
 from amts.sync.filejob import FileJob, origin_path
 from amts.sync.git import Change, GitRepo
@@ -45,6 +45,10 @@ from amts.update.updater import Updater
 
 log = logging.getLogger(__name__)
 
+
+#: Files planned (and sent to the engine) together: what a sync holds in memory at once.
+#: A batch engine job per batch; d2l's whole book (~200 files) is one.
+FILES_PER_BATCH = 500
 
 #: The repository's own pages, not the book: each language repo keeps its own.
 DEFAULT_EXCLUDE = ("README.md", "CONTRIBUTING.md", "STYLE_GUIDE.md", ".github/*")
@@ -67,9 +71,18 @@ class Synchronizer:
         target: GitRepo,
         updater: Updater,
         exclude: Sequence[str] = DEFAULT_EXCLUDE,
+        *,
+        max_file_bytes: int = MAX_FILE_BYTES,
+        checkpoint: Callable[[], None] | None = None,
+        files_per_batch: int = FILES_PER_BATCH,
     ) -> None:
         self.source, self.target, self.updater = source, target, updater
         self.exclude = tuple(exclude)
+        self.max_file_bytes = max_file_bytes
+        self.files_per_batch = files_per_batch
+        # Called between files and before the commit: it raises to stop the sync there (the
+        # App's job time limit); what it raises is not a file's failure and propagates.
+        self.checkpoint = checkpoint or (lambda: None)
 
     def excluded(self, path: str | None) -> bool:
         return path is not None and any(fnmatch(path, pattern) for pattern in self.exclude)
@@ -149,19 +162,26 @@ class Synchronizer:
         modes: dict[str, str] = {}
         pending = []
         self._prefill(works)
-        # Plan every file first, so that the engine is called once for all of them.
-        carried = [(work, self._carry_safely(work)) for work in works]
-        self._translate([job for _, (_, job) in carried if job is not None])
-        for work, (outcome, job) in carried:
-            if job is not None:
-                self._complete_safely(job)
-            if outcome.status != "skipped":
-                files.update(outcome.files)
-                modes.update(outcome.modes)
-            result.files.append(outcome)
-            if outcome.status == "skipped":
-                pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
-                result.failed |= not work.retry  # still failing is no news; a new failure is
+        # Plan a batch of files first, so that the engine is called once for all of them;
+        # only a batch's plans are held at a time, whatever the size of the push.
+        for first in range(0, len(works), self.files_per_batch):
+            carried = []
+            for work in works[first : first + self.files_per_batch]:
+                self.checkpoint()
+                carried.append((work, self._carry_safely(work)))
+            self._translate([job for _, (_, job) in carried if job is not None])
+            for work, (outcome, job) in carried:
+                self.checkpoint()
+                if job is not None:
+                    self._complete_safely(job)
+                    job.plan = None
+                if outcome.status != "skipped":
+                    files.update(outcome.files)
+                    modes.update(outcome.modes)
+                result.files.append(outcome)
+                if outcome.status == "skipped":
+                    pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
+                    result.failed |= not work.retry  # still failing is no news; a new one is
         if not result.carried:
             result.nothing = (
                 "no file could be carried"
@@ -182,6 +202,7 @@ class Synchronizer:
         continuing = move_from is not None
         files.update(self._records(result, continuing))
         message = commit_message(result, self.source.remote_url() or str(self.source.path))
+        self.checkpoint()
         result.commit = self.target.commit(
             self.head, files, message, branch, modes=modes, move_from=move_from
         )
@@ -326,7 +347,23 @@ class Synchronizer:
 
     # -- one file -------------------------------------------------------------------------
 
+    def _check_size(self, repo: GitRepo, rev: str, path: str) -> None:
+        """An :class:`InputError` if ``path`` is larger than the limit: the file is skipped
+        with a note, and the next sync retries it."""
+        size = repo.size(rev, path)
+        if size is not None and size > self.max_file_bytes:
+            raise InputError(
+                f"{path} in the {repo.role} is {_size(size)}, over the "
+                f"{_size(self.max_file_bytes)} limit for one file; split it into smaller "
+                "files, or translate it by hand"
+            )
+
+    def _read(self, repo: GitRepo, rev: str, path: str) -> bytes | None:
+        self._check_size(repo, rev, path)
+        return repo.read(rev, path)
+
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
+        self._check_size(repo, rev, path)
         cache = self.updater.aligner.cache
         return repo.document(rev, path, cache.document if cache is not None else document.parse)
 
@@ -392,7 +429,7 @@ class Synchronizer:
             outcome.status = "deleted" if out else "unchanged"
             outcome.note = "" if out else "there was no translation to delete"
             return None
-        new_bytes = self.source.read(self.to, work.path)
+        new_bytes = self._read(self.source, self.to, work.path)
         if new_bytes is None:  # a retry of a file the English no longer has
             outcome.status, outcome.note = "unchanged", f"{work.path} is gone from the source"
             return None
@@ -412,7 +449,7 @@ class Synchronizer:
                     modes[new] = self.target.mode(self.head, old) or ""
         current = work.old_path or work.path
         job = FileJob(self, work, outcome, new_english, new_bytes, moved, current)
-        job.translation = self.target.read(self.head, current)
+        job.translation = self._read(self.target, self.head, current)
         if job.translation is None:
             if self._existed(work) and not work.catch_up:  # lag, not this push's change
                 outcome.status, outcome.lag = "unchanged", untranslated(new_english).lag
@@ -496,6 +533,10 @@ class Synchronizer:
         if self.origins and (origin := self._doc(self.target, self.head, origin_path(current))):
             return origin
         return self._doc(self.source, work.base, work.old_path) if work.old_path else None
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1_000_000 else f"{count / 1e3:.0f} KB"
 
 
 def _work(change: Change, base: str) -> _Work:

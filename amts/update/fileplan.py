@@ -24,7 +24,7 @@ from amts.update.diff import Edit, diff_blocks, normalize
 from amts.update.prose import ProseEditor
 from amts.update.reuse import loosely_held, translated_already
 from amts.update.spacing import Gap, joiner_for, render, separator, tidy
-from amts.update.textedit import OffsetMap, TextEdit, apply_edits
+from amts.update.textedit import LineNumbers, OffsetMap, TextEdit, apply_edits
 
 UPDATE_VERSION = "2"
 #: Never written into a translation: the target's front matter is its own.
@@ -347,20 +347,24 @@ class FilePlan:
         text, refused = apply_edits(
             self.target.text, edits, render=render, joiner=joiner_for(self.tgt_lang)
         )
+        old_lines = LineNumbers(self.target.text)
         for edit in refused:
-            line = self.target.text.count("\n", 0, edit.start) + 1
+            line = old_lines(edit.start)
             self.report.notes.append(
                 f"line {line}: two changes touched the same translated text; the second was "
                 "not applied, please check this place by hand"
             )
         refused_ids = {id(e) for e in refused}
         offsets = OffsetMap([e for e in edits if id(e) not in refused_ids])
+        lines = LineNumbers(text)
         for plan in self.blocks:
-            self._report_block(plan, text, offsets, refused_ids)
+            self._report_block(plan, text, offsets, refused_ids, lines)
         self._report_notes()
         return text, self.report
 
-    def _report_block(self, plan: BlockPlan, text: str, offsets: OffsetMap, refused) -> None:
+    def _report_block(
+        self, plan: BlockPlan, text: str, offsets: OffsetMap, refused, lines: LineNumbers
+    ) -> None:
         change = plan.change
         applied = [e for e in plan.edits if id(e) not in refused]
         if plan.target_blocks and change.kind is ChangeKind.MODIFIED:
@@ -379,7 +383,7 @@ class FilePlan:
             # The block's first line, not the blank line inserted before it.
             new_start += len(new_text) - len(new_text.lstrip("\n"))
             change.new_target = new_text.strip("\n")
-            change.line = text.count("\n", 0, new_start) + 1
+            change.line = lines(new_start)
         self.report.changes.append(change)
 
     def _report_notes(self) -> None:

@@ -8,6 +8,7 @@ Overlapping edits are refused rather than guessed at.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -112,3 +113,14 @@ class OffsetMap:
             return offset
         edit = edits[index]
         return edit.new_end + (offset - edit.end)
+
+
+class LineNumbers:
+    """The line number of an offset in one text, by bisection: counting the line breaks
+    before each of a file's blocks would take time quadratic in its length."""
+
+    def __init__(self, text: str) -> None:
+        self._breaks = [match.start() for match in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_left(self._breaks, offset) + 1

@@ -20,10 +20,12 @@ __all__ = ["router"]
 
 @cache
 def _compose() -> Router:
-    from bot.handlers import comments, installation, pull_request, push
+    from bot.handlers import comments, installation, issues, pull_request, push
     from bot.router import Router
 
-    return Router(push.router, pull_request.router, comments.router, installation.router)
+    return Router(
+        push.router, pull_request.router, comments.router, issues.router, installation.router
+    )
 
 
 def __getattr__(name: str) -> Router:

@@ -36,3 +36,17 @@ def on_installation(event: Event, gh: Any, *, services: Services) -> None:
     if event.installation_id is None:
         return
     services.queue.enqueue_reconcile(event.installation_id)
+
+
+@router.register("installation", action="deleted")
+def on_uninstalled(event: Event, gh: Any, *, services: Services) -> None:
+    """The App was uninstalled: forget that installation's status records and jobs."""
+    if event.installation_id is None:
+        return
+    gone = services.status.forget_installation(event.installation_id)
+    logger.info(
+        "installation.forgotten installation=%s records=%d delivery=%s",
+        event.installation_id,
+        len(gone),
+        event.delivery_id,
+    )

@@ -65,9 +65,13 @@ def on_push(event: Event, gh: Any, *, services: Services) -> None:
             check_engine(services.settings, config, event.installation_id or 0, source)
     except ConfigError as exc:
         log.warning("push.invalid_config repo=%s sha=%s %s", source, after[:8], exc)
+        services.status.update_source(
+            source, event.installation_id or 0, config_error=str(exc), revision=after
+        )
         report_invalid_config(repo, after, exc)
         report_invalid(services, gh, source, after, exc)
         return
+    services.status.update_source(source, event.installation_id or 0, config_error=None)
     if config is None:
         log.info("push.ignored repo=%s reason=no %s", source, CONFIG_PATH)
         return

@@ -144,10 +144,11 @@ class World:
 
 @contextmanager
 def book_world(
-    tmp_path: Path, *, config: str | None = CONFIG, queue_url: str = ""
+    tmp_path: Path, *, config: str | None = CONFIG, queue_url: str = "", **settings_given: Any
 ) -> Iterator[World]:
     """The world, torn down afterwards; ``config=None``: the book has no amts.yml;
-    ``queue_url``: another queue than SQLite in the data directory."""
+    ``queue_url``: another queue than SQLite in the data directory; ``settings_given``:
+    more :class:`Settings` fields (``status_token=...``)."""
     books = tmp_path / "books"
     en = english_book(books)
     first = en.rev("HEAD")
@@ -165,6 +166,7 @@ def book_world(
             api_url=emulator.api_url,
             data_dir=tmp_path / "amts-data",
             queue_url=queue_url,
+            **settings_given,
         )
         holder: list[Services] = []
         queue = Queue.from_settings(settings, services=lambda: holder[0], retry_delay=0.2)

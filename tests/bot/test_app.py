@@ -110,7 +110,7 @@ def test_ping_is_200(client: FlaskClient, queue: Queue) -> None:
     [
         pytest.param("star", {"action": "created"}, "star.created", id="star"),
         pytest.param("issue_comment", comment_payload("edited"), "issue_comment.edited", id="c"),
-        pytest.param("installation", installation_payload("deleted"), "installation.deleted"),
+        pytest.param("installation", installation_payload("suspend"), "installation.suspend"),
     ],
 )
 def test_events_not_handled_are_202_ignored(
@@ -202,36 +202,6 @@ def test_healthz_503_when_the_queue_is_down(settings: Settings, dead_redis_url: 
     finally:
         queue.close()
     assert (answer.status_code, answer.json) == (503, {"queue": "unreachable"})
-
-
-def test_status_page_lists_stored_status(client: FlaskClient, queue: Queue) -> None:
-    queue.status.update(
-        "d2l-ai/d2l-zh",
-        source_repo="d2l-ai/d2l-en",
-        lang="zh",
-        synced_revision="0123456789abcdef0123456789abcdef01234567",
-        pr_url="https://github.com/d2l-ai/d2l-zh/pull/1234",
-        last_error="push rejected <not a fast-forward>",
-    )
-    page = client.get("/")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert "<h2>d2l-ai/d2l-en</h2>" in html
-    assert "d2l-ai/d2l-zh" in html and ">zh<" in html
-    assert "0123456789ab" in html and "0123456789abc" not in html
-    assert '<a href="https://github.com/d2l-ai/d2l-zh/pull/1234">1234</a>' in html
-    assert "push rejected &lt;not a fast-forward&gt;" in html
-    [record] = client.get("/status.json").json["targets"]
-    assert record["pr_url"] == "https://github.com/d2l-ai/d2l-zh/pull/1234"
-
-
-def test_status_page_without_targets(client: FlaskClient) -> None:
-    assert "No repository synced yet" in client.get("/").get_data(as_text=True)
-
-
-def test_status_page_says_catch_up_exists(client: FlaskClient) -> None:
-    """Lag is carried only on request: the page names the command (issue 10 §3)."""
-    assert "<code>/amts catch-up PATH</code>" in client.get("/").get_data(as_text=True)
 
 
 def test_end_to_end_over_http(live_server: str, queue: Queue) -> None:

@@ -79,6 +79,20 @@ def test_demo_tells_the_story_and_keeps_secrets_out_of_its_log(
     assert "PRIVATE KEY" not in log and "Authorization" not in log and "ghs_" not in log
 
 
+def test_demo_ends_with_the_page_and_the_status_issue(
+    demo: tuple[BotDemoResult, list[str]],
+) -> None:
+    """The last lines say where the page was and show the status issue's body head."""
+    result, lines = demo
+    text = "\n".join(lines)
+    assert f"status page was served at {result.page_url}" in text
+    assert f"status issue #{result.issue_number} on demo/book-zh" in text
+    assert lines[-1].startswith("   | ")
+    assert result.issue_body.startswith("<!-- amts-dashboard: demo/book-en -> demo/book-zh -->")
+    page = result.page.read_text(encoding="utf-8")
+    assert 'data-target="demo/book-zh"' in page and 'id="jobs"' in page
+
+
 def test_outside_a_checkout_the_demo_says_where_to_run(tmp_path: Path) -> None:
     """Without the emulator's files (an installed wheel), one line says what to do."""
     with pytest.raises(InputError, match="from a clone"):

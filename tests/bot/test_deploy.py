@@ -28,7 +28,7 @@ APP_PERMISSIONS = {
     "metadata": "read",
 }
 # installation / installation_repositories reach every App and cannot be subscribed to.
-APP_EVENTS = {"push", "pull_request", "issue_comment"}
+APP_EVENTS = {"push", "pull_request", "issue_comment", "issues"}
 # The image and compose run gunicorn with it (the App, gthread as measured, log lines).
 GUNICORN_CONFIG = "deploy/gunicorn.conf.py"
 

@@ -39,6 +39,8 @@ def test_everything_set(tmp_path: Path) -> None:
             AMTS_DATA_DIR=str(tmp_path / "d"),
             AMTS_RECONCILE_MINUTES="7",
             AMTS_LOCK_SECONDS="30",
+            AMTS_JOB_SECONDS="600",
+            AMTS_MAX_FILE_BYTES="200000",
         )
     )
     assert settings.app_id == 123456
@@ -47,6 +49,7 @@ def test_everything_set(tmp_path: Path) -> None:
     assert settings.queue_url == "redis://127.0.0.1:6379/2"
     assert settings.data_dir == tmp_path / "d"
     assert (settings.reconcile_minutes, settings.lock_seconds) == (7, 30)
+    assert (settings.job_seconds, settings.max_file_bytes) == (600, 200_000)
     settings.require_app()
 
 

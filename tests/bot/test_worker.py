@@ -191,6 +191,11 @@ def test_a_failed_job_is_recorded_and_frees_its_target(
     lease.release()
     [failed] = [r for r in caplog.records if "sync.failed" in r.getMessage()]
     assert "delivery=d-7" in failed.getMessage() and failed.exc_info is not None
+    # The status views get the failure with the error id of the details' log line.
+    error_id = status["failure"]["error_id"]
+    assert any(f"error.details id={error_id}" in r.getMessage() for r in caplog.records)
+    [job] = worker_queue.status.jobs()
+    assert (job["kind"], job["outcome"], job["error_id"]) == ("sync", "failed", error_id)
 
 
 def test_reconcile_runs_and_forgets_old_deliveries(worker_queue: Queue, recorder: Recorder) -> None:

@@ -357,6 +357,29 @@ def test_a_bad_file_is_skipped_and_retried_by_the_next_sync(books: Books) -> Non
     assert "pending" not in state_of(zh, branch)
 
 
+def test_a_file_over_the_size_limit_is_skipped_with_a_note(books: Books) -> None:
+    """A file larger than --max-file-bytes is skipped like a broken one: a note, pending in
+    the state, the other files carried; the translation of a large file counts too."""
+    en, zh = books.en, books.zh
+    limit = 4000
+    assert len(en.read(INDEX)) < limit and len(zh.read(INDEX)) < limit
+    padding = "\n\nA sentence that makes the file long. " * 150
+    en.write(TENSORS, en.read(TENSORS).decode("utf-8") + padding)
+    en.edit(INDEX, "introduces the tools", "introduces the main tools")
+    to = en.commit("Edit index; a long tensors")
+    report = books.root / "report.json"
+    result = sync(books, zh, "--from", books.base, "--max-file-bytes", limit, "--report", report)
+    assert result.exit_code == 0, result.output
+    size = len(en.read(TENSORS)) / 1e3
+    note = f"{TENSORS} in the source is {size:.0f} KB, over the 4 KB limit for one file"
+    assert f"skipped {TENSORS}: {note}" in result.stderr
+    branch = f"amts/sync-{to[:8]}"
+    assert diff(zh, branch) == {f"M {INDEX}", f"M {BASICS}/index_origin.md", f"A {STATE}"}
+    assert [p["path"] for p in state_of(zh, branch)["pending"]] == [TENSORS]
+    files = {f["path"]: f for f in json.loads(report.read_text(encoding="utf-8"))["files"]}
+    assert files[TENSORS]["status"] == "skipped" and note in files[TENSORS]["note"]
+
+
 def test_files_that_still_fail_are_no_news(books: Books) -> None:
     en, zh = books.en, books.zh
     en.write(TENSORS, en.read(TENSORS).decode("utf-8") + UNCLOSED_FENCE)
@@ -461,6 +484,27 @@ def test_synchronizer_api(books: Books) -> None:
     assert result.commit == books.zh.rev("sync/api")
     assert [f.status for f in result.files].count("updated") == 1
     assert len(updater.memory) > 0  # mined from the target, as none was given
+
+
+def test_a_sync_in_batches_writes_what_one_batch_writes(books: Books) -> None:
+    """Files planned and translated a batch at a time (bounded memory on a huge push) make
+    the same commit as all at once."""
+    books.en.edit(INDEX, "introduces the tools", "introduces the main tools")
+    books.en.write(
+        f"{BASICS}/extra.md", "# Extra\n\nA tensor is an array with any number of axes.\n"
+    )
+    to = change_english(books.en)
+    trees = []
+    for batch, branch in ((1, "sync/one-by-one"), (500, "sync/at-once")):
+        updater = Updater("en", "zh", create_engine("memory"))
+        with GitRepo(books.en.path, "source") as en, GitRepo(books.zh.path, "target") as zh:
+            result = Synchronizer(en, zh, updater, files_per_batch=batch).run(
+                books.base, to, branch
+            )
+        assert len([f for f in result.files if f.status != "unchanged"]) >= 3
+        listing = books.zh.git("ls-tree", "-r", branch).splitlines()
+        trees.append([line for line in listing if not line.endswith(STATE)])  # synced_at
+    assert trees[0] == trees[1]
 
 
 def test_follow_layout_restores_the_english_blank_lines() -> None:

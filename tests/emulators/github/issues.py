@@ -95,24 +95,9 @@ def reaction_json(shapes: Shapes, reaction: Reaction) -> dict[str, Any]:
 
 def issue_json(shapes: Shapes, repo: Repo, pull: Pull) -> dict[str, Any]:
     """``issue`` for a pull request's number, with its ``pull_request`` links."""
-    api = shapes.api(f"/repos/{repo.full_name}")
-    url = f"{api}/issues/{pull.number}"
     html = f"{shapes.url}/{repo.full_name}/pull/{pull.number}"
-    comments = [
-        c
-        for c in shapes.state.comments.values()
-        if c.repo == repo.full_name and c.number == pull.number
-    ]
     return {
-        "id": pull.id,
-        "node_id": f"I_{pull.id}",
-        "url": url,
-        "repository_url": api,
-        "labels_url": f"{url}/labels{{/name}}",
-        "comments_url": f"{url}/comments",
-        "events_url": f"{url}/events",
-        "html_url": html,
-        "number": pull.number,
+        **thread_links(shapes, repo, pull.number, pull.id, html),
         "state": pull.state,
         "state_reason": None,
         "title": pull.title,
@@ -124,9 +109,8 @@ def issue_json(shapes: Shapes, repo: Repo, pull: Pull) -> dict[str, Any]:
         "milestone": None,
         "locked": False,
         "active_lock_reason": None,
-        "comments": len(comments),
         "pull_request": {
-            "url": f"{api}/pulls/{pull.number}",
+            "url": shapes.api(f"/repos/{repo.full_name}/pulls/{pull.number}"),
             "html_url": html,
             "diff_url": f"{html}.diff",
             "patch_url": f"{html}.patch",
@@ -138,7 +122,30 @@ def issue_json(shapes: Shapes, repo: Repo, pull: Pull) -> dict[str, Any]:
         "closed_by": None,
         "author_association": association(repo, pull.user),
         "draft": pull.draft,
-        "reactions": reaction_summary(shapes, url, []),
+        "reactions": reaction_summary(
+            shapes, shapes.api(f"/repos/{repo.full_name}/issues/{pull.number}"), []
+        ),
+    }
+
+
+def thread_links(shapes: Shapes, repo: Repo, number: int, id_: int, html: str) -> dict[str, Any]:
+    """The fields every issue has, pull request or not: ids, links, number, comment count."""
+    api = shapes.api(f"/repos/{repo.full_name}")
+    url = f"{api}/issues/{number}"
+    comments = [
+        c for c in shapes.state.comments.values() if c.repo == repo.full_name and c.number == number
+    ]
+    return {
+        "id": id_,
+        "node_id": f"I_{id_}",
+        "url": url,
+        "repository_url": api,
+        "labels_url": f"{url}/labels{{/name}}",
+        "comments_url": f"{url}/comments",
+        "events_url": f"{url}/events",
+        "html_url": html,
+        "number": number,
+        "comments": len(comments),
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from .issues import issue_json, reaction_summary
+from .issues import issue_json, reaction_summary, thread_links
 from .protocol import iso, now, validation_failed
 from .shapes import Shapes
 from .state import Issue, Repo, State
@@ -25,23 +25,9 @@ MAX_BODY = 65536  # GitHub's limit on an issue body
 def plain_issue_json(shapes: Shapes, repo: Repo, issue: Issue) -> dict[str, Any]:
     from .issues import association
 
-    api = shapes.api(f"/repos/{repo.full_name}")
-    url = f"{api}/issues/{issue.number}"
-    comments = [
-        c
-        for c in shapes.state.comments.values()
-        if c.repo == repo.full_name and c.number == issue.number
-    ]
+    html = f"{shapes.url}/{repo.full_name}/issues/{issue.number}"
     return {
-        "id": issue.id,
-        "node_id": f"I_{issue.id}",
-        "url": url,
-        "repository_url": api,
-        "labels_url": f"{url}/labels{{/name}}",
-        "comments_url": f"{url}/comments",
-        "events_url": f"{url}/events",
-        "html_url": f"{shapes.url}/{repo.full_name}/issues/{issue.number}",
-        "number": issue.number,
+        **thread_links(shapes, repo, issue.number, issue.id, html),
         "state": issue.state,
         "state_reason": "completed" if issue.state == "closed" else None,
         "title": issue.title,
@@ -53,13 +39,14 @@ def plain_issue_json(shapes: Shapes, repo: Repo, issue: Issue) -> dict[str, Any]
         "milestone": None,
         "locked": False,
         "active_lock_reason": None,
-        "comments": len(comments),
         "closed_at": iso(issue.closed_at),
         "created_at": iso(issue.created_at),
         "updated_at": iso(issue.updated_at),
         "closed_by": shapes.user(issue.closed_by) if issue.closed_by else None,
         "author_association": association(repo, issue.user),
-        "reactions": reaction_summary(shapes, url, []),
+        "reactions": reaction_summary(
+            shapes, shapes.api(f"/repos/{repo.full_name}/issues/{issue.number}"), []
+        ),
     }
 
 
