@@ -1,7 +1,7 @@
 """Push to pull request: how long after a signed push the translation's pull request exists,
 beside ``amts sync`` on the same change (the App's overhead as a ratio).
 
-The App runs as ``amts serve`` in a process of its own (SQLite queue, 2 job threads,
+The App runs as ``amts serve`` in a process of its own (SQLite queue, 2 worker processes,
 memory engine), talking over HTTP to the GitHub emulator in this process. Two books:
 
   (a) the sample book (``examples/book``: en → en-next, into zh);
@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from amts.align.cache import CACHE_DIR
 from bot.demo import deliver, git, init_repo, load_emulator, make_sample_repos, push_payload
 from bot.refresh import MEMORY_DIR
 
@@ -209,6 +210,7 @@ def time_bot(
                 reset(github)
                 if not cached:  # every timed run is a target's first sync: it mines
                     shutil.rmtree(data_dir / MEMORY_DIR, ignore_errors=True)
+                    shutil.rmtree(data_dir / CACHE_DIR, ignore_errors=True)
                 started = time.monotonic()
                 status = deliver(url, SECRET, "push", payload)
                 if status != 202:
@@ -288,7 +290,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per book (median)")
     args = parser.parse_args()
     print(
-        f"push to PR: amts serve (SQLite, 2 job threads, memory engine), warm mirrors, "
+        f"push to PR: amts serve (SQLite, 2 worker processes, memory engine), warm mirrors, "
         f"{args.runs} timed runs; {platform.python_version()}, {os.cpu_count()} CPUs"
     )
     with tempfile.TemporaryDirectory(prefix="amts-push-bench-") as tmp:

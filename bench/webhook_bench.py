@@ -107,7 +107,9 @@ def push_body(n: int, rng: random.Random) -> bytes:
     return json.dumps(payload).encode()
 
 
-def make_deliveries(count: int, redelivery_share: float, seed: int = 7) -> list[Delivery]:
+def make_deliveries(
+    count: int, redelivery_share: float, seed: int = 7, secret: str = SECRET
+) -> list[Delivery]:
     """``count`` deliveries; about ``redelivery_share`` of them repeat an earlier one."""
     rng = random.Random(seed)
     deliveries: list[Delivery] = []
@@ -122,7 +124,7 @@ def make_deliveries(count: int, redelivery_share: float, seed: int = 7) -> list[
             "User-Agent": "GitHub-Hookshot/bench",
             "X-GitHub-Event": "push",
             "X-GitHub-Delivery": delivery_id,
-            "X-Hub-Signature-256": sign(SECRET, body),
+            "X-Hub-Signature-256": sign(secret, body),
         }
         deliveries.append(Delivery(delivery_id, body, headers))
     return deliveries

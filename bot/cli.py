@@ -44,20 +44,27 @@ def _log_bot_lines(settings: Settings) -> None:
 )
 @click.option(
     "--workers",
-    default=2,
-    show_default=True,
     type=click.IntRange(0),
-    help="Job threads in this process (0: only receive and queue).",
+    help="Worker processes running the jobs (default: one per core; 0: only receive and queue).",
 )
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the GitHub App in one process: webhook server and job workers.
+@click.option(
+    "--in-process",
+    is_flag=True,
+    hidden=True,
+    help="Run the jobs as threads of the web process, as before worker processes (benchmarks).",
+)
+def serve(host: str, port: int, workers: int | None, in_process: bool) -> None:
+    """Run the GitHub App on this machine: webhook server and worker processes.
 
     Settings come from AMTS_* variables (AMTS_WEBHOOK_SECRET is required); the queue is
     SQLite under AMTS_DATA_DIR unless AMTS_QUEUE_URL names another.
     """
     from bot.serve import run_server
+    from bot.supervisor import default_workers
 
     settings = Settings.from_env()
+    if workers is None:
+        workers = default_workers()
     if workers:
         settings.require_app()
     _log_bot_lines(settings)
@@ -67,6 +74,7 @@ def serve(host: str, port: int, workers: int) -> None:
         port,
         workers,
         announce=lambda url: click.echo(f"amts serve: listening on {url}", err=True),
+        in_process=in_process,
     )
 
 

@@ -31,6 +31,7 @@ from bot.config import BookConfig, Target, load_config
 from bot.errors import ConfigError
 from bot.github import deadline
 from bot.jobs import SyncJob
+from bot.premine import enqueue_premines
 from bot.publish import finish_publish
 from bot.syncpr import source_repository
 
@@ -178,6 +179,7 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
             else:  # carried already; a job killed before it published leaves the PR stale
                 finish_publish(services, gh, repo.full_name, config, target, head, installation_id)
         verdicts.append(Verdict(repo.full_name, target.repo, head, recorded, queued, started))
+    enqueue_premines(services, repo.full_name, config, installation_id)
     return verdicts
 
 

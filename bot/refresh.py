@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from amts.align.cache import CACHE_DIR, AlignmentCache
 from amts.book import document
 from amts.corpus import formats
 from amts.corpus.parallel import ORIGIN_SUFFIX, CorpusBuilder
@@ -77,6 +78,12 @@ class MemoryCache:
             out.write(json.dumps({"revision": rev, "pairs": len(pairs)}) + "\n")
 
 
+def alignment_cache(data_dir: str | Path, tenant: Tenant) -> AlignmentCache:
+    """The alignment cache of an installation's jobs: ``align-cache/<installation>``
+    (entries are keyed by content, so shared within an installation, never across)."""
+    return AlignmentCache(Path(data_dir) / CACHE_DIR / str(tenant.installation_id))
+
+
 def file_pairs(
     target: GitRepo, rev: str, source: GitRepo | None, source_rev: str | None
 ) -> Iterator[tuple[str, str, str]]:
@@ -115,15 +122,15 @@ def mine(
     *,
     src_lang: str,
     tgt_lang: str,
+    cache: AlignmentCache | None = None,
 ) -> list[tuple[str, str]]:
     """The sentence pairs of the target at ``rev``, as ``amts parallel-data`` mines them."""
-    builder = CorpusBuilder(src_lang, tgt_lang)
+    builder = CorpusBuilder(src_lang, tgt_lang, cache=cache)
+    parse = cache.document if cache is not None else document.parse
     pairs = []
     for english, translation, path in file_pairs(target, rev, source, source_rev):
         try:
-            alignment = builder.aligner.align(
-                document.parse(english, path), document.parse(translation, path)
-            )
+            alignment = builder.aligner.align(parse(english, path), parse(translation, path))
         except AmtsError as exc:
             logger.info("refresh.file_skipped path=%s reason=%s", path, exc)
             continue
@@ -218,7 +225,8 @@ def remine(
     the English of the revision the target's ``.amts/state.json`` at ``rev`` records.
     """
     where = f"{repo.full_name}@{rev[:8]}"
-    langs = {"src_lang": book.config.source_lang, "tgt_lang": book.target.lang}
+    aligned = alignment_cache(services.settings.data_dir, tenant)
+    langs = {"src_lang": book.config.source_lang, "tgt_lang": book.target.lang, "cache": aligned}
     if any(p.endswith(ORIGIN_SUFFIX) for p in target.files(rev)):
         pairs = mine(target, rev, None, None, **langs)
     else:

@@ -1,12 +1,14 @@
-"""``amts serve``: the whole App in one process, for one machine and for trying it out.
+"""``amts serve``: the whole App on one machine, for a book and for trying it out.
 
-The Flask app on werkzeug's threaded server and huey's consumer threads share one
-process and one SQLite queue (or Redis, if ``AMTS_QUEUE_URL`` says so). Production runs
-the same app under gunicorn and the consumers as ``amts worker``.
+The Flask app on werkzeug's threaded server only verifies, records and enqueues; the
+jobs run in worker processes it supervises (:mod:`bot.supervisor`), all on one SQLite
+queue (or Redis, if ``AMTS_QUEUE_URL`` says so). Production runs the same app under
+gunicorn and the workers as ``amts worker``.
 """
 
 from __future__ import annotations
 
+import logging
 import signal
 from collections.abc import Callable
 from types import FrameType
@@ -16,6 +18,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from bot.app import create_app
 from bot.queue import Queue
 from bot.settings import Settings
+from bot.supervisor import WorkerPool
 from bot.worker import start_consumer
 
 
@@ -25,16 +28,24 @@ def run_server(
     port: int = 8000,
     workers: int = 2,
     announce: Callable[[str], None] = print,
+    *,
+    in_process: bool = False,
 ) -> None:
     """Serve until SIGINT or SIGTERM, then let running jobs finish and close the queue.
 
     ``port=0`` takes a free port; ``announce`` receives the URL once requests are accepted.
-    ``workers=0`` runs no jobs: the queue only stores them (for benchmarks of the intake).
+    ``workers`` processes run the jobs; ``workers=0`` runs none: the queue only stores
+    them (for benchmarks of the intake). ``in_process`` runs them as threads of this
+    process instead, as ``amts serve`` once did (one core; benchmarks compare with it).
     """
     queue = Queue.from_settings(settings)
     app = create_app(settings, queue)
     server = make_server(host, port, app, threaded=True, request_handler=_NoDelayHandler)
-    consumer = start_consumer(queue, workers) if workers else None
+    consumer = pool = None
+    if workers and in_process:
+        consumer = start_consumer(queue, workers)
+    elif workers:
+        pool = WorkerPool(settings, workers, log_level=logging.getLogger("bot").level).start()
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         announce(f"http://{host}:{server.server_port}")
@@ -46,6 +57,8 @@ def run_server(
         server.server_close()
         if consumer is not None:
             consumer.stop(graceful=True)
+        if pool is not None:
+            pool.stop()
         queue.close()
 
 

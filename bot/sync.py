@@ -197,8 +197,10 @@ class _Sync:
         else:
             git(tgt, "update-ref", "-d", local, check=False)
         with tempfile.TemporaryDirectory(prefix="amts-sync-") as tmp:
-            glossary = self._glossary(tgt, plan.parent, target, Path(tmp))
-            updater = _updater(config, target, glossary, self.services.settings.data_dir, self.job)
+            glossary = target_glossary(tgt, plan.parent, target, Path(tmp))
+            updater = make_target_updater(
+                config, target, glossary, self.services.settings.data_dir, self.job
+            )
             try:
                 with GitRepo(src, "source") as source, GitRepo(tgt, "target") as repo:
                     synchronizer = Synchronizer(
@@ -231,19 +233,6 @@ class _Sync:
                 f"{f.path}: {f.note}" for f in result.files if f.status == "skipped"
             )
         return result
-
-    def _glossary(self, tgt: Path, parent: str, target: Target, tmp: Path) -> Path | None:
-        if not target.glossary:
-            return None
-        data = read_blob(tgt, parent, target.glossary)
-        if data is None:
-            raise ConfigError(
-                f"targets[{target.repo}].glossary",
-                f"{target.glossary} is not in {target.repo} at {parent[:8]}",
-            )
-        path = tmp / Path(target.glossary).name
-        path.write_bytes(data)
-        return path
 
     def _start(
         self, tgt: Path, repo: Repository, plan: Plan, result: SyncResult, token: str
@@ -437,13 +426,28 @@ def _pull_asks(old: dict[str, Any] | None, outcome: SyncOutcome) -> dict[str, An
     return asks
 
 
-def _updater(
+def target_glossary(tgt: Path, parent: str, target: Target, tmp: Path) -> Path | None:
+    """The target's configured glossary at ``parent`` of its mirror, as a file in ``tmp``."""
+    if not target.glossary:
+        return None
+    data = read_blob(tgt, parent, target.glossary)
+    if data is None:
+        raise ConfigError(
+            f"targets[{target.repo}].glossary",
+            f"{target.glossary} is not in {target.repo} at {parent[:8]}",
+        )
+    path = tmp / Path(target.glossary).name
+    path.write_bytes(data)
+    return path
+
+
+def make_target_updater(
     config: BookConfig, target: Target, glossary: Path | None, data_dir: Path, job: SyncJob
 ):
     """The updater ``amts sync`` would make (:func:`amts.cli.base.make_updater`), with the
     target's translation-memory cache (refreshed on merge) when there is one."""
     from amts.cli.base import make_updater
-    from bot.refresh import MemoryCache
+    from bot.refresh import MemoryCache, alignment_cache
 
     return make_updater(
         config.engine,
@@ -451,6 +455,7 @@ def _updater(
         tgt_lang=target.lang,
         parallel_data=MemoryCache.of(data_dir, job.tenant, target.lang).path(),
         glossary=glossary,
+        cache=alignment_cache(data_dir, job.tenant),
         resource_name=resource_name(job.installation_id, job.source_repo, job.target_repo),
     )
 

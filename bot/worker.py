@@ -31,6 +31,8 @@ from huey.exceptions import RetryTask
 from bot.event import Event
 from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
 from bot.logs import delivery_context
+from bot.premine import PRIORITY as PREMINE_PRIORITY
+from bot.premine import PremineJob
 from bot.settings import DEFAULT_JOB_SECONDS, DEFAULT_RECONCILE_MINUTES, Settings
 from bot.status import BEAT_SECONDS, now_iso
 from bot.timelimit import JobTimeout, run_within
@@ -68,6 +70,7 @@ JOBS: dict[str, str] = {
     "refresh": "bot.refresh:refresh_memory",  # (services, RefreshJob)
     "reconcile": "bot.reconcile:reconcile",  # (services[, installation_id])
     "catch_up": "bot.catchupbox:run_request",  # (services, CatchUpRequest)
+    "premine": "bot.premine:premine_memory",  # (services, PremineJob)
 }
 
 
@@ -81,12 +84,13 @@ class Tasks:
     refresh: TaskWrapper
     reconcile: TaskWrapper
     catch_up: TaskWrapper
+    premine: TaskWrapper | None = None
 
 
 def register_tasks(
     queue: Queue,
     services: Callable[[], Services] | None = None,
-    jobs: Mapping[str, Callable[..., None]] | None = None,
+    jobs: Mapping[str, Callable[..., None] | str] | None = None,
 ) -> Tasks:
     """Define the tasks on ``queue.huey``.
 
@@ -117,10 +121,10 @@ def register_tasks(
                 target=None,
             )
 
-    def target_task(kind: str, job_type: Any) -> TaskWrapper:
+    def target_task(kind: str, job_type: Any, priority: int | None = None) -> TaskWrapper:
         """A task of one target repository, run under that target's lease."""
 
-        @huey.task(name=kind)
+        @huey.task(name=kind, priority=priority)
         def run(payload: dict[str, Any]) -> None:
             target_job = job_type.from_dict(payload)
             source = getattr(target_job, "source_repo", target_job.target_repo)
@@ -144,6 +148,7 @@ def register_tasks(
     command = target_task("command", CommandJob)
     refresh = target_task("refresh", RefreshJob)
     catch_up = target_task("catch_up", CatchUpRequest)
+    premine = target_task("premine", PremineJob, priority=PREMINE_PRIORITY)
 
     @queue.background.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile(installation_id: int | None = None) -> None:
@@ -152,10 +157,10 @@ def register_tasks(
             return
         if installation_id is not None:
             _logged(
-                "reconcile",
-                f"installation {installation_id}",
-                "",
+                queue,
+                _JobRecord("reconcile", "installation", "", installation_id),
                 lambda: job("reconcile")(get_services(), installation_id),
+                target=None,
             )
             return
         lease = queue.lease("reconcile")
@@ -172,7 +177,7 @@ def register_tasks(
             )
             queue.prune_deliveries()
 
-    return Tasks(handle_event, sync, command, refresh, reconcile, catch_up)
+    return Tasks(handle_event, sync, command, refresh, reconcile, catch_up, premine=premine)
 
 
 def _paused(settings: Settings | None, kind: str, delivery_id: str, *repos: str) -> bool:
@@ -187,16 +192,17 @@ def _paused(settings: Settings | None, kind: str, delivery_id: str, *repos: str)
 class _JobTable:
     """:data:`JOBS` with overrides, each imported when first used."""
 
-    def __init__(self, overrides: Mapping[str, Callable[..., None]]) -> None:
+    def __init__(self, overrides: Mapping[str, Callable[..., None] | str]) -> None:
         unknown = set(overrides) - set(JOBS)
         if unknown:
             raise ValueError(f"unknown jobs {sorted(unknown)}; known: {sorted(JOBS)}")
         self._overrides = overrides
 
     def __call__(self, name: str) -> Callable[..., None]:
-        if name in self._overrides:
-            return self._overrides[name]
-        module, function = JOBS[name].split(":")
+        job = self._overrides.get(name, JOBS[name])
+        if callable(job):
+            return job
+        module, function = job.split(":")
         return getattr(import_module(module), function)
 
 
@@ -367,9 +373,11 @@ class _AppConsumer(Consumer):
     """huey's consumer of ``queue``'s jobs, starting and stopping the background lane's
     consumer with it."""
 
-    def __init__(self, queue: Queue, workers: int) -> None:
-        super().__init__(queue.huey, workers=workers, **CONSUMER_OPTIONS)
-        self.lane = _SignallessConsumer(queue.background, workers=1, **LANE_OPTIONS)
+    def __init__(self, queue: Queue, workers: int, *, periodic: bool = True) -> None:
+        super().__init__(queue.huey, workers=workers, periodic=periodic, **CONSUMER_OPTIONS)
+        self.lane = _SignallessConsumer(
+            queue.background, workers=1, periodic=periodic, **LANE_OPTIONS
+        )
 
     def start(self) -> None:
         self.lane.start()
@@ -414,15 +422,24 @@ def start_consumer(queue: Queue, workers: int) -> Consumer:
     return consumer
 
 
-def run_worker(settings: Settings, workers: int = 2) -> None:
-    """``amts worker``: run jobs from the shared queue until SIGINT (graceful) or SIGTERM."""
+def run_worker(
+    settings: Settings,
+    workers: int = 2,
+    *,
+    periodic: bool = True,
+    jobs: Mapping[str, Callable[..., None] | str] | None = None,
+) -> None:
+    """``amts worker``: run jobs from the shared queue until SIGINT (graceful) or SIGTERM.
+
+    ``periodic`` also schedules the reconcile job (one of ``amts serve``'s worker processes
+    does); ``jobs`` as for :func:`register_tasks`."""
     from bot.queue import Queue
 
     settings.require_app()
-    queue = Queue.from_settings(settings)
+    queue = Queue.from_settings(settings, jobs=jobs)
     try:
         wait_for_queue(queue)
-        _AnnouncingConsumer(queue, workers).run()
+        _AnnouncingConsumer(queue, workers, periodic=periodic).run()
     finally:
         queue.close()
 

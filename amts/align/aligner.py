@@ -16,18 +16,23 @@ beads up to 3-3.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
 from amts.align import anchors
 from amts.align.anchors import FeatureExtractor
 from amts.align.beads import BLOCK_BEADS, SENTENCE_BEADS, best_beads, length_cost
 from amts.align.glossary import Glossary
-from amts.book.document import VERBATIM_KINDS, Block, Document, Kind
+from amts.book.document import PARSER_VERSION, VERBATIM_KINDS, Block, Document, Kind
 from amts.book.sentences import split_sentences
 from amts.update.diff import pair_similar
+
+if TYPE_CHECKING:
+    from amts.align.cache import AlignmentCache
 
 ALIGNER_VERSION = "2"
 #: Letters a translated heading must have at least to be taken for a heading and paragraph.
@@ -103,12 +108,42 @@ class Alignment:
 class Aligner:
     """Aligns file pairs of one language pair, optionally steered by a glossary."""
 
-    def __init__(self, src_lang: str, tgt_lang: str, glossary: Glossary | None = None) -> None:
+    def __init__(
+        self,
+        src_lang: str,
+        tgt_lang: str,
+        glossary: Glossary | None = None,
+        *,
+        cache: AlignmentCache | None = None,
+    ) -> None:
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
+        self.glossary = glossary
         self.source_features, self.target_features = anchors.extractors(glossary)
+        self.cache = cache
+        #: What an alignment depends on besides the two texts: a cached one is reused only
+        #: by an aligner with the same fingerprint.
+        self.fingerprint = hashlib.sha1(
+            repr(
+                (ALIGNER_VERSION, PARSER_VERSION, src_lang, tgt_lang, glossary and glossary.pairs)
+            ).encode(),
+            usedforsecurity=False,
+        ).hexdigest()
 
     def align(self, source: Document, target: Document, *, sentences: bool = True) -> Alignment:
+        """The alignment of ``target`` with ``source``, from the cache when one is given."""
+        if self.cache is not None:
+            if sentences:
+                return self.cache.align(self, source, target)
+            # Blocks only (``amts lag``): a cached whole alignment has them; else no more
+            # work than asked for, and nothing cached.
+            if (cached := self.cache.lookup(self, source, target)) is not None:
+                return cached
+        return self.align_uncached(source, target, sentences=sentences)
+
+    def align_uncached(
+        self, source: Document, target: Document, *, sentences: bool = True
+    ) -> Alignment:
         pair = _FilePair(source, target, self.source_features, self.target_features)
         block_links = pair.align_blocks()
         sentence_links: list[SentenceLink] = []

@@ -14,14 +14,19 @@ import re
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-
-from mistletoe import block_token, span_token
-from mistletoe.html_renderer import HtmlRenderer
+from typing import TYPE_CHECKING
 
 from amts import files
 from amts.errors import InputError, MarkupError
+
+if TYPE_CHECKING:
+    from mistletoe import block_token
+
+
+#: Changes whenever parsing gives other blocks for the same text (cached documents are keyed by it).
+PARSER_VERSION = "1"
 
 
 class Kind(StrEnum):
@@ -66,19 +71,6 @@ _HEADING_PREFIX = re.compile(r"^[ \t]*#{1,6}[ \t]*")
 _LIST_PREFIX = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+")
 _QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?")
 _DIRECTIVE_KINDS = {"begin_tab": Kind.TAB_BEGIN, "end_tab": Kind.TAB_END}
-
-_MISTLETOE_KINDS: dict[type, Kind] = {
-    block_token.Heading: Kind.HEADING,
-    block_token.SetextHeading: Kind.HEADING,
-    block_token.Paragraph: Kind.PARAGRAPH,
-    block_token.ListItem: Kind.LIST_ITEM,
-    block_token.Table: Kind.TABLE,
-    block_token.Quote: Kind.QUOTE,
-    block_token.HtmlBlock: Kind.HTML,
-    block_token.ThematicBreak: Kind.RULE,
-    block_token.BlockCode: Kind.CODE,
-    block_token.CodeFence: Kind.CODE,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,8 +192,31 @@ def _check_quote_depth(lines: list[str], first: int, stop: int, path: str | None
             )
 
 
+@cache
+def _mistletoe_kinds() -> dict[type, Kind]:
+    """mistletoe's block tokens as our kinds. mistletoe is imported on the first parse, not
+    with this module: its import builds tables over all of Unicode, which every command
+    that never parses markdown (``--help``, ``amts serve``'s web side) would pay."""
+    from mistletoe import block_token
+
+    return {
+        block_token.Heading: Kind.HEADING,
+        block_token.SetextHeading: Kind.HEADING,
+        block_token.Paragraph: Kind.PARAGRAPH,
+        block_token.ListItem: Kind.LIST_ITEM,
+        block_token.Table: Kind.TABLE,
+        block_token.Quote: Kind.QUOTE,
+        block_token.HtmlBlock: Kind.HTML,
+        block_token.ThematicBreak: Kind.RULE,
+        block_token.BlockCode: Kind.CODE,
+        block_token.CodeFence: Kind.CODE,
+    }
+
+
 def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
     """(kind, first, last) line ranges, relative to ``lines``, of a region without d2l structure."""
+    from mistletoe import block_token
+
     starts: list[tuple[int, Kind]] = []
     # mistletoe loses count of lines when the last one has no line break.
     terminated = [*lines[:-1], lines[-1].rstrip("\n") + "\n"]
@@ -209,7 +224,7 @@ def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
         if isinstance(token, block_token.List):
             starts.extend((line - 1, Kind.LIST_ITEM) for line in _item_lines(token))
         else:
-            kind = _MISTLETOE_KINDS.get(type(token), Kind.PARAGRAPH)
+            kind = _mistletoe_kinds().get(type(token), Kind.PARAGRAPH)
             starts.append((token.line_number - 1, kind))
     if not starts:
         return [(Kind.PARAGRAPH, 0, len(lines) - 1)]
@@ -223,6 +238,8 @@ def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
 
 def _item_lines(token: block_token.List) -> list[int]:
     """First lines of a list's items, nested items included: each is a unit of translation."""
+    from mistletoe import block_token
+
     lines = []
     for item in token.children:
         lines.append(item.line_number)
@@ -284,6 +301,9 @@ class _Builder:
 def parse(text: str, path: str | None = None) -> Document:
     """Parse d2lbook markdown; raises :class:`MarkupError` for a code fence never closed or
     nesting too deep to follow."""
+    from mistletoe import block_token, span_token
+    from mistletoe.html_renderer import HtmlRenderer
+
     # The renderer's context is how mistletoe enables HTML blocks, which it leaves out by
     # default. Its token tables are globals, hence the lock (parsing holds the GIL anyway).
     with _MISTLETOE, HtmlRenderer():

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from amts.align.glossary import Glossary, load_glossary
 from amts.errors import AmtsError
+
+if TYPE_CHECKING:
+    from amts.align.cache import AlignmentCache
 
 
 class Failure(click.ClickException):
@@ -116,9 +120,12 @@ def make_updater(
     parallel_data: Path | None,
     glossary: Path | None,
     resource_name: str | None = None,
+    cache: AlignmentCache | None = None,
 ):
     """The updater the options ask for: translation memory, glossary, engine (its
-    resources named ``resource_name``, see :func:`make_engine`)."""
+    resources named ``resource_name``, see :func:`make_engine`); alignments cached in
+    ``cache`` (default: under ``$AMTS_DATA_DIR`` when set, else for this run)."""
+    from amts.align.cache import AlignmentCache
     from amts.memory import TranslationMemory
     from amts.update.updater import Updater
 
@@ -134,4 +141,5 @@ def make_updater(
         glossary=terms,
         resource_name=resource_name,
     )
-    return Updater(src_lang, tgt_lang, engine, memory, terms)
+    cache = cache if cache is not None else AlignmentCache.from_env()
+    return Updater(src_lang, tgt_lang, engine, memory, terms, cache=cache)

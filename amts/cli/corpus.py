@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from amts.align.cache import AlignmentCache
 from amts.book import document
 from amts.cli.base import Command, Failure, glossary_from, language_options, main
 from amts.corpus import formats
@@ -106,6 +107,7 @@ def parallel_data(
         min_confidence=min_confidence,
         glossary=glossary_from(glossary, src_lang, tgt_lang),
         max_segment_bytes=max_segment_bytes,
+        cache=AlignmentCache.from_env(),
     )
     file_pairs = find_file_pairs(source_repo, target_repo, mapping, builder.summary)
     if not file_pairs:

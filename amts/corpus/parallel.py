@@ -7,6 +7,7 @@ Custom Translation adapts to, and the translation memory AMTS consults first.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections import Counter
@@ -15,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amts.align.aligner import Aligner, Alignment, SentenceLink
+from amts.align.cache import MIN_PARALLEL_PAIRS, AlignmentCache
 from amts.align.glossary import Glossary
 from amts.book import document
 from amts.book.document import Document
 from amts.book.protect import is_protected_only
 from amts.corpus.formats import MAX_SEGMENT_BYTES, largest_segment_bytes
 from amts.errors import InputError
+from amts.files import read_text
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +182,7 @@ class CorpusBuilder:
         min_confidence: float = 0.0,
         glossary: Glossary | None = None,
         max_segment_bytes: int | None = MAX_SEGMENT_BYTES,
+        cache: AlignmentCache | None = None,
     ) -> None:
         if level not in LEVELS:
             raise InputError(f"unknown level {level!r}; choose one of: {', '.join(LEVELS)}")
@@ -186,7 +190,7 @@ class CorpusBuilder:
             raise InputError(
                 f"the segment size limit must be at least 1 byte, not {max_segment_bytes}"
             )
-        self.aligner = Aligner(src_lang, tgt_lang, glossary)
+        self.aligner = Aligner(src_lang, tgt_lang, glossary, cache=cache)
         self.level = level
         self.min_confidence = min_confidence
         self.max_segment_bytes = max_segment_bytes
@@ -196,6 +200,8 @@ class CorpusBuilder:
     def build(
         self, file_pairs: Iterable[FilePair], progress: Callable[[FilePair], None] | None = None
     ) -> Iterator[ParallelPair]:
+        file_pairs = list(file_pairs)
+        self._prefill(file_pairs)
         for file_pair in file_pairs:
             try:
                 alignment = self.align_files(file_pair)
@@ -209,9 +215,22 @@ class CorpusBuilder:
             if progress is not None:
                 progress(file_pair)
 
+    def _prefill(self, file_pairs: list[FilePair]) -> None:
+        """Many file pairs: have the cache align them across processes first."""
+        cache = self.aligner.cache
+        if cache is None or len(file_pairs) < MIN_PARALLEL_PAIRS:
+            return
+        texts = []
+        for pair in file_pairs:
+            with contextlib.suppress(InputError):  # reported when the pair is read again
+                texts.append((read_text(pair.source), read_text(pair.target)))
+        cache.prefill(self.aligner, texts)
+
     def align_files(self, file_pair: FilePair) -> Alignment:
-        source = document.load(file_pair.source)
-        target = document.load(file_pair.target)
+        cache = self.aligner.cache
+        load = cache.load if cache is not None else document.load
+        source = load(file_pair.source)
+        target = load(file_pair.target)
         # Sentences at paragraph level too: a paragraph with a side too long for one
         # segment is split at its aligned sentence boundaries.
         return self.aligner.align(source, target)

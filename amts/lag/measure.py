@@ -16,7 +16,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from amts.align.aligner import Aligner
-from amts.book.document import Document
+from amts.align.cache import AlignmentCache
+from amts.book.document import Document, parse
 from amts.corpus.parallel import ORIGIN_SUFFIX
 from amts.errors import AmtsError
 from amts.lag.report import FileLag, LagReport
@@ -47,12 +48,14 @@ def measure_lag(
         if not isinstance(target, GitRepo):
             target = stack.enter_context(GitRepo(target, "target"))
         book = _Book(source, target, rev, target_rev, exclude)
-        return book.measure(tgt_lang, aligner or Aligner(src_lang, tgt_lang))
+        aligner = aligner or Aligner(src_lang, tgt_lang, cache=AlignmentCache.from_env())
+        return book.measure(tgt_lang, aligner)
 
 
 class _Book:
     def __init__(self, source, target, rev, target_rev, exclude) -> None:
         self.source, self.target = source, target
+        self.cache: AlignmentCache | None = None
         self.rev = source.resolve(rev or "HEAD", "--rev")
         self.target_rev = target.resolve(target_rev) if target_rev else target.head()
 
@@ -69,9 +72,11 @@ class _Book:
         self.translations = target_files - self.origins
 
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
-        return repo.document(rev, path)
+        cache = self.cache
+        return repo.document(rev, path, cache.document if cache is not None else parse)
 
     def measure(self, lang: str, aligner: Aligner) -> LagReport:
+        self.cache = aligner.cache  # documents parsed, alignments found, once per content
         report = LagReport(self.rev, lang)
         heads: dict[str, Document] = {}
         for path in sorted(self.english):

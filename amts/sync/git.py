@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -205,13 +205,16 @@ class GitRepo:
         blob = self._blob(rev, path)
         return blob.size if blob is not None else None
 
-    def document(self, rev: str, path: str) -> Document | None:
-        """The markdown file ``path`` at ``rev``, parsed; ``None`` if absent."""
+    def document(
+        self, rev: str, path: str, parser: Callable[[str, str], Document] = parse
+    ) -> Document | None:
+        """The markdown file ``path`` at ``rev``, parsed (by ``parser``: an alignment
+        cache's ``document`` parses once per content); ``None`` if absent."""
         data = self.read(rev, path)
         if data is None:
             return None
         label = f"{self.role}@{rev[:8]}:{path}"
-        return parse(decode(data, label), label)
+        return parser(decode(data, label), label)
 
     def mode(self, rev: str, path: str) -> str | None:
         blob = self._blob(rev, path)

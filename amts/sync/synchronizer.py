@@ -17,13 +17,13 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
+from amts.align.cache import MIN_PARALLEL_PAIRS
 from amts.book import document
 from amts.book.document import Document
 from amts.corpus import formats
@@ -34,6 +34,7 @@ from amts.memory import TranslationMemory
 from amts.sync.filejob import FileJob, origin_path
 from amts.sync.git import Change, GitRepo
 from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
+from amts.sync.mining import mine_memory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
 from amts.sync.work import Work as _Work
@@ -160,6 +161,7 @@ class Synchronizer:
         files: dict[str, bytes | None] = {}
         modes: dict[str, str] = {}
         pending = []
+        self._prefill(works)
         # Plan a batch of files first, so that the engine is called once for all of them;
         # only a batch's plans are held at a time, whatever the size of the push.
         for first in range(0, len(works), self.files_per_batch):
@@ -329,39 +331,7 @@ class Synchronizer:
     def _mine(self) -> TranslationMemory:
         """The sentence pairs of the target's translations (with their origin files, or with
         the source at ``base``)."""
-        started = time.perf_counter()
-        updater = self.updater
-        memory = TranslationMemory(updater.src_lang, updater.tgt_lang)
-        if self.origins:
-            pairs = [
-                (self.target, self.head, origin_path(p), p)
-                for p in sorted(self.target_files)
-                if _is_markdown(p) and origin_path(p) in self.target_files
-            ]
-        else:
-            english = set(self.source.files(self.base))
-            pairs = [
-                (self.source, self.base, p, p)
-                for p in sorted(self.target_files)
-                if _is_markdown(p) and p in english
-            ]
-        for repo, rev, source_path, target_path in pairs:
-            try:
-                english = self._doc(repo, rev, source_path)
-                alignment = updater.aligner.align(
-                    english, self._doc(self.target, self.head, target_path)
-                )
-            except AmtsError as exc:
-                log.debug("sync.memory_file_skipped: %s", exc)
-                continue
-            memory.add_alignment(alignment)
-        log.info(
-            "sync.memory_built: %d sentences from %d file pairs in %.1f s",
-            len(memory),
-            len(pairs),
-            time.perf_counter() - started,
-        )
-        return memory
+        return mine_memory(self.updater, self.target, self.head, self.source, self.base)
 
     def _share_corpus(self) -> None:
         """Give the mined pairs to an engine that learns from examples (Amazon's parallel
@@ -394,7 +364,8 @@ class Synchronizer:
 
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
         self._check_size(repo, rev, path)
-        return repo.document(rev, path)
+        cache = self.updater.aligner.cache
+        return repo.document(rev, path, cache.document if cache is not None else document.parse)
 
     def _carry_safely(self, work: _Work) -> tuple[FileResult, FileJob | None]:
         """Plan one change; a failure skips the file and writes none of it."""
@@ -537,6 +508,26 @@ class Synchronizer:
         if path is None:
             return []
         return [path, origin_path(path)] if self.origins else [path]
+
+    def _prefill(self, works: list[_Work]) -> None:
+        """Many files to plan whose alignments are not cached (a memory was given, so
+        mining aligned nothing): the cache aligns them across processes first."""
+        cache = self.updater.aligner.cache
+        if cache is None or len(works) < MIN_PARALLEL_PAIRS:
+            return
+        pairs = []
+        for work in works:
+            current = work.old_path or work.path
+            if work.path is None or current is None:
+                continue
+            english = self.target.read(self.head, origin_path(current)) if self.origins else None
+            if english is None and work.old_path:
+                english = self.source.read(work.base, work.old_path)
+            translation = self.target.read(self.head, current)
+            if english and translation:
+                with suppress(UnicodeDecodeError):
+                    pairs.append((english.decode("utf-8"), translation.decode("utf-8")))
+        cache.prefill(self.updater.aligner, pairs)
 
     def _old_english(self, work: _Work, current: str) -> Document | None:
         if self.origins and (origin := self._doc(self.target, self.head, origin_path(current))):

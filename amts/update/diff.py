@@ -38,8 +38,15 @@ def normalize(text: str) -> str:
 
 def similarity(a: str, b: str) -> float:
     """Word-level similarity in [0, 1]; cheap upper bounds first."""
-    words_a, words_b = _WORD.findall(a), _WORD.findall(b)
-    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(_WORD.findall(b))
+    return _similarity(matcher, _WORD.findall(a))
+
+
+def _similarity(matcher: SequenceMatcher, words: list[str]) -> float:
+    """:func:`similarity` of ``words`` to the matcher's second sequence (set once for many:
+    difflib indexes it on ``set_seq2``)."""
+    matcher.set_seq1(words)
     if (
         matcher.real_quick_ratio() < MODIFIED_THRESHOLD
         or matcher.quick_ratio() < MODIFIED_THRESHOLD
@@ -72,7 +79,7 @@ def diff_sequences(
         elif tag == "insert":
             edits.extend(Edit(ChangeKind.INSERTED, None, j) for j in range(j1, j2))
         else:
-            edits.extend(_pair_replaced(old, new, i1, i2, j1, j2, compatible))
+            edits.extend(_pair_replaced(old, new, i1, i2, j1, j2, compatible)[0])
     return _find_moves(old, new, edits)
 
 
@@ -82,21 +89,28 @@ def pair_similar(
     compatible: Callable[[int, int], bool] | None = None,
 ) -> list[tuple[int, int, float]]:
     """Pairs (old index, new index, similarity), in order, maximizing total similarity."""
+    edits, sim = _pair_replaced(old, new, 0, len(old), 0, len(new), compatible)
     return [
-        (edit.old, edit.new, similarity(old[edit.old], new[edit.new]))
-        for edit in _pair_replaced(old, new, 0, len(old), 0, len(new), compatible)
+        (edit.old, edit.new, sim[edit.old][edit.new])
+        for edit in edits
         if edit.kind is ChangeKind.MODIFIED
     ]
 
 
-def _pair_replaced(old, new, i1, i2, j1, j2, compatible) -> list[Edit]:
-    """Monotonic pairing of a replaced run maximizing total similarity (small DP)."""
+def _pair_replaced(old, new, i1, i2, j1, j2, compatible) -> tuple[list[Edit], list[list[float]]]:
+    """Monotonic pairing of a replaced run maximizing total similarity (small DP), with the
+    similarity of every pair it scored (relative indices): the scores need no second pass."""
     n, m = i2 - i1, j2 - j1
     sim = [[0.0] * m for _ in range(n)]
-    for a in range(n):
-        for b in range(m):
+    # Each item split into words once, each new item indexed once: an n×m replaced run
+    # (a rewritten section) costs n + m tokenizations, not 2nm.
+    old_words = [_WORD.findall(old[i1 + a]) for a in range(n)]
+    matcher = SequenceMatcher(None, autojunk=False)
+    for b in range(m):
+        matcher.set_seq2(_WORD.findall(new[j1 + b]))
+        for a in range(n):
             if compatible is None or compatible(i1 + a, j1 + b):
-                score = similarity(old[i1 + a], new[j1 + b])
+                score = _similarity(matcher, old_words[a])
                 sim[a][b] = score if score >= MODIFIED_THRESHOLD else 0.0
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for a in range(n - 1, -1, -1):
@@ -114,7 +128,7 @@ def _pair_replaced(old, new, i1, i2, j1, j2, compatible) -> list[Edit]:
         else:
             edits.append(Edit(ChangeKind.INSERTED, None, j1 + b))
             b += 1
-    return edits
+    return edits, sim
 
 
 def _find_moves(old: Sequence[str], new: Sequence[str], edits: list[Edit]) -> list[Edit]:

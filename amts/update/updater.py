@@ -17,6 +17,7 @@ import logging
 from collections.abc import Sequence
 
 from amts.align.aligner import Aligner, Alignment
+from amts.align.cache import AlignmentCache
 from amts.align.glossary import Glossary
 from amts.book.document import Document
 from amts.book.sentences import normalize_language
@@ -56,13 +57,14 @@ class Updater:
         glossary: Glossary | None = None,
         *,
         evaluate: int = 20,
+        cache: AlignmentCache | None = None,
     ) -> None:
         self.evaluate = evaluate
         self.src_lang = normalize_language(src_lang)
         self.tgt_lang = normalize_language(tgt_lang)
         self.engine = engine
         self.memory = memory
-        self.aligner = Aligner(self.src_lang, self.tgt_lang, glossary)
+        self.aligner = Aligner(self.src_lang, self.tgt_lang, glossary, cache=cache)
 
     @property
     def paid(self) -> bool:

@@ -153,8 +153,9 @@ def test_serve_receives_and_queues(tmp_path: Path) -> None:
         queue.close()
 
 
-def test_serve_with_workers_stops_on_sigint(tmp_path: Path) -> None:
-    process, url = start(
+def start_serve_with_workers(tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """``amts serve`` with two worker processes, the App's identity set (GitHub unreachable)."""
+    return start(
         tmp_path,
         "serve",
         "--port",
@@ -165,6 +166,10 @@ def test_serve_with_workers_stops_on_sigint(tmp_path: Path) -> None:
         AMTS_GITHUB_PRIVATE_KEY=PEM,
         AMTS_GITHUB_API_URL=DEAD_API,
     )
+
+
+def test_serve_with_workers_stops_on_sigint(tmp_path: Path) -> None:
+    process, url = start_serve_with_workers(tmp_path)
     try:
         assert post(url, "ping", {"zen": "Keep it logically awesome."})[0] == 200
     finally:

@@ -1,0 +1,509 @@
+"""Fast by construction (issue 13): each figure beside the peer it replaces, in one run.
+
+Over the pinned d2l books in ``../shared/d2l`` (memory engine), five sections:
+
+``ack``      webhook acknowledgement p99 while a d2l first sync runs in ``amts serve``: its
+             defaults (worker processes, one per core) beside ``--in-process --workers 2``
+             (the job threads inside the web process it had before). 500 signed deliveries
+             from 4 clients, fired once the sync has started; goal ≤ 50 ms.
+``workers``  two targets' first syncs (zh and pt, one push): ``amts serve`` defaults beside
+             ``--workers 1``; goal ≥ 1.8× on 2 cores. Peak memory (VmHWM) of every worker
+             process is printed; goal < 200 MB each.
+``premine``  a target's first pull request after the installation's premine job mined its
+             memory, beside a first pull request that mines it on the push; goal ≤ 1.5 s.
+``changed``  ``amts sync`` of every English file the zh translation is behind on (its
+             ``_origin.md`` files against the pinned English): first (no memory, no
+             cache), with a cached memory and no alignment cache (the figure before the
+             cache), and warm (memory and alignment cache); goal warm ≤ 4 s.
+``corpus``   ``amts parallel-data`` of the whole d2l-zh: without ``AMTS_DATA_DIR`` (a cache
+             for the run only), with an empty one (cold) and again (warm); all align
+             across processes when cold; outputs compared byte for byte; goals ≤ 5 s
+             cold, ≤ 3 s warm.
+
+Every timed App run starts from empty caches (memory and alignments) and warm mirrors.
+
+    python bench/speed_bench.py [--runs 1] [--only ack,workers,premine,changed,corpus]
+
+Exit status 2 when ``../shared/d2l`` is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import push_to_pr_bench
+from push_to_pr_bench import AMTS, SECRET, commit, d2l_book
+from webhook_bench import fire, make_deliveries
+
+from bot.demo import deliver, git, init_repo, load_emulator, push_payload
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The pinned books: ``../shared/d2l`` beside the project (``AMTS_BENCH_SHARED`` names
+#: another ``shared`` folder, e.g. from a git worktree).
+SHARED_D2L = Path(os.environ.get("AMTS_BENCH_SHARED") or ROOT.parent / "shared") / "d2l"
+push_to_pr_bench.SHARED_D2L = SHARED_D2L
+SOURCE, ZH, PT = "bench/book-en", "bench/book-zh", "bench/book-pt"
+ZH_TARGET = f"  - repo: {ZH}\n    lang: zh\n    glossary: TERMINOLOGY.md\n"
+PT_TARGET = f"  - repo: {PT}\n    lang: pt\n"
+CONFIG = "source_lang: en\ntargets:\n{targets}engine: memory\nbranch: amts/sync\n"
+SECTIONS = ("ack", "workers", "premine", "changed", "corpus")
+
+
+def load_note() -> str:
+    load = os.getloadavg()
+    return f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+
+
+# -- the App against the emulator ---------------------------------------------------------
+
+
+@contextmanager
+def serve(github: Any, data_dir: Path, log: Path, args: Sequence[str]) -> Iterator[tuple[str, int]]:
+    """``amts serve ARGS`` as the emulator's App; yields its URL and process id."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AMTS_", "GIT_"))}
+    env.update(
+        AMTS_WEBHOOK_SECRET=SECRET,
+        AMTS_GITHUB_APP_ID=str(github.app_id),
+        AMTS_GITHUB_PRIVATE_KEY=github.private_key_pem,
+        AMTS_GITHUB_API_URL=github.api_url,
+        AMTS_DATA_DIR=str(data_dir),
+        AMTS_RECONCILE_MINUTES="1440",  # no scheduled reconcile (and premine) mid-bench
+        PYTHONUNBUFFERED="1",
+    )
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*AMTS, "serve", "--port", "0", *args], cwd=ROOT, env=env, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not (
+            found := re.search(r"listening on (http://\S+)", log.read_text("utf-8", "replace"))
+        ):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"amts serve did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.05)
+        yield found.group(1), process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=120)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (worker processes and the ones they spawn)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def peak_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB; 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def clean(data_dir: Path) -> None:
+    """A target never seen: no memory, no alignments, no premine marker (mirrors stay)."""
+    for folder in ("memory", "align-cache"):
+        shutil.rmtree(data_dir / folder, ignore_errors=True)
+
+
+def reset(github: Any, repos: Sequence[str]) -> None:
+    for repo in repos:
+        for pull in github.pulls(repo, state="open"):
+            github.close_pr(repo, pull["number"])
+            github.delete_branch(repo, pull["head"]["ref"])
+
+
+def wait_pulls(github: Any, repos: Sequence[str], log: Path, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(github.pulls(repo, state="open") for repo in repos):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no pull requests after {timeout:g} s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.02)
+
+
+def wait_log(log: Path, text: str, count: int = 1, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while log.read_text("utf-8", "replace").count(text) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{text!r} never logged:\n{log.read_text()[-3000:]}")
+        time.sleep(0.01)
+
+
+class World:
+    """The d2l English, zh and (``pt``) pt repositories in the emulator; the book's
+    config names the targets, so one push syncs each."""
+
+    def __init__(self, root: Path, pt: bool = True) -> None:
+        book = d2l_book(root / "repos")
+        self.targets = (ZH, PT) if pt else (ZH,)
+        config = CONFIG.format(targets=ZH_TARGET + (PT_TARGET if pt else ""))
+        (book.english / ".github" / "amts.yml").write_text(config, encoding="utf-8")
+        git(book.english, "add", "-A")
+        git(book.english, "commit", "-q", "--allow-empty", "-m", "Configure the targets")
+        self.before = book.before
+        self.after = git(book.english, "rev-parse", "HEAD")
+        pt = root / "repos" / "d2l-pt"
+        init_repo(pt, "Portuguese Translator")
+        shutil.copytree(SHARED_D2L / "pt", pt, dirs_exist_ok=True)
+        commit(pt, "The Portuguese translation")
+        self.english, self.chinese, self.portuguese = book.english, book.chinese, pt
+        self.root = root
+
+    @contextmanager
+    def github(self) -> Iterator[Any]:
+        emulator = load_emulator()
+        self.emulators = getattr(self, "emulators", 0) + 1  # each emulator its own folder
+        with emulator.GitHubEmulator(self.root / f"github-{self.emulators}") as github:
+            github.add_repo(SOURCE, self.english)
+            github.add_repo(ZH, self.chinese)
+            github.add_repo(PT, self.portuguese)
+            yield github
+
+    def push(self, github: Any) -> dict[str, Any]:
+        return push_payload(github, SOURCE, self.before, self.after)
+
+
+def timed_syncs(world: World, github: Any, url: str, data_dir: Path, log: Path) -> float:
+    """Seconds from a push to every target's pull request, from empty caches."""
+    reset(github, world.targets)
+    clean(data_dir)
+    started = time.monotonic()
+    if deliver(url, SECRET, "push", world.push(github)) != 202:
+        raise RuntimeError("the push was not accepted")
+    wait_pulls(github, world.targets, log)
+    return time.monotonic() - started
+
+
+# -- sections -------------------------------------------------------------------------------
+
+
+def section_workers(world: World, runs: int) -> None:
+    print(f"\n[workers] two targets' first syncs (zh {ZH}, pt {PT}) from one push; {load_note()}")
+    figures: dict[str, list[float]] = {}
+    peaks: list[float] = []
+    for label, args in (
+        ("amts serve (defaults)", ()),
+        ("amts serve --workers 1", ("--workers", "1")),
+    ):
+        data_dir = world.root / f"data-workers-{len(figures)}"
+        log = world.root / f"serve-workers-{len(figures)}.log"
+        with world.github() as github, serve(github, data_dir, log, args) as (url, pid):
+            timed_syncs(world, github, url, data_dir, log)  # warms the mirrors
+            times = [timed_syncs(world, github, url, data_dir, log) for _ in range(runs)]
+            if not args:
+                peaks = [peak_mb(child) for child in descendants(pid)]
+        figures[label] = times
+        print(f"  {label:28} median {statistics.median(times):6.2f} s  (runs: {_runs(times)})")
+    default, one = (statistics.median(t) for t in figures.values())
+    print(f"  speed-up {one / default:.2f}×  goal ≥ 1.8×: {_met(one / default >= 1.8)}")
+    if peaks:
+        print(
+            f"  peak memory of each worker process: {', '.join(f'{p:.0f}' for p in peaks)} MB"
+            f"  goal < 200 MB: {_met(max(peaks) < 200)}"
+        )
+
+
+def section_ack(world: World, deliveries: int, clients: int) -> None:
+    print(
+        f"\n[ack] {deliveries} signed deliveries from {clients} clients while a d2l first sync "
+        f"runs; {load_note()}"
+    )
+    results = {}
+    for label, args in (
+        ("amts serve (defaults)", ()),
+        ("amts serve --in-process --workers 2", ("--in-process", "--workers", "2")),
+    ):
+        data_dir = world.root / f"data-ack-{len(results)}"
+        log = world.root / f"serve-ack-{len(results)}.log"
+        with world.github() as github, serve(github, data_dir, log, args) as (url, _):
+            timed_syncs(world, github, url, data_dir, log)  # warms the mirrors
+            reset(github, world.targets)
+            clean(data_dir)
+            text = log.read_text("utf-8", "replace")
+            done_before, started_before = (
+                text.count("sync.done"),
+                text.count("sync.started subject"),
+            )
+            deliver(url, SECRET, "push", world.push(github))
+            wait_log(log, "sync.started subject", started_before + 1)  # the first sync is running
+            port = int(url.rsplit(":", 1)[1])
+            latencies, statuses, seconds = fire(
+                port, make_deliveries(deliveries, 0.02, secret=SECRET), clients
+            )
+            running = log.read_text("utf-8", "replace").count("sync.done") - done_before < 2
+            wait_pulls(github, world.targets, log)
+        latencies.sort()
+        p50, p99 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99) - 1]
+        results[label] = p99
+        print(
+            f"  {label:36} p50 {p50 * 1000:6.1f} ms  p99 {p99 * 1000:6.1f} ms  "
+            f"{len(latencies) / seconds:5.0f}/s  statuses {dict(statuses)}"
+            f"  {'a sync ran throughout' if running else 'the syncs ended before the last answer'}"
+        )
+    default, threads = results.values()
+    print(
+        f"  p99 {default * 1000:.1f} ms vs {threads * 1000:.1f} ms ({threads / default:.1f}×)"
+        f"  goal ≤ 50 ms: {_met(default <= 0.050)}"
+    )
+
+
+def section_premine(root: Path, runs: int) -> None:
+    print(f"\n[premine] a target's first pull request (zh, one push); {load_note()}")
+    world = World(root / "world-zh", pt=False)
+    data_dir = world.root / "data-premine"
+    log = world.root / "serve-premine.log"
+    mined, premined = [], []
+    with world.github() as github, serve(github, data_dir, log, ()) as (url, _):
+        timed_syncs(world, github, url, data_dir, log)  # warms the mirrors
+        for _ in range(runs):
+            mined.append(timed_syncs(world, github, url, data_dir, log))
+            reset(github, world.targets)
+            clean(data_dir)
+            done = log.read_text("utf-8", "replace").count("premine.done")
+            installation = push_payload(github, SOURCE, world.before, world.after)["installation"]
+            event = {
+                "action": "created",
+                "installation": installation,
+                "sender": {"login": "maintainer", "type": "User"},
+            }
+            if deliver(url, SECRET, "installation", event) not in (200, 202):
+                raise RuntimeError("the installation event was not accepted")
+            wait_log(log, "premine.done", done + 1)
+            started = time.monotonic()
+            deliver(url, SECRET, "push", world.push(github))
+            wait_pulls(github, world.targets, log)
+            premined.append(time.monotonic() - started)
+    print(
+        f"  mined on the first push     median {statistics.median(mined):6.2f} s  "
+        f"(runs: {_runs(mined)})"
+    )
+    print(
+        f"  memory premined             median {statistics.median(premined):6.2f} s  "
+        f"(runs: {_runs(premined)})  goal ≤ 1.5 s: {_met(statistics.median(premined) <= 1.5)}"
+    )
+
+
+def section_changed(root: Path, runs: int) -> None:
+    """``amts sync`` of everything the zh translation is behind on."""
+    english, chinese = root / "changed-en", root / "changed-zh"
+    init_repo(english, "English Author")
+    shutil.copytree(SHARED_D2L / "en", english, dirs_exist_ok=True)
+    for origin in (SHARED_D2L / "zh").rglob("*_origin.md"):
+        relative = origin.relative_to(SHARED_D2L / "zh")
+        target = english / relative.parent / relative.name.replace("_origin.md", ".md")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(origin, target)
+    before = commit(english, "The English the translation follows")
+    shutil.copytree(SHARED_D2L / "en", english, dirs_exist_ok=True)
+    after = commit(english, "The pinned English")
+    changed = git(english, "diff", "--name-only", before, after, "--", "*.md").split()
+    init_repo(chinese, "Chinese Translator")
+    shutil.copytree(SHARED_D2L / "zh", chinese, dirs_exist_ok=True)
+    commit(chinese, "The Chinese translation")
+    memory = cached_memory(chinese, root / "changed-memory")
+    print(
+        f"\n[changed] amts sync of {len(changed)} changed English files into d2l-zh; {load_note()}"
+    )
+    data_dir = root / "data-changed"
+    rows = (
+        ("first (no memory, no cache)", False, None),
+        ("cached memory, no alignment cache", False, memory),
+        ("warm (memory and alignment cache)", True, memory),
+    )
+    warm_seconds = None
+    for label, cached, tsv in rows:
+        times, cpu = [], []
+        for run in range(runs + (1 if cached else 0)):  # the warm row's run 0 fills the cache
+            args = [
+                "sync",
+                "--source-repo",
+                str(english),
+                "--target-repo",
+                str(chinese),
+                "--tgt-lang",
+                "zh",
+                "--glossary",
+                str(chinese / "TERMINOLOGY.md"),
+                "--from",
+                before,
+                "--to",
+                after,
+                "--branch",
+                f"amts/bench-{len(times)}-{time.monotonic_ns()}",
+            ]
+            if tsv is not None and tsv.is_file():
+                args += ["--parallel-data", str(tsv)]
+            seconds, _ = _amts(args, data_dir if cached else None)
+            if not cached or run:
+                times.append(seconds)
+                cpu.append(LAST_CPU[0])
+        median = statistics.median(times)
+        warm_seconds = median if cached else warm_seconds
+        print(
+            f"  {label:36} median {median:6.2f} s  (runs: {_runs(times)})  "
+            f"CPU {statistics.median(cpu):.2f} s"
+        )
+    assert warm_seconds is not None
+    print(f"  warm goal ≤ 4 s: {_met(warm_seconds <= 4.0)}")
+
+
+def section_corpus(root: Path, runs: int) -> None:
+    print(f"\n[corpus] amts parallel-data of the whole d2l-zh (with its glossary); {load_note()}")
+    base = [
+        "parallel-data",
+        "--source-repo",
+        str(SHARED_D2L / "en"),
+        "--target-repo",
+        str(SHARED_D2L / "zh"),
+        "--tgt-lang",
+        "zh",
+        "--glossary",
+        str(SHARED_D2L / "zh" / "TERMINOLOGY.md"),
+    ]
+    outputs, figures = {}, {}
+    for label in ("no AMTS_DATA_DIR", "cold cache", "warm cache"):
+        times, peaks, cpu = [], [], []
+        for run in range(runs):
+            data_dir = root / f"data-corpus-{run}"
+            if label == "cold cache":
+                shutil.rmtree(data_dir, ignore_errors=True)
+            out = root / f"corpus-{label.split()[0]}-{run}.tsv"
+            seconds, peak = _amts(
+                [*base, "-o", str(out)], None if label.startswith("no") else data_dir
+            )
+            times.append(seconds)
+            cpu.append(LAST_CPU[0])
+            peaks.append(peak)
+            outputs.setdefault(label, out.read_bytes())
+        figures[label] = statistics.median(times)
+        print(
+            f"  {label:20} median {figures[label]:6.2f} s  (runs: {_runs(times)})  "
+            f"CPU {statistics.median(cpu):.2f} s  peak {max(peaks):.0f} MB (largest process)"
+        )
+    same = len(set(outputs.values())) == 1
+    print(f"  outputs byte-identical: {same}")
+    print(
+        f"  goals: cold ≤ 5 s {_met(figures['cold cache'] <= 5)}, warm ≤ 3 s "
+        f"{_met(figures['warm cache'] <= 3)}"
+    )
+
+
+def cached_memory(chinese: Path, folder: Path) -> Path:
+    """The memory the App caches for the target (``bot.refresh``'s mining, at its head)."""
+    from amts.sync.git import GitRepo
+    from bot.refresh import MemoryCache, mine
+
+    with GitRepo(chinese, "target") as target:
+        rev = target.resolve("HEAD")
+        pairs = mine(target, rev, None, None, src_lang="en", tgt_lang="zh")
+    cache = MemoryCache.of(folder, ZH, "zh")
+    cache.write(pairs, "en", "zh", rev)
+    return cache.tsv
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+#: CPU seconds (user + system, children included) of the last :func:`_amts` run: on a
+#: shared machine the wall time also counts other people's work.
+LAST_CPU = [0.0]
+
+
+def _amts(args: list[str], data_dir: Path | None, check: bool = True) -> tuple[float, float]:
+    """Run ``amts ARGS`` (start-up included); its seconds and the peak memory in MB of its
+    largest process (children included); its CPU time goes to :data:`LAST_CPU`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AMTS_")}
+    if data_dir is not None:
+        env["AMTS_DATA_DIR"] = str(data_dir)
+    with tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [*AMTS, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
+        )
+        # wait4: this child's own usage, its peak the largest of it and its children's.
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if check and process.returncode != 0:
+            err.seek(0)
+            message = err.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"amts {args[0]} failed: {message}")
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _runs(times: list[float]) -> str:
+    return ", ".join(f"{t:.2f}" for t in times)
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="timed runs per figure (median)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="sections, comma-separated")
+    parser.add_argument("--deliveries", type=int, default=500)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    sections = args.only.split(",")
+    if unknown := set(sections) - set(SECTIONS):
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    if not SHARED_D2L.is_dir():
+        print(f"{SHARED_D2L} is absent: nothing to measure")
+        return 2
+    print(
+        f"issue 13 speed bench: {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"{args.runs} timed run(s) per figure; {load_note()}"
+    )
+    with tempfile.TemporaryDirectory(prefix="amts-speed-bench-") as tmp:
+        root = Path(tmp)
+        world = World(root / "world") if {"ack", "workers"} & set(sections) else None
+        for section in sections:
+            if section == "ack":
+                section_ack(world, args.deliveries, args.clients)
+            elif section == "workers":
+                section_workers(world, args.runs)
+            elif section == "premine":
+                section_premine(root, args.runs)
+            elif section == "changed":
+                section_changed(root, args.runs)
+            elif section == "corpus":
+                section_corpus(root, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

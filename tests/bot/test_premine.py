@@ -1,0 +1,67 @@
+"""A target's translation memory mined before its first sync, in a low-priority job."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.premine import PremineJob, premine_memory
+from bot.reconcile import reconcile
+from bot.refresh import MemoryCache
+from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    with book_world(tmp_path) as world:
+        yield world
+
+
+def _job() -> PremineJob:
+    return PremineJob(SOURCE, ZH, "zh", INSTALLATION)
+
+
+def _cache(world: World) -> MemoryCache:
+    return MemoryCache.of(world.services.settings.data_dir, _job().tenant, "zh")
+
+
+def test_reconcile_queues_one_premine_for_a_target_without_memory(world: World) -> None:
+    """The first reconcile (also the one after an installation) queues the job, below the
+    syncs' priority; the next rounds do not queue it again."""
+    reconcile(world.services)
+    assert world.jobs("premine") == [_job().to_dict()]
+    assert world.jobs("sync") == []
+    reconcile(world.services)
+    assert len(world.jobs("premine")) == 1
+    [task] = [t for t in world.queue.huey.pending() if t.name == "premine"]
+    assert task.priority is not None and task.priority < 0
+
+
+def test_the_first_sync_uses_the_premined_memory(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The premine job caches the memory the first sync would have mined, and the
+    alignments with it: the first sync mines nothing and still opens its pull request."""
+    caplog.set_level(logging.INFO)
+    tsv = premine_memory(world.services, _job())
+    assert tsv is not None and tsv == _cache(world).path()
+    assert len(tsv.read_text(encoding="utf-8").splitlines()) > 5
+    aligned = list((world.services.settings.data_dir / "align-cache").rglob("*.json"))
+    assert aligned
+    caplog.clear()
+    world.open_sync_pr()
+    assert "sync.memory_built" not in caplog.text  # the sync found the memory cached
+    assert "premine" not in caplog.text
+
+
+def test_a_premine_after_the_first_sync_does_nothing(world: World) -> None:
+    """A sync that came first cached its mined memory: the job finds it and stops."""
+    world.open_sync_pr()
+    before = _cache(world).tsv.read_bytes()
+    assert premine_memory(world.services, _job()) is None
+    assert _cache(world).tsv.read_bytes() == before
+    reconcile(world.services)
+    assert world.jobs("premine") == []
