@@ -20,7 +20,7 @@ included), on a new branch each run. Each book is measured twice: a target's fir
 which mines the translation memory from the target (``amts sync``'s default; the cache is
 removed before each timed run), and a later sync, with the memory the App caches after
 its first sync or a merged sync PR (``<data dir>/memory``, written here by
-``bot.refresh``'s code; ``amts sync`` gets the same file as ``--parallel-data``).
+``bot.sync.refresh``'s code; ``amts sync`` gets the same file as ``--parallel-data``).
 Figures are printed, not asserted; goal ≤ 15 s and overhead ≤ 1.5×.
 
     python bench/push_to_pr_bench.py [--runs 3]
@@ -48,7 +48,7 @@ from typing import Any
 
 from amts.align.cache import CACHE_DIR
 from bot.demo import deliver, git, init_repo, load_emulator, make_sample_repos, push_payload
-from bot.refresh import MEMORY_DIR
+from bot.sync.refresh import MEMORY_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_D2L = ROOT.parent / "shared" / "d2l"
@@ -179,10 +179,10 @@ def reset(github: Any) -> None:
 
 
 def cache_memory(book: Book, data_dir: Path) -> Path:
-    """The translation memory a merged sync PR leaves in the App's cache (``bot.refresh``'s
+    """The translation memory a merged sync PR leaves in the App's cache (``bot.sync.refresh``'s
     code, on the target's head); also handed to ``amts sync --parallel-data``."""
     from amts.sync.git import GitRepo
-    from bot.refresh import MemoryCache, mine
+    from bot.sync.refresh import MemoryCache, mine
 
     with GitRepo(book.chinese, "target") as target:
         rev = target.resolve("HEAD")

@@ -420,9 +420,9 @@ def section_corpus(root: Path, runs: int) -> None:
 
 
 def cached_memory(chinese: Path, folder: Path) -> Path:
-    """The memory the App caches for the target (``bot.refresh``'s mining, at its head)."""
+    """The memory the App caches for the target (``bot.sync.refresh``'s mining, at its head)."""
     from amts.sync.git import GitRepo
-    from bot.refresh import MemoryCache, mine
+    from bot.sync.refresh import MemoryCache, mine
 
     with GitRepo(chinese, "target") as target:
         rev = target.resolve("HEAD")

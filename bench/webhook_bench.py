@@ -5,7 +5,7 @@ delivery is queued exactly once.
 from 8 client threads with keep-alive connections on loopback, against
 
   (a) ``amts serve`` (werkzeug's threaded server, SQLite queue in a temp data dir), and
-  (b) ``gunicorn 'bot.app:create_app()'`` (gthread workers) with a redis-server it starts.
+  (b) ``gunicorn 'bot.web.app:create_app()'`` (gthread workers) with a redis-server it starts.
 
 Only the acknowledgement is measured: the servers run no job threads (``amts serve
 --workers 0``; no ``amts worker`` beside gunicorn), so every job stays in the queue and is
@@ -39,8 +39,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.queue import Queue, make_huey
-from bot.signature import sign
+from bot.web.signature import sign
+from bot.work.queue import Queue, make_huey
 
 SECRET = "webhook-bench-secret"
 REPO = "d2l-ai/d2l-en"
@@ -338,7 +338,7 @@ def main() -> int:
             label = f"(b) gunicorn {args.gunicorn_workers}×gthread({args.gunicorn_threads}), Redis"
             command = [gunicorn, "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread"]
             command += ["--workers", str(args.gunicorn_workers)]
-            command += ["--threads", str(args.gunicorn_threads), "bot.app:create_app()"]
+            command += ["--threads", str(args.gunicorn_threads), "bot.web.app:create_app()"]
             result = run(
                 label,
                 command,

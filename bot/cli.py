@@ -59,8 +59,8 @@ def serve(host: str, port: int, workers: int | None, in_process: bool) -> None:
     Settings come from AMTS_* variables (AMTS_WEBHOOK_SECRET is required); the queue is
     SQLite under AMTS_DATA_DIR unless AMTS_QUEUE_URL names another.
     """
-    from bot.serve import run_server
-    from bot.supervisor import default_workers
+    from bot.web.serve import run_server
+    from bot.work.supervisor import default_workers
 
     settings = Settings.from_env()
     if workers is None:
@@ -84,7 +84,7 @@ def serve(host: str, port: int, workers: int | None, in_process: bool) -> None:
 )
 def worker(workers: int) -> None:
     """Run the App's jobs from the shared queue (AMTS_QUEUE_URL, Redis for many workers)."""
-    from bot.worker import run_worker
+    from bot.work.worker import run_worker
 
     settings = Settings.from_env()
     _log_bot_lines(settings)

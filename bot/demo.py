@@ -221,10 +221,10 @@ def app_server(github: Any, data_dir: Path, workers: int = 2) -> Iterator[tuple[
     free loopback port and acting as the emulator's App; yields its URL and webhook secret."""
     from werkzeug.serving import make_server
 
-    from bot.app import create_app
-    from bot.queue import Queue
     from bot.settings import Settings
-    from bot.worker import start_consumer
+    from bot.web.app import create_app
+    from bot.work.queue import Queue
+    from bot.work.worker import start_consumer
 
     secret, token = secrets.token_hex(16), secrets.token_urlsafe(24)
     settings = Settings(
@@ -280,7 +280,7 @@ def deliver(url: str, secret: str, event: str, payload: dict[str, Any]) -> int:
     import urllib.request
     import uuid
 
-    from bot.signature import sign
+    from bot.web.signature import sign
 
     body = json.dumps(payload).encode()
     request = urllib.request.Request(

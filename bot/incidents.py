@@ -17,8 +17,8 @@ import secrets
 
 from amts.errors import AlignmentError, EngineError, InputError
 from bot.errors import BotError, ConfigError, GitHubError, PushRejected, RepositoryError
-from bot.github import mask
-from bot.timelimit import JobTimeout
+from bot.github.client import mask
+from bot.work.timelimit import JobTimeout
 
 logger = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.jobs import JobQueue
 from bot.settings import Settings
 from bot.status import StatusStore
+from bot.work.jobs import JobQueue
 
 if TYPE_CHECKING:
-    from bot.github import GitHubApp
-    from bot.mirrors import Mirrors
+    from bot.github.client import GitHubApp
+    from bot.github.mirrors import Mirrors
 
 
 @dataclass
@@ -33,8 +33,8 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, queue: JobQueue) -> Services:
         """The services of a worker process (needs the App's ID and private key)."""
-        from bot.github import GitHubApp
-        from bot.mirrors import Mirrors
+        from bot.github.client import GitHubApp
+        from bot.github.mirrors import Mirrors
 
         settings.require_app()
         return cls(

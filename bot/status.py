@@ -47,7 +47,7 @@ class StatusStore:
     def update(self, target_repo: str, *, key: str | None = None, **fields: Any) -> dict[str, Any]:
         """Merge ``fields`` into the record of ``target_repo``, stamp it, return it.
 
-        ``key`` is the tenant's (:class:`bot.tenancy.Tenant`): one installation's book
+        ``key`` is the tenant's (:class:`bot.books.tenancy.Tenant`): one installation's book
         never rewrites another's record of the same target. ``last_error=None`` clears
         the error after a sync that went well.
         """

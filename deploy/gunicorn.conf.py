@@ -12,7 +12,7 @@ healed by the reconcile job, so no client may make the others wait. Sync workers
 one request each: two clients sending their POST slowly took both, and /healthz timed
 out. gthread workers keep an idle connection in a poller, not on a thread, and serve up
 to ``workers × threads`` requests at once; the webhook view stops reading a body after
-10 s (``bot.app.BODY_SECONDS``). Behind a reverse proxy that buffers requests (README),
+10 s (``bot.web.app.BODY_SECONDS``). Behind a reverse proxy that buffers requests (README),
 slow clients never reach gunicorn. ``tests/bot/test_slow_clients.py`` runs the image's
 command with these settings on loopback.
 """
@@ -21,7 +21,7 @@ import sys
 
 from gunicorn.glogging import Logger
 
-wsgi_app = "bot.app:create_app()"
+wsgi_app = "bot.web.app:create_app()"
 bind = ["0.0.0.0:8000"]
 worker_class = "gthread"
 workers = 2

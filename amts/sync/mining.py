@@ -3,7 +3,7 @@
 Every translated file is aligned with the English it was made from (its ``X_origin.md``
 in d2l-zh's layout, else the English file of the same path at the revision the target
 follows) and the aligned sentences are remembered. The Synchronizer does this when it
-has no memory; the App does it ahead of a target's first sync (:mod:`bot.premine`).
+has no memory; the App does it ahead of a target's first sync (:mod:`bot.sync.premine`).
 Alignments go through the aligner's cache, so the files a sync then plans are found
 aligned, and many uncached pairs are aligned across processes
 (:meth:`~amts.align.cache.AlignmentCache.prefill`).

@@ -11,7 +11,7 @@ People without write access get one short reply per pull request, mentioning nob
 nothing runs. A comment runs once, whatever the number of deliveries (GitHub's
 redeliveries have new ids). An accepted command gets 👀 at once, so the maintainer knows
 it was heard, and its reply with the outcome comes from the worker
-(:func:`bot.commands.run_command`).
+(:func:`bot.commands.run.run_command`).
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
-from bot.catchup import find_book
-from bot.commands import CatchUp, is_command, parse
+from bot.commands.catchup import find_book
+from bot.commands.run import CatchUp, is_command, parse
 from bot.event import Event
-from bot.github import github_error
-from bot.jobs import CommandJob
+from bot.github.client import github_error
 from bot.logs import for_delivery
 from bot.router import Router
-from bot.syncpr import find_sync_pr
+from bot.sync.pr import find_sync_pr
+from bot.work.jobs import CommandJob
 
 if TYPE_CHECKING:
     from bot.services import Services

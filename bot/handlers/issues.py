@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
-from bot.dashboard import is_dashboard, ticked
+from bot.dashboard.issue import is_dashboard, ticked
 from bot.event import Event
-from bot.github import github_error
+from bot.github.client import github_error
 from bot.handlers.comments import WRITERS, is_bot
-from bot.jobs import CatchUpRequest
 from bot.logs import for_delivery
 from bot.router import Router
+from bot.work.jobs import CatchUpRequest
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -67,7 +67,7 @@ def on_edited(event: Event, gh: Any, *, services: Services) -> None:
         raise github_error(exc, f"checking who edited the status issue of {target}") from exc
     if permission not in WRITERS:
         log.info("dashboard.refused repo=%s user=%s permission=%s", target, login, permission)
-        from bot.views import publish
+        from bot.dashboard.views import publish
 
         publish(services, repo, record, force=True)  # the boxes come back unticked
         return
@@ -104,6 +104,6 @@ def on_closed_or_reopened(event: Event, gh: Any, *, services: Services) -> None:
         "dashboard.%s repo=%s issue=%s", event.action, target, number
     )
     if not closed:
-        from bot.views import publish
+        from bot.dashboard.views import publish
 
         publish(services, gh.get_repo(target), record)

@@ -1,7 +1,7 @@
 """A merged sync pull request: the reviewed translations feed the next sync.
 
 Once maintainers merge a sync PR, its sentences are the translators' word. The refresh
-job (:mod:`bot.refresh`) re-mines the target's translation memory from the merged files,
+job (:mod:`bot.sync.refresh`) re-mines the target's translation memory from the merged files,
 so the next sync reuses them, and with Amazon Translate updates the parallel data that
 steers its batch jobs. A sync PR closed without merging is left closed: the next push
 opens a new one from the default branch.
@@ -13,10 +13,10 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.event import Event
-from bot.jobs import RefreshJob
 from bot.logs import for_delivery
 from bot.router import Router
-from bot.syncpr import find_sync_pr
+from bot.sync.pr import find_sync_pr
+from bot.work.jobs import RefreshJob
 
 if TYPE_CHECKING:
     from bot.services import Services

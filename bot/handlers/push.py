@@ -3,7 +3,7 @@
 Only the default branch carries the book; tags, other branches and branch deletions are
 not the book changing. The configuration is read at the pushed commit, so a commit that
 breaks ``.github/amts.yml`` is told so right there, as a failed ``amts`` check run and
-on the book's open sync pull requests (:mod:`bot.invalidconfig`), and nothing is synced
+on the book's open sync pull requests (:mod:`bot.books.invalid`), and nothing is synced
 until it is fixed.
 """
 
@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
-from bot.config import CONFIG_PATH, load_config
+from bot.books.config import CONFIG_PATH, load_config
+from bot.books.invalid import clear_invalid, report_invalid
+from bot.books.spending import check_engine
 from bot.errors import ConfigError
 from bot.event import Event
-from bot.github import github_error
-from bot.invalidconfig import clear_invalid, report_invalid
-from bot.jobs import SyncJob
+from bot.github.client import github_error
+from bot.github.mentions import neutralise
 from bot.logs import for_delivery
-from bot.mentions import neutralise
 from bot.router import Router
-from bot.spending import check_engine
+from bot.work.jobs import SyncJob
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 from werkzeug.serving import make_server
 
-from bot.app import create_app
-from bot.worker import start_consumer
+from bot.web.app import create_app
+from bot.work.worker import start_consumer
 from tests.bot.bookworld import World, wait_for
 
 

@@ -20,11 +20,11 @@ from github import Github
 
 from bot.event import Event
 from bot.handlers import router
-from bot.jobs import SyncJob
-from bot.queue import Queue
 from bot.services import Services
 from bot.settings import Settings
-from bot.sync import run_sync
+from bot.sync.run import run_sync
+from bot.work.jobs import SyncJob
+from bot.work.queue import Queue
 from tests.bot.webhooks import SECRET
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.servers import github_emulator

@@ -23,9 +23,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from bot.app import create_app
-from bot.queue import Queue, make_huey
 from bot.settings import Settings
+from bot.web.app import create_app
+from bot.work.queue import Queue, make_huey
 from tests.bot.webhooks import SECRET
 
 SHARED_WEBHOOKS = Path(__file__).resolve().parents[3] / "shared" / "github-webhooks"

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from bot.app import MAX_BODY_BYTES, create_app
 from bot.errors import SettingsError
 from bot.event import Event
-from bot.queue import Queue, make_huey
 from bot.settings import Settings
-from bot.signature import sign
+from bot.web.app import MAX_BODY_BYTES, create_app
+from bot.web.signature import sign
+from bot.work.queue import Queue, make_huey
 from tests.bot.conftest import free_port
 from tests.bot.webhooks import (
     SECRET,
@@ -136,13 +136,13 @@ def test_unexpected_error_is_500_with_a_logged_traceback(
     queue = Queue(make_huey(dead_redis_url), settings=settings)
     try:
         client = create_app(settings, queue).test_client()
-        with caplog.at_level(logging.ERROR, logger="bot.app"):
+        with caplog.at_level(logging.ERROR, logger="bot.web.app"):
             answer = deliver(client, "push", push_payload(), delivery_id="d-500")
     finally:
         queue.close()
     assert answer.status_code == 500
     assert answer.json == {"error": "internal error; see the server log"}
-    [record] = [r for r in caplog.records if r.name == "bot.app"]
+    [record] = [r for r in caplog.records if r.name == "bot.web.app"]
     assert record.exc_info is not None
     assert "delivery=d-500" in record.getMessage()
 
@@ -173,7 +173,7 @@ def test_every_line_of_a_delivery_carries_its_id(
         deliver(client, "push", push_payload(), delivery_id="d-log-1")
         deliver(client, "push", push_payload(), delivery_id="d-log-1")
         deliver(client, "push", push_payload(), delivery_id="d-log-2", secret="wrong")
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.app"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.web.app"]
     assert len(lines) == 3
     assert all("delivery=d-log-" in line for line in lines)
 
@@ -219,7 +219,7 @@ def test_end_to_end_over_http(live_server: str, queue: Queue) -> None:
 
 
 def test_create_app_reads_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What ``gunicorn 'bot.app:create_app()'`` does: settings and queue from AMTS_*."""
+    """What ``gunicorn 'bot.web.app:create_app()'`` does: settings and queue from AMTS_*."""
     monkeypatch.setenv("AMTS_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("AMTS_DATA_DIR", str(tmp_path / "data"))
     app = create_app()
@@ -239,7 +239,7 @@ def test_gunicorn_serves_the_factory(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "AMTS_WEBHOOK_SECRET": SECRET, "AMTS_DATA_DIR": str(tmp_path)}
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--worker-class", "gthread", "bot.app:create_app()"]
+    command += ["--workers", "2", "--worker-class", "gthread", "bot.web.app:create_app()"]
     server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     try:
         _wait_healthy(f"http://127.0.0.1:{port}", server)

@@ -2,7 +2,7 @@
 handler's permission check and 👀, the command job run as the worker runs it, and the
 commit, pull request and reply it leaves. The translation lags its English (the
 ``softmax`` section of :func:`tests.gitrepos.lagging_books`); AMTS started following the
-English after that (:mod:`bot.startpoint`), so pushes never carry that lag: only a
+English after that (:mod:`bot.sync.startpoint`), so pushes never carry that lag: only a
 maintainer's catch-up does."""
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from amts.errors import InputError
-from bot.catchup import catch_up_paths
-from bot.commands import run_command
-from bot.jobs import CommandJob, SyncJob
-from bot.reconcile import reconcile
-from bot.sync import run_sync
+from bot.commands.catchup import catch_up_paths
+from bot.commands.run import run_command
+from bot.sync.reconcile import reconcile
+from bot.sync.run import run_sync
+from bot.work.jobs import CommandJob, SyncJob
 from tests.bot.bookworld import INSTALLATION, NUMEL, SOURCE, TENSORS, ZH, World, book_world
 from tests.emulators.github.tracker import open_issue
 from tests.gitrepos import SOFTMAX, SOFTMAX_EN, SOFTMAX_ORIGIN, SOFTMAX_ZH

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.queue import Queue, make_huey
+from bot.work.queue import Queue, make_huey
 from tests.bot.webhooks import SECRET, post, push_payload
 
 # If the periodic reconcile happens to be due while a test runs, it fails at once here

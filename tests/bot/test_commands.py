@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.commands import (
+from bot.commands.run import (
     HELP,
     CatchUp,
     Help,
@@ -20,7 +20,7 @@ from bot.commands import (
     run_command,
     sync_outcome,
 )
-from bot.jobs import CommandJob
+from bot.work.jobs import CommandJob
 from tests.bot.bookworld import INDEX, INSTALLATION, ZH, World, book_world
 
 

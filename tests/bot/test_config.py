@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import BookConfig, Target
+from bot.books.config import BookConfig, Target
 from bot.errors import ConfigError
 
 VALID = """\

@@ -36,9 +36,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import create_app
-from bot.queue import Queue
 from bot.settings import Settings
+from bot.web.app import create_app
+from bot.work.queue import Queue
 from tests.bot.conftest import redis_db
 from tests.bot.webhooks import SECRET, deliver, push_payload
 from tests.emulators.github import GitHubEmulator

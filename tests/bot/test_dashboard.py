@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.dashboard import MAX_BOXES, Status, is_dashboard, render, ticked
+from bot.dashboard.issue import MAX_BOXES, Status, is_dashboard, render, ticked
 from tests.bot.lagdicts import SMALL, many_chapters
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dashboard"
@@ -117,7 +117,7 @@ def test_chapters_agree_with_the_core_report() -> None:
     """The views' per-chapter totals, from the JSON, are LagReport.chapters()' (chapters
     with English blocks; one of only gone translations has no bar)."""
     from amts.lag import FileLag, LagReport
-    from bot.lagview import chapters
+    from bot.dashboard.lag import chapters
 
     report = LagReport(
         "f" * 40,

@@ -152,7 +152,7 @@ def test_gunicorn_config_serves_the_app_on_gthread() -> None:
         compile((ROOT / GUNICORN_CONFIG).read_text(encoding="utf-8"), GUNICORN_CONFIG, "exec"),
         config,
     )
-    assert config["wsgi_app"] == "bot.app:create_app()"
+    assert config["wsgi_app"] == "bot.web.app:create_app()"
     assert config["worker_class"] == "gthread"
     assert config["threads"] > 1
 

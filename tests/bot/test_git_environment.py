@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from amts.sync.git import GitRepo
-from bot.mirrors import auth_env, git
+from bot.github.mirrors import auth_env, git
 from tests.gitrepos import english_book
 
 SECRETS = {

@@ -12,7 +12,7 @@ import pytest
 from github import GithubException
 
 from bot.errors import GitHubError
-from bot.github import RETRIES, GitHubApp, deadline, make_retry, mask
+from bot.github.client import RETRIES, GitHubApp, deadline, make_retry, mask
 from bot.settings import Settings
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.servers import github_emulator

@@ -7,8 +7,8 @@ import pytest
 
 from bot.event import Event
 from bot.handlers.installation import router
-from bot.queue import Queue
 from bot.services import Services
+from bot.work.queue import Queue
 from tests.bot.webhooks import installation_payload
 
 

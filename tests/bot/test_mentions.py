@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.jobs import SyncJob
-from bot.mentions import neutralise
-from bot.sync import run_sync
+from bot.github.mentions import neutralise
+from bot.sync.run import run_sync
+from bot.work.jobs import SyncJob
 from tests.bot.bookworld import INSTALLATION, SOURCE, TENSORS, ZH, book_world
 
 Z = "\u200b"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import BotError, PushRejected
-from bot.mirrors import Mirrors, auth_env, git
+from bot.github.mirrors import Mirrors, auth_env, git
 from tests.emulators.github import GitHubEmulator
 from tests.emulators.servers import github_emulator
 from tests.gitrepos import english_book

@@ -82,7 +82,7 @@ def test_gunicorn_logs_the_webhook_in_key_value_lines(served: tuple[str, list[st
         assert re.match(KEY_VALUE, line), line
     queued = [line for line in lines if "webhook.queued" in line]
     assert len(queued) == 1
-    assert "level=INFO logger=bot.app" in queued[0]
+    assert "level=INFO logger=bot.web.app" in queued[0]
     assert "delivery=d-gunicorn" in queued[0]
     assert queued[0].count("delivery=") == 1
     access = [line for line in lines if "http.request" in line and "path=/webhook" in line]

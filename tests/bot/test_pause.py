@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import create_app
 from bot.errors import SettingsError
-from bot.queue import Queue
 from bot.settings import Settings
+from bot.web.app import create_app
+from bot.work.queue import Queue
 from tests.bot.test_worker import Recorder, consumer, recorder, sync_job, worker_queue
 from tests.bot.webhooks import SECRET, comment_payload, deliver, push_payload
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.jobs import PremineJob
-from bot.premine import premine_memory
-from bot.reconcile import reconcile
-from bot.refresh import MemoryCache
+from bot.sync.premine import premine_memory
+from bot.sync.reconcile import reconcile
+from bot.sync.refresh import MemoryCache
+from bot.work.jobs import PremineJob
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from bot.errors import SettingsError
 from bot.event import Event
-from bot.jobs import CommandJob, RefreshJob, SyncJob
-from bot.lease import Lease
-from bot.queue import Queue, make_huey
+from bot.work.jobs import CommandJob, RefreshJob, SyncJob
+from bot.work.lease import Lease
+from bot.work.queue import Queue, make_huey
 from tests.bot.webhooks import push_payload
 
 

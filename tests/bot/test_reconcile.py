@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import bot.reconcile
-from bot.jobs import SyncJob, Tenant
-from bot.reconcile import TARGET_SECONDS, TRY_SECONDS, reconcile
-from bot.sync import run_sync
-from bot.worker import start_consumer
+import bot.sync.reconcile
+from bot.sync.reconcile import TARGET_SECONDS, TRY_SECONDS, reconcile
+from bot.sync.run import run_sync
+from bot.work.jobs import SyncJob, Tenant
+from bot.work.worker import start_consumer
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world, wait_for
 from tests.bot.conftest import redis_db
 
@@ -126,7 +126,7 @@ def test_a_sync_never_waits_behind_a_reconcile(
     back), and a sync queued meanwhile runs and finishes while the reconcile still waits."""
     caplog.set_level(logging.INFO)
     # However slow the sync on a busy machine, the reconcile is still waiting when it ends.
-    monkeypatch.setattr(bot.reconcile, "TARGET_SECONDS", 600.0)
+    monkeypatch.setattr(bot.sync.reconcile, "TARGET_SECONDS", 600.0)
     with book_world(tmp_path, queue_url=queue_url) as world:
         faults = world.emulator.faults
         faults.hold("GET", "/installation/repositories")  # only the reconcile lists them

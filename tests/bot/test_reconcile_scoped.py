@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.reconcile import reconcile
+from bot.sync.reconcile import reconcile
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
 from tests.bot.webhooks import installation_payload
 

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from amts.sync.written import WRITTEN_PATH, WrittenRecord
-from bot.app import create_app
-from bot.commands import HELP
-from bot.jobs import Tenant
-from bot.refresh import MemoryCache
-from bot.worker import start_consumer
+from bot.commands.run import HELP
+from bot.sync.refresh import MemoryCache
+from bot.web.app import create_app
+from bot.work.jobs import Tenant
+from bot.work.worker import start_consumer
 from tests.bot.bookworld import (
     INDEX,
     INSTALLATION,

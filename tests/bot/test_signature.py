@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.signature import sign, verify
+from bot.web.signature import sign, verify
 
 # From GitHub's "Validating webhook deliveries" page.
 DOC_SECRET = "It's a Secret to Everybody"

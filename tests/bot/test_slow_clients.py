@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.app import BODY_SECONDS
+from bot.web.app import BODY_SECONDS
 from tests.bot.conftest import free_port
 from tests.bot.webhooks import SECRET
 

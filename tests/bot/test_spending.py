@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from amts.cli.base import make_engine
-from bot.jobs import SyncJob
+from bot.books.spending import resource_name
 from bot.settings import Settings
-from bot.spending import resource_name
-from bot.sync import run_sync
+from bot.sync.run import run_sync
+from bot.work.jobs import SyncJob
 from tests.bot.bookworld import CONFIG, INSTALLATION, SOURCE, TENSORS, ZH, book_world
 from tests.bot.webhooks import SECRET
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.jobs import SyncJob
-from bot.reconcile import reconcile
-from bot.sync import run_sync
+from bot.sync.reconcile import reconcile
+from bot.sync.run import run_sync
+from bot.work.jobs import SyncJob
 from tests.bot.bookworld import INSTALLATION, NUMEL, SOURCE, TENSORS, ZH, World, book_world
 from tests.bot.webhooks import installation_payload
 

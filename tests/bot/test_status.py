@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.queue import Queue
+from bot.work.queue import Queue
 
 
 def test_update_merges_and_stamps(queue: Queue) -> None:
@@ -31,7 +31,7 @@ def test_all_lists_only_status_records(queue: Queue) -> None:
 
 def test_web_and_worker_see_the_same_records(sqlite_queue: Queue) -> None:
     """Another process opening the same queue (here: another Queue) reads the record."""
-    from bot.queue import make_huey
+    from bot.work.queue import make_huey
 
     assert sqlite_queue.settings is not None
     sqlite_queue.status.update("d2l-ai/d2l-zh", lang="zh")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.catchupbox import run_request
-from bot.dashboard import TITLE, is_dashboard, ticked
-from bot.jobs import CatchUpRequest
-from bot.views import publish
+from bot.dashboard.boxes import run_request
+from bot.dashboard.issue import TITLE, is_dashboard, ticked
+from bot.dashboard.views import publish
+from bot.work.jobs import CatchUpRequest
 from tests.bot.bookworld import CONFIG, INDEX, INSTALLATION, TOOLS, ZH, World, book_world
 from tests.bot.lagdicts import SMALL
 
@@ -60,8 +60,8 @@ def test_first_sync_creates_the_issue_and_later_ones_edit_it(world: World) -> No
     assert issue["user"]["login"] == world.emulator.bot_login
     assert f"#{world.pr} asks for: 2 files to review" in issue["body"]
     world.edit_english(INDEX, (TOOLS, "This chapter introduces every tool, one by one."))
-    from bot.jobs import SyncJob
-    from bot.sync import run_sync
+    from bot.sync.run import run_sync
+    from bot.work.jobs import SyncJob
 
     outcome = run_sync(world.services, SyncJob("d2l-ai/d2l-en", ZH, "zh", INSTALLATION, "test"))
     assert outcome.status == "updated"
@@ -169,7 +169,7 @@ def test_uninstalling_forgets_the_installation(world: World) -> None:
 
 def test_installation_creates_the_issue(tmp_path: Path) -> None:
     """The reconcile that follows an installation starts the target and opens its issue."""
-    from bot.reconcile import reconcile
+    from bot.sync.reconcile import reconcile
 
     with book_world(tmp_path) as world:
         reconcile(world.services)
@@ -179,8 +179,8 @@ def test_installation_creates_the_issue(tmp_path: Path) -> None:
 
 
 def test_a_merge_updates_the_issue(world: World) -> None:
-    from bot.jobs import RefreshJob
-    from bot.refresh import refresh_memory
+    from bot.sync.refresh import refresh_memory
+    from bot.work.jobs import RefreshJob
 
     assert f"#{world.pr} asks for" in status_issue(world)["body"]
     merged = world.emulator.merge_pr(ZH, world.pr)

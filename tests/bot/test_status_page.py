@@ -9,11 +9,11 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from bot.app import create_app
 from bot.errors import SettingsError
-from bot.queue import Queue
 from bot.settings import Settings
 from bot.status import JOBS_PER_TARGET
+from bot.web.app import create_app
+from bot.work.queue import Queue
 from tests.bot.lagdicts import SMALL, many_chapters
 
 TOKEN = "s3cret-status-token-for-tests"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.jobs import SyncJob
-from bot.queue import Queue
 from bot.settings import Settings
-from bot.supervisor import WORKER_NICENESS, WorkerPool
+from bot.work.jobs import SyncJob
+from bot.work.queue import Queue
+from bot.work.supervisor import WORKER_NICENESS, WorkerPool
 
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nnot used by these tests\n-----END RSA PRIVATE KEY-----\n"
 RECORD = "AMTS_TEST_SUPERVISOR_RECORD"

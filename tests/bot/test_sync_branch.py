@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import BookConfig
+from bot.books.config import BookConfig
 from bot.errors import ConfigError
-from bot.jobs import SyncJob
-from bot.sync import run_sync
+from bot.sync.run import run_sync
+from bot.work.jobs import SyncJob
 from tests.bot.bookworld import CONFIG, INSTALLATION, SOURCE, TENSORS, ZH, World, book_world
 
 EDIT = ("We can check the number of elements with `numel`.", "We count elements with `numel`.")

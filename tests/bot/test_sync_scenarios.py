@@ -1,6 +1,6 @@
 """The sync of one target, end to end: real git repositories (the sample English book, its
 d2l-zh and d2l-pt translations), the GitHub emulator over real HTTP, PyGithub for real,
-and :func:`bot.sync.run_sync` called as the worker calls it.
+and :func:`bot.sync.run.run_sync` called as the worker calls it.
 
 Scenarios of issue 7: (a) a PR per target, (b) translators' commits kept, (c) many changes,
 one PR, idempotent, (d) merged and closed PRs, (f) failures and retries, (h) a rewritten
@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 
 from amts.errors import AmtsError
-from bot.github import GitHubApp, make_retry
-from bot.jobs import SyncJob, Tenant
-from bot.mirrors import Mirrors
-from bot.queue import Queue
+from bot.github.client import GitHubApp, make_retry
+from bot.github.mirrors import Mirrors
 from bot.services import Services
 from bot.settings import Settings
-from bot.sync import run_sync
+from bot.sync.run import run_sync
+from bot.work.jobs import SyncJob, Tenant
+from bot.work.queue import Queue
 from tests.emulators.github import GitHubEmulator, git_auth_env
 from tests.emulators.servers import github_emulator
 from tests.gitrepos import (
@@ -460,8 +460,8 @@ def test_f_a_pr_that_could_not_be_opened_is_opened_by_the_next_run(world: World)
 
 
 def test_the_targets_cached_translation_memory_is_used(world: World) -> None:
-    """A memory refreshed on merge (bot.refresh's cache) steers the next sync."""
-    from bot.refresh import MemoryCache
+    """A memory refreshed on merge (bot.sync.refresh's cache) steers the next sync."""
+    from bot.sync.refresh import MemoryCache
 
     pairs = [
         ("A tensor is an array with any number of axes.", "张量是具有任意数量轴的数组。"),
@@ -482,7 +482,7 @@ def test_the_targets_cached_translation_memory_is_used(world: World) -> None:
 def test_a_memory_mined_from_the_default_branch_becomes_the_cache(world: World) -> None:
     """The first sync mines the target; the next one starts from that memory."""
     from amts.memory import TranslationMemory
-    from bot.refresh import MemoryCache
+    from bot.sync.refresh import MemoryCache
 
     cache = MemoryCache.of(world.services.settings.data_dir, Tenant(1, EN, ZH), "zh")
     assert cache.path() is None

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.jobs import SyncJob
-from bot.sync import run_sync
+from bot.sync.run import run_sync
+from bot.work.jobs import SyncJob
 from tests.bot.bookworld import CONFIG, INSTALLATION, SOURCE, TENSORS, ZH, World, book_world
 
 OTHER = "other-org/d2l-zh"  # a translation in another installation

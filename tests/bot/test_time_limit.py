@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.jobs import Tenant
-from bot.queue import Queue
 from bot.settings import Settings
+from bot.work.jobs import Tenant
+from bot.work.queue import Queue
 from tests.bot.test_crash_recovery import (
     BRANCH,
     INSTALLATION,

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from bot.event import Event
-from bot.jobs import CommandJob, SyncJob
-from bot.queue import Queue, make_huey
 from bot.services import Services
 from bot.settings import Settings
-from bot.tasks import every_minutes
-from bot.worker import start_consumer
+from bot.work.jobs import CommandJob, SyncJob
+from bot.work.queue import Queue, make_huey
+from bot.work.tasks import every_minutes
+from bot.work.worker import start_consumer
 from tests.bot.webhooks import installation_payload, push_payload
 
 TIMEOUT = 15
@@ -177,7 +177,7 @@ def test_a_failed_job_is_recorded_and_frees_its_target(
 ) -> None:
     recorder.error = RuntimeError("the engine is down")
     worker_queue.enqueue_sync(sync_job(n=7))
-    with caplog.at_level(logging.INFO, logger="bot.tasks"), consumer(worker_queue):
+    with caplog.at_level(logging.INFO, logger="bot.work.tasks"), consumer(worker_queue):
         recorder.wait_for(1)
         deadline = time.monotonic() + TIMEOUT
         key = sync_job().tenant.key

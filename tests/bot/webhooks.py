@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.signature import sign
+from bot.web.signature import sign
 
 # Recognisable, so a test can assert that no log line or repr ever shows it.
 SECRET = "amts-test-webhook-secret-0d5e"

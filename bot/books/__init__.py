@@ -1,0 +1,1 @@
+"""A book's configuration and who may do what with it: targets, tenancy, paid engines."""

@@ -1,0 +1,3 @@
+"""The ``/amts`` comment commands: parsing, permission, and the retranslate and catch-up
+work.
+"""

@@ -1,0 +1,3 @@
+"""The status issue in each translation repository and the lag numbers both status views
+show.
+"""

@@ -1,0 +1,3 @@
+"""The web side: the webhook endpoint, the status page and ``amts serve``; it only
+verifies, records and enqueues.
+"""
