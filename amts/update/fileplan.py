@@ -12,14 +12,7 @@ then :meth:`FilePlan.apply` writes the new text and the report.
 from __future__ import annotations
 
 from amts import __version__
-from amts.align.aligner import (
-    ALIGNER_VERSION,
-    Alignment,
-    Link,
-    Segment,
-    SentenceLink,
-    sentence_segments,
-)
+from amts.align.aligner import ALIGNER_VERSION, Alignment, Link, SentenceLink, sentence_segments
 from amts.book.document import Document, Kind
 from amts.corpus.parallel import unit_text
 from amts.engines.base import Translation
@@ -31,6 +24,7 @@ from amts.update.diff import Edit, diff_blocks, normalize
 from amts.update.prose import ProseEditor
 from amts.update.reuse import loosely_held, translated_already
 from amts.update.spacing import Gap, joiner_for, render, separator, tidy
+from amts.update.table import table_parts
 from amts.update.textedit import LineNumbers, OffsetMap, TextEdit, apply_edits
 
 UPDATE_VERSION = "3"
@@ -265,17 +259,10 @@ class FilePlan:
         content_start, content_end = block.content_span()
         parts: list = [block.text[:content_start]]
         previous = None
-        if block.kind is Kind.TABLE:  # row by row: a table on one line is no table
-            segments = _table_rows(self.new, new)
-        else:
-            segments = sentence_segments(self.new, [new], self.src_lang)
-        for segment in segments:
-            text = segment.of(self.new)
-            if block.kind is Kind.TABLE and _is_delimiter_row(text):
-                result = SentenceResult(text, text, Origin.VERBATIM)
-                plan.change.sentences.append(result)
-            else:
-                result = self.translate(plan, text)
+        if block.kind is Kind.TABLE:
+            return [*parts, *table_parts(self, plan, block.content), block.text[content_end:]]
+        for segment in sentence_segments(self.new, [new], self.src_lang):
+            result = self.translate(plan, segment.of(self.new))
             if previous is not None:
                 gap = self.new.text[previous[0].end : segment.start]
                 parts.append("\n" if "\n" in gap else Gap(previous[1], result, self.separator))
@@ -432,23 +419,6 @@ class FilePlan:
             f"|engine:{report.engine}|langs:{self.src_lang}-{self.tgt_lang}"
             f"|memory:{sum(len(m) for m in self.memories)}"
         )
-
-
-def _table_rows(document: Document, index: int) -> list[Segment]:
-    """The rows of a table block, each a unit of its own (without the spaces around it)."""
-    block = document.blocks[index]
-    rows, offset = [], block.start
-    for line in block.text.splitlines(keepends=True):
-        if line.strip():
-            start = offset + len(line) - len(line.lstrip())
-            rows.append(Segment(index, start, offset + len(line.rstrip())))
-        offset += len(line)
-    return rows
-
-
-def _is_delimiter_row(row: str) -> bool:
-    """``|:--|--:|``: a table's alignment row, which no engine should see."""
-    return "-" in row and not row.strip("|:- \t")
 
 
 def _blank_around(document: Document, index: int) -> tuple[str, str]:

@@ -1384,3 +1384,24 @@ def test_new_file_table_keeps_one_row_a_line(known, table_zh):
     assert follow_layout(new_en, text, "results.md") == TABLE_EN.replace(table_en, table_zh)
     Updater("en", "zh", engine, evaluate=0).update(empty, new_en, empty, path="results.md")
     assert "|:--|--:|" not in [segment for call in engine.calls for segment in call]
+
+
+TABLE_ZH = (
+    TABLE_EN.replace("# Results", "# 结果")
+    .replace("The table compares two models.", "该表比较了两个模型。")
+    .replace("| Model | Accuracy |", "| 模型 | 准确率 |")
+    .replace("| Linear |", "| 线性 |")
+    .replace("| Two layers |", "| 两层 |")
+    .replace("Both were trained for ten epochs.", "两者都训练了十个迭代周期。")
+)
+
+
+def test_edited_table_keeps_its_rows_and_their_translations():
+    """A row added to a translated table: the other rows keep their human translation and
+    the table keeps one row a line (it was replaced by the English table on one line)."""
+    new_en = edited(TABLE_EN, ("| Two layers | 0.9 |\n", "| Two layers | 0.9 |\n| CNN | 0.95 |\n"))
+    text, report = update(TABLE_EN, new_en, TABLE_ZH, MemoryEngine())
+    assert text == edited(TABLE_ZH, ("| 两层 | 0.9 |\n", "| 两层 | 0.9 |\n| CNN | 0.95 |\n"))
+    [change] = report.changes
+    kept, verbatim, untranslated = Origin.KEPT, Origin.VERBATIM, Origin.UNTRANSLATED
+    assert [s.origin for s in change.sentences] == [kept, verbatim, kept, kept, untranslated]
