@@ -26,7 +26,6 @@ from bot.jobs import CommandJob, SyncJob
 from bot.syncpr import SyncPR, find_sync_pr, read_state, repo_name, source_repository
 
 if TYPE_CHECKING:
-    from bot.commands import CatchUp
     from bot.services import Services
     from bot.sync import SyncOutcome
 
@@ -35,17 +34,17 @@ logger = logging.getLogger(__name__)
 MAX_PULLS = 20  # open pull requests looked at for the sync PR: bounded whatever the repo
 
 
-def catch_up(services: Services, gh: Any, repo: Any, command: CatchUp, job: CommandJob) -> str:
-    """``/amts catch-up``: carry the lag of ``command``'s paths; the reply."""
+def catch_up(services: Services, gh: Any, repo: Any, paths: Sequence[str], job: CommandJob) -> str:
+    """``/amts catch-up PATH ...``: carry the lag of ``paths``; the reply."""
     outcome = catch_up_paths(
         services,
         target_repo=repo.full_name,
-        paths=command.paths,
+        paths=list(paths),
         user=job.user,
         installation_id=job.installation_id,
         delivery_id=job.delivery_id,
     )
-    return describe(outcome, command.paths)
+    return describe(outcome, list(paths))
 
 
 def catch_up_paths(

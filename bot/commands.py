@@ -149,7 +149,7 @@ def run_command(services: Services, job: CommandJob) -> None:
         if isinstance(command, CatchUp):  # on the sync PR or any issue
             from bot.catchup import catch_up
 
-            reply(catch_up(services, gh, repo, command, job))
+            reply(catch_up(services, gh, repo, command.paths, job))
             return
         pull = repo.get_pull(job.pr_number)
         sync_pr = find_sync_pr(services, gh, job.target_repo, pull.raw_data)

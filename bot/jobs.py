@@ -9,9 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from bot.tenancy import Tenant
+if TYPE_CHECKING:
+    from bot.status import StatusStore
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One source syncing into one target, under one installation."""
+
+    installation_id: int
+    source_repo: str
+    target_repo: str
+
+    @property
+    def key(self) -> str:
+        """``<installation>:<source>:<target>``, lower case (GitHub names are not)."""
+        return f"{self.installation_id}:{self.source_repo.lower()}:{self.target_repo.lower()}"
 
 
 class _Payload:
@@ -100,3 +115,45 @@ class CatchUpRequest(_Payload):
     def from_dict(cls, data: dict[str, Any]) -> CatchUpRequest:
         request = super().from_dict(data)
         return dataclasses.replace(request, paths=tuple(request.paths))
+
+
+#: Below every other job: a sync or a command waiting goes first.
+PREMINE_PRIORITY = -10
+
+
+@dataclass(frozen=True)
+class PremineJob(_Payload):
+    """Mine ``target_repo``'s memory (a target of ``source_repo``'s book) into its cache."""
+
+    source_repo: str
+    target_repo: str
+    lang: str
+    installation_id: int
+    delivery_id: str = ""
+
+
+class JobQueue(Protocol):
+    """The queue as handlers and jobs see it (:class:`bot.queue.Queue`): they enqueue work
+    and keep small records; they never import the queue, which runs them."""
+
+    @property
+    def storage(self) -> Any: ...
+
+    @property
+    def status(self) -> StatusStore: ...
+
+    def record_once(self, key: str) -> bool: ...
+
+    def forget_once(self, key: str) -> None: ...
+
+    def enqueue_sync(self, job: SyncJob) -> bool: ...
+
+    def enqueue_command(self, job: CommandJob) -> None: ...
+
+    def enqueue_refresh(self, job: RefreshJob) -> None: ...
+
+    def enqueue_catch_up(self, job: CatchUpRequest) -> None: ...
+
+    def enqueue_premine(self, job: PremineJob) -> None: ...
+
+    def enqueue_reconcile(self, installation_id: int | None = None) -> None: ...

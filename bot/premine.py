@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.jobs import _Payload
+from bot.jobs import PremineJob
 
 if TYPE_CHECKING:
     from bot.config import BookConfig
@@ -26,22 +25,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Below every other job: a sync or a command waiting goes first.
-PRIORITY = -10
 #: Beside the cached memory: when a premine was last queued (one try per target a day).
 MARKER_SUFFIX = ".premine"
 RETRY_SECONDS = 24 * 3600
-
-
-@dataclass(frozen=True)
-class PremineJob(_Payload):
-    """Mine ``target_repo``'s memory (a target of ``source_repo``'s book) into its cache."""
-
-    source_repo: str
-    target_repo: str
-    lang: str
-    installation_id: int
-    delivery_id: str = ""
 
 
 def enqueue_premines(
@@ -54,7 +40,7 @@ def enqueue_premines(
     from bot.refresh import MemoryCache
 
     queued = []
-    from bot.tenancy import Tenant
+    from bot.jobs import Tenant
 
     for target in config.targets:
         tenant = Tenant(installation_id, source_repo, target.repo)
@@ -65,7 +51,7 @@ def enqueue_premines(
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(f"{time.time():.0f}\n", encoding="utf-8")
         job = PremineJob(source_repo, target.repo, target.lang, installation_id)
-        services.queue.tasks.premine(job.to_dict())
+        services.queue.enqueue_premine(job)
         logger.info("premine.queued target=%s lang=%s", target.repo, target.lang)
         queued.append(target.repo)
     return queued

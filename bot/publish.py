@@ -18,9 +18,9 @@ from github import GithubException
 
 from amts.errors import AmtsError
 from bot.github import github_error
+from bot.jobs import Tenant
 from bot.pulls import RETRY_COMMAND, open_sync_pr, update_pr
 from bot.syncpr import source_repository
-from bot.tenancy import Tenant
 
 if TYPE_CHECKING:
     from bot.config import BookConfig, Target

@@ -25,7 +25,7 @@ from huey.storage import SqliteStorage
 
 from bot.errors import SettingsError
 from bot.event import Event
-from bot.jobs import CatchUpRequest, CommandJob, RefreshJob, SyncJob
+from bot.jobs import CatchUpRequest, CommandJob, PremineJob, RefreshJob, SyncJob
 from bot.lease import Lease
 from bot.settings import DEFAULT_LOCK_SECONDS, Settings, check_queue_url
 from bot.status import StatusStore
@@ -88,9 +88,9 @@ class _SqliteStorage(SqliteStorage):
 
 
 class Queue:
-    """The App's jobs on one huey instance; the tasks themselves are in :mod:`bot.worker`.
+    """The App's jobs on one huey instance; the tasks themselves are in :mod:`bot.tasks`.
 
-    ``services`` and ``jobs`` go to :func:`bot.worker.register_tasks`; ``lock_seconds`` is
+    ``services`` and ``jobs`` go to :func:`bot.tasks.register_tasks`; ``lock_seconds`` is
     how long a target stays locked by a worker that died holding it.
     """
 
@@ -104,7 +104,7 @@ class Queue:
         lock_seconds: float | None = None,
         retry_delay: float = 5.0,
     ) -> None:
-        from bot.worker import register_tasks
+        from bot.tasks import register_tasks
 
         self.huey = huey
         self.background = background_huey(huey)
@@ -124,14 +124,15 @@ class Queue:
         return f"Queue({type(self.huey).__name__}({self.huey.name!r}))"
 
     @property
-    def _storage(self) -> Any:
+    def storage(self) -> Any:
+        """huey's storage: the App's own records (leases, claims, status) live there too."""
         return self.huey.storage
 
     def ping(self, quiet: bool = False) -> bool:
         """Whether the storage answers (one read); for ``GET /healthz``, and for a worker
         waiting for Redis (``quiet``: no line per try)."""
         try:
-            self._storage.peek_data("healthz")
+            self.storage.peek_data("healthz")
         except Exception as exc:
             if not quiet:
                 logger.warning("queue.unreachable error=%s", type(exc).__name__)
@@ -140,11 +141,11 @@ class Queue:
 
     def record_delivery(self, delivery_id: str) -> bool:
         """Remember ``delivery_id``; False when it was seen before (a redelivery)."""
-        return bool(self._storage.put_if_empty(DELIVERY_PREFIX + delivery_id, _now()))
+        return bool(self.storage.put_if_empty(DELIVERY_PREFIX + delivery_id, _now()))
 
     def forget_delivery(self, delivery_id: str) -> None:
         """Undo :meth:`record_delivery` (its job could not be queued): GitHub may resend it."""
-        self._storage.delete_data(DELIVERY_PREFIX + delivery_id)
+        self.storage.delete_data(DELIVERY_PREFIX + delivery_id)
 
     def record_once(self, key: str) -> bool:
         """Remember ``key`` (a comment run, a refusal given); False when it was seen before.
@@ -178,7 +179,7 @@ class Queue:
 
     def clear_queued(self, tenant_key: str) -> None:
         """Called by the sync task as it starts: the next push queues a new sync."""
-        self._storage.delete_data(QUEUED_PREFIX + tenant_key)
+        self.storage.delete_data(QUEUED_PREFIX + tenant_key)
 
     def enqueue_command(self, job: CommandJob) -> None:
         self.tasks.command(_stamped(job.to_dict()))
@@ -188,6 +189,9 @@ class Queue:
 
     def enqueue_catch_up(self, job: CatchUpRequest) -> None:
         self.tasks.catch_up(_stamped(job.to_dict()))
+
+    def enqueue_premine(self, job: PremineJob) -> None:
+        self.tasks.premine(job.to_dict())
 
     def enqueue_reconcile(self, installation_id: int | None = None) -> None:
         """Run the reconcile job now, besides its schedule: of one installation (after its
@@ -200,7 +204,7 @@ class Queue:
     def lease(self, name: str) -> Lease:
         """The lock ``name`` (``target:<tenant key>`` for syncs and commands), not yet
         acquired."""
-        return Lease(self._storage, name, self.lock_seconds)
+        return Lease(self.storage, name, self.lock_seconds)
 
     def waiting(self) -> list[tuple[str, dict[str, Any]]]:
         """The queued and scheduled tasks as ``(task name, payload)``, the background lane's
@@ -230,16 +234,16 @@ class Queue:
         cutoff = time.time() - max_age
         old = [
             key
-            for key, value in self._storage.result_items().items()
+            for key, value in self.storage.result_items().items()
             if key.startswith(DELIVERY_PREFIX) and float(bytes(value)) < cutoff
         ]
         for key in old:
-            self._storage.delete_data(key)
+            self.storage.delete_data(key)
         return len(old)
 
     def close(self) -> None:
         """Close the storage's connections (SQLite file, Redis pool), the lane's too."""
-        for storage in (self.background.storage, self._storage):
+        for storage in (self.background.storage, self.storage):
             storage.close()
             pool = getattr(storage, "pool", None)
             if pool is not None:
@@ -247,14 +251,14 @@ class Queue:
 
     def _flag(self, key: str) -> bool:
         """Set ``key`` if it is empty or stale; False when a fresh one is there."""
-        if self._storage.put_if_empty(key, _now()):
+        if self.storage.put_if_empty(key, _now()):
             return True
-        current = self._storage.peek_data(key)
+        current = self.storage.peek_data(key)
         if current is not EmptyData and float(bytes(current)) > time.time() - QUEUED_STALE_SECONDS:
             return False
         logger.warning("queue.stale_flag key=%s", key)
-        self._storage.delete_data(key)
-        return bool(self._storage.put_if_empty(key, _now()))
+        self.storage.delete_data(key)
+        return bool(self.storage.put_if_empty(key, _now()))
 
 
 def _stamped(payload: dict[str, Any]) -> dict[str, Any]:

@@ -28,9 +28,8 @@ from amts.files import atomic_output
 from amts.sync.git import GitRepo
 from amts.sync.state import STATE_PATH, SyncState
 from bot.config import BookConfig, Target, load_config
-from bot.jobs import RefreshJob
+from bot.jobs import RefreshJob, Tenant
 from bot.syncpr import repo_name, source_repository
-from bot.tenancy import Tenant
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 from amts.engines.base import Engine
 from amts.sync.git import GitRepo
 from amts.sync.retranslate import Result, retranslate_branch
-from bot.jobs import CommandJob
+from bot.jobs import CommandJob, Tenant
 from bot.refresh import Book, MemoryCache, remine
 from bot.syncpr import SyncPR
-from bot.tenancy import Tenant
 
 if TYPE_CHECKING:
     from bot.services import Services

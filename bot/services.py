@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.jobs import JobQueue
 from bot.settings import Settings
 from bot.status import StatusStore
 
 if TYPE_CHECKING:
     from bot.github import GitHubApp
     from bot.mirrors import Mirrors
-    from bot.queue import Queue
 
 
 @dataclass
@@ -27,11 +27,11 @@ class Services:
     settings: Settings
     github: GitHubApp
     mirrors: Mirrors
-    queue: Queue
+    queue: JobQueue
     status: StatusStore
 
     @classmethod
-    def build(cls, settings: Settings, queue: Queue) -> Services:
+    def build(cls, settings: Settings, queue: JobQueue) -> Services:
         """The services of a worker process (needs the App's ID and private key)."""
         from bot.github import GitHubApp
         from bot.mirrors import Mirrors

@@ -120,7 +120,8 @@ def record_start(
     the commit, or ``None`` when that branch already exists (a pull request's, kept by a
     human: the next push's sync starts the target instead). ``installation_id`` is the
     source's; the target must be in it or opt in (:func:`bot.tenancy.check_target`)."""
-    from bot.tenancy import Tenant, check_target
+    from bot.jobs import Tenant
+    from bot.tenancy import check_target
 
     name = target_repo.full_name
     token = services.github.token(

@@ -47,7 +47,7 @@ def default_workers() -> int:
 class WorkerPool:
     """``size`` child processes running the queue's jobs; the first also runs the periodic
     reconcile. ``jobs`` (``name`` → ``"module:function"``) replaces job functions, as
-    :func:`bot.worker.register_tasks` allows (tests)."""
+    :func:`bot.tasks.register_tasks` allows (tests)."""
 
     def __init__(
         self,

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from huey.constants import EmptyData
 
 from bot.errors import ConfigError
+from bot.jobs import Tenant
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -27,20 +27,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CLAIMS_PREFIX = "claims:"
-
-
-@dataclass(frozen=True)
-class Tenant:
-    """One source syncing into one target, under one installation."""
-
-    installation_id: int
-    source_repo: str
-    target_repo: str
-
-    @property
-    def key(self) -> str:
-        """``<installation>:<source>:<target>``, lower case (GitHub names are not)."""
-        return f"{self.installation_id}:{self.source_repo.lower()}:{self.target_repo.lower()}"
 
 
 def check_target(services: Services, tenant: Tenant) -> int:
@@ -73,7 +59,7 @@ def check_target(services: Services, tenant: Tenant) -> int:
 def check_claims(services: Services, tenant: Tenant) -> None:
     """Record that ``tenant``'s source claims its target; raise :class:`ConfigError` (and
     tell the other source on its English head) when another source still lists it."""
-    storage = services.queue.huey.storage
+    storage = services.queue.storage
     key = CLAIMS_PREFIX + tenant.target_repo.lower()
     value = storage.peek_data(key)
     claims: dict[str, int] = {} if value is EmptyData else json.loads(bytes(value))

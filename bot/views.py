@@ -81,7 +81,7 @@ def refresh(
     """Measure, record and publish; ``event`` names what changed the numbers ("the sync
     of d2l-en 1a2b3c4d", "the merge of #412"). Never raises: the views must not fail a job."""
     status = services.status
-    from bot.tenancy import Tenant
+    from bot.jobs import Tenant
 
     key = Tenant(installation_id, source, target).key
     record = status.get(target, key=key) or {}

@@ -11,11 +11,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.event import Event
     from bot.router import Router
+    from bot.services import Services
 
     router: Router
 
-__all__ = ["router"]
+__all__ = ["dispatch_event", "router"]
 
 
 @cache
@@ -32,3 +34,9 @@ def __getattr__(name: str) -> Router:
     if name == "router":
         return _compose()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def dispatch_event(services: Services, event: Event) -> None:
+    """Hand ``event`` to every handler registered for it, with a client for its installation."""
+    gh = services.github.client(event.installation_id) if event.installation_id else None
+    _compose().dispatch(event, gh, services=services)

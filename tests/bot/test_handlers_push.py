@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.handlers.push import pushed_to_default_branch
-from bot.tenancy import Tenant
+from bot.jobs import Tenant
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
 
 KEY = Tenant(INSTALLATION, SOURCE, ZH).key  # the status record of the book's translation

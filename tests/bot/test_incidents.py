@@ -11,9 +11,8 @@ import pytest
 
 from amts.engines.amazon.client import AmazonServiceError
 from bot.incidents import public_error
-from bot.jobs import SyncJob
+from bot.jobs import SyncJob, Tenant
 from bot.sync import run_sync
-from bot.tenancy import Tenant
 from tests.bot.bookworld import INSTALLATION, SOURCE, TENSORS, ZH, book_world
 
 ERROR_ID = re.compile(r"error id `([0-9a-f]{12})`")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.premine import PremineJob, premine_memory
+from bot.jobs import PremineJob
+from bot.premine import premine_memory
 from bot.reconcile import reconcile
 from bot.refresh import MemoryCache
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world

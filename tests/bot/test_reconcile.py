@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 import bot.reconcile
-from bot.jobs import SyncJob
+from bot.jobs import SyncJob, Tenant
 from bot.reconcile import TARGET_SECONDS, TRY_SECONDS, reconcile
 from bot.sync import run_sync
-from bot.tenancy import Tenant
 from bot.worker import start_consumer
 from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world, wait_for
 from tests.bot.conftest import redis_db

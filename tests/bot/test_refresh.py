@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from amts.corpus.formats import read_pairs
-from bot.jobs import RefreshJob
+from bot.jobs import RefreshJob, Tenant
 from bot.refresh import MemoryCache, refresh_memory
 from bot.spending import resource_name
-from bot.tenancy import Tenant
 from tests.bot.bookworld import (
     CONFIG,
     INSTALLATION,

@@ -19,8 +19,8 @@ import pytest
 from amts.sync.written import WRITTEN_PATH, WrittenRecord
 from bot.app import create_app
 from bot.commands import HELP
+from bot.jobs import Tenant
 from bot.refresh import MemoryCache
-from bot.tenancy import Tenant
 from bot.worker import start_consumer
 from tests.bot.bookworld import (
     INDEX,

@@ -21,13 +21,12 @@ import pytest
 
 from amts.errors import AmtsError
 from bot.github import GitHubApp, make_retry
-from bot.jobs import SyncJob
+from bot.jobs import SyncJob, Tenant
 from bot.mirrors import Mirrors
 from bot.queue import Queue
 from bot.services import Services
 from bot.settings import Settings
 from bot.sync import run_sync
-from bot.tenancy import Tenant
 from tests.emulators.github import GitHubEmulator, git_auth_env
 from tests.emulators.servers import github_emulator
 from tests.gitrepos import (

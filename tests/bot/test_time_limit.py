@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.jobs import Tenant
 from bot.queue import Queue
 from bot.settings import Settings
-from bot.tenancy import Tenant
 from tests.bot.test_crash_recovery import (
     BRANCH,
     INSTALLATION,

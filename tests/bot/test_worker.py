@@ -21,7 +21,8 @@ from bot.jobs import CommandJob, SyncJob
 from bot.queue import Queue, make_huey
 from bot.services import Services
 from bot.settings import Settings
-from bot.worker import every_minutes, start_consumer
+from bot.tasks import every_minutes
+from bot.worker import start_consumer
 from tests.bot.webhooks import installation_payload, push_payload
 
 TIMEOUT = 15
@@ -176,7 +177,7 @@ def test_a_failed_job_is_recorded_and_frees_its_target(
 ) -> None:
     recorder.error = RuntimeError("the engine is down")
     worker_queue.enqueue_sync(sync_job(n=7))
-    with caplog.at_level(logging.INFO, logger="bot.worker"), consumer(worker_queue):
+    with caplog.at_level(logging.INFO, logger="bot.tasks"), consumer(worker_queue):
         recorder.wait_for(1)
         deadline = time.monotonic() + TIMEOUT
         key = sync_job().tenant.key
@@ -238,7 +239,7 @@ def test_reconcile_is_periodic(sqlite_queue: Queue) -> None:
 
 def test_dispatch_event_through_the_composed_router(worker_queue: Queue) -> None:
     """The real ``event`` job: the handlers' router, with a client for the installation."""
-    from bot.worker import dispatch_event
+    from bot.handlers import dispatch_event
 
     class Installations:
         """The part of GitHubApp dispatch uses: a client per installation."""
