@@ -220,7 +220,10 @@ def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
     starts: list[tuple[int, Kind]] = []
     # mistletoe loses count of lines when the last one has no line break.
     terminated = [*lines[:-1], lines[-1].rstrip("\n") + "\n"]
-    for token in block_token.tokenize(terminated):
+    # A Document, not bare tokenize(): a link reference definition ("[label]: target", which
+    # "[**marked**]:numref:`x` …" also is) is stored on the root node mistletoe's Document
+    # sets, and raises AttributeError on None without one.
+    for token in block_token.Document(terminated).children:
         if isinstance(token, block_token.List):
             starts.extend((line - 1, Kind.LIST_ITEM) for line in _item_lines(token))
         else:

@@ -24,9 +24,10 @@ from amts.update.diff import Edit, diff_blocks, normalize
 from amts.update.prose import ProseEditor
 from amts.update.reuse import loosely_held, translated_already
 from amts.update.spacing import Gap, joiner_for, render, separator, tidy
+from amts.update.table import table_parts
 from amts.update.textedit import LineNumbers, OffsetMap, TextEdit, apply_edits
 
-UPDATE_VERSION = "2"
+UPDATE_VERSION = "3"
 #: Never written into a translation: the target's front matter is its own.
 _SKIPPED_KINDS = {Kind.FRONT_MATTER}
 
@@ -258,6 +259,8 @@ class FilePlan:
         content_start, content_end = block.content_span()
         parts: list = [block.text[:content_start]]
         previous = None
+        if block.kind is Kind.TABLE:
+            return [*parts, *table_parts(self, plan, block.content), block.text[content_end:]]
         for segment in sentence_segments(self.new, [new], self.src_lang):
             result = self.translate(plan, segment.of(self.new))
             if previous is not None:

@@ -17,6 +17,7 @@ from amts.update.diff import Edit, diff_sequences, normalize
 from amts.update.keep import sentence_key, still_current
 from amts.update.markers import place_markers
 from amts.update.spacing import Gap
+from amts.update.table import table_parts
 
 
 def span(segments: tuple[Segment, ...]) -> tuple[int, int]:
@@ -119,6 +120,9 @@ class ProseEditor:
                     new, new, Origin.VERBATIM, note="left in English by the translators; follows it"
                 )
             )
+            return max(cursor, end)
+        if file.new.blocks[new_seg.block].kind is Kind.TABLE:
+            file.edit(plan, start, end, table_parts(file, plan, new, old, target))
             return max(cursor, end)
         reason = still_current(
             old,

@@ -146,6 +146,25 @@ def test_content(text, content):
     assert block.content == content
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('Intro.\n\n[d2l]: https://d2l.ai "Dive"\n\nSee [d2l].\n', id="definition"),
+        pytest.param(
+            "[**编码器**]:numref:`sec_t`中的编码器。\n",
+            id="marked phrase right before a role, no space after",
+        ),
+        pytest.param("# Title\n[a]: https://a.org\nText.\n", id="definition under a heading"),
+    ],
+)
+def test_link_reference_definitions(text):
+    """A line read as a link reference definition ("[label]:target") parses: a sync once
+    wrote "[**…**]:numref:`…`" and every parse of that file died in mistletoe (no root node)."""
+    doc = document.parse(text)
+    assert "".join(b.text for b in doc.blocks) == text
+    assert {b.kind for b in doc.blocks} <= {Kind.PARAGRAPH, Kind.HEADING, Kind.BLANK}
+
+
 def test_labels():
     doc = document.parse("# T\n:label:`sec_a`\n\n$$x$$\n:eqlabel:`eq_b`\n")
     assert doc.labels == ["sec_a", "eq_b"]

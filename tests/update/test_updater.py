@@ -12,6 +12,7 @@ from amts.engines.base import Engine, Translation
 from amts.engines.memory import MemoryEngine
 from amts.errors import AlignmentError, LanguageError
 from amts.memory import TranslationMemory
+from amts.sync.filejob import follow_layout
 from amts.update.changes import ChangeKind, Origin
 from amts.update.updater import Updater
 
@@ -1336,3 +1337,71 @@ def test_unmatched_labels_pair_only_with_labels_of_their_kind():
         if link.tgt and alignment.source.blocks[link.src[0]].kind.value == "directive"
     }
     assert pairs == {":label:`fig_a`\n": ":label:`fig_old`\n"}
+
+
+# -- tables -------------------------------------------------------------------------------
+
+TABLE_EN = """\
+# Results
+
+The table compares two models.
+
+| Model | Accuracy |
+|:--|--:|
+| Linear | 0.8 |
+| Two layers | 0.9 |
+
+Both were trained for ten epochs.
+"""
+
+
+@pytest.mark.parametrize(
+    ("known", "table_zh"),
+    [
+        pytest.param(
+            {},
+            "| Model | Accuracy |\n|:--|--:|\n| Linear | 0.8 |\n| Two layers | 0.9 |\n",
+            id="nothing translated",
+        ),
+        pytest.param(
+            {"| Model | Accuracy |": "| 模型 | 准确率 |", "| Linear | 0.8 |": "| 线性 | 0.8 |"},
+            "| 模型 | 准确率 |\n|:--|--:|\n| 线性 | 0.8 |\n| Two layers | 0.9 |\n",
+            id="rows from the memory",
+        ),
+    ],
+)
+def test_new_file_table_keeps_one_row_a_line(known, table_zh):
+    """A new file's table is translated row by row (its alignment row never sent): joined on
+    one line it was no table, and the sync refused the file for lacking the English's blocks."""
+    memory = TranslationMemory("en", "zh")
+    for english, chinese in known.items():
+        memory.add(english, chinese)
+    engine = Prefixer()
+    empty, new_en = parse(""), parse(TABLE_EN, "results.md")
+    updater = Updater("en", "zh", MemoryEngine(), memory, evaluate=0)
+    text, _ = updater.update(empty, new_en, empty, path="results.md")
+    table_en = TABLE_EN.split("\n\n")[2] + "\n"
+    assert follow_layout(new_en, text, "results.md") == TABLE_EN.replace(table_en, table_zh)
+    Updater("en", "zh", engine, evaluate=0).update(empty, new_en, empty, path="results.md")
+    assert "|:--|--:|" not in [segment for call in engine.calls for segment in call]
+
+
+TABLE_ZH = (
+    TABLE_EN.replace("# Results", "# 结果")
+    .replace("The table compares two models.", "该表比较了两个模型。")
+    .replace("| Model | Accuracy |", "| 模型 | 准确率 |")
+    .replace("| Linear |", "| 线性 |")
+    .replace("| Two layers |", "| 两层 |")
+    .replace("Both were trained for ten epochs.", "两者都训练了十个迭代周期。")
+)
+
+
+def test_edited_table_keeps_its_rows_and_their_translations():
+    """A row added to a translated table: the other rows keep their human translation and
+    the table keeps one row a line (it was replaced by the English table on one line)."""
+    new_en = edited(TABLE_EN, ("| Two layers | 0.9 |\n", "| Two layers | 0.9 |\n| CNN | 0.95 |\n"))
+    text, report = update(TABLE_EN, new_en, TABLE_ZH, MemoryEngine())
+    assert text == edited(TABLE_ZH, ("| 两层 | 0.9 |\n", "| 两层 | 0.9 |\n| CNN | 0.95 |\n"))
+    [change] = report.changes
+    kept, verbatim, untranslated = Origin.KEPT, Origin.VERBATIM, Origin.UNTRANSLATED
+    assert [s.origin for s in change.sentences] == [kept, verbatim, kept, kept, untranslated]
