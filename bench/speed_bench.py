@@ -427,7 +427,7 @@ def cached_memory(chinese: Path, folder: Path) -> Path:
     with GitRepo(chinese, "target") as target:
         rev = target.resolve("HEAD")
         pairs = mine(target, rev, None, None, src_lang="en", tgt_lang="zh")
-    cache = MemoryCache.of(folder, ZH, "zh")
+    cache = MemoryCache.of(folder, __import__("bot.tenancy").tenancy.Tenant(1, SOURCE, ZH), "zh")
     cache.write(pairs, "en", "zh", rev)
     return cache.tsv
 
