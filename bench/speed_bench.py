@@ -423,11 +423,12 @@ def cached_memory(chinese: Path, folder: Path) -> Path:
     """The memory the App caches for the target (``bot.sync.refresh``'s mining, at its head)."""
     from amts.sync.git import GitRepo
     from bot.sync.refresh import MemoryCache, mine
+    from bot.work.jobs import Tenant
 
     with GitRepo(chinese, "target") as target:
         rev = target.resolve("HEAD")
         pairs = mine(target, rev, None, None, src_lang="en", tgt_lang="zh")
-    cache = MemoryCache.of(folder, __import__("bot.tenancy").tenancy.Tenant(1, SOURCE, ZH), "zh")
+    cache = MemoryCache.of(folder, Tenant(1, SOURCE, ZH), "zh")
     cache.write(pairs, "en", "zh", rev)
     return cache.tsv
 
