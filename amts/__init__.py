@@ -5,6 +5,8 @@ translation memory, engines and reports. It knows nothing of GitHub; the app in
 ``bot/`` builds on it.
 """
 
+from amts.lazy import lazy_exports
+
 __version__ = "0.1.0"
 
 # The public API, imported on first use so that ``import amts`` stays cheap.
@@ -30,9 +32,4 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'amts' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -99,16 +99,22 @@ def sample_book(root: Path) -> Book:
     return Book("sample book", english, chinese, before, after, _count(chinese))
 
 
-def d2l_book(root: Path) -> Book:
-    """The English the zh translation follows, then a real upstream English change."""
-    english, chinese = root / "d2l-en", root / "d2l-zh"
-    init_repo(english, "English Author")
+def write_followed_english(english: Path) -> None:
+    """The pinned English book with each file the zh translation follows replaced by its
+    ``_origin.md``: the English the translation was made from."""
     shutil.copytree(SHARED_D2L / "en", english, dirs_exist_ok=True)
     for origin in (SHARED_D2L / "zh").rglob("*_origin.md"):
         relative = origin.relative_to(SHARED_D2L / "zh")
         target = english / relative.parent / relative.name.replace("_origin.md", ".md")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(origin, target)
+
+
+def d2l_book(root: Path) -> Book:
+    """The English the zh translation follows, then a real upstream English change."""
+    english, chinese = root / "d2l-en", root / "d2l-zh"
+    init_repo(english, "English Author")
+    write_followed_english(english)
     (english / ".github").mkdir(exist_ok=True)
     (english / ".github" / "amts.yml").write_text(CONFIG, encoding="utf-8")
     before = commit(english, "The English the translation follows")

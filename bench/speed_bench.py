@@ -47,7 +47,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import push_to_pr_bench
-from push_to_pr_bench import AMTS, SECRET, commit, d2l_book
+from push_to_pr_bench import AMTS, SECRET, commit, d2l_book, write_followed_english
 from webhook_bench import fire, make_deliveries
 
 from bot.demo import deliver, git, init_repo, load_emulator, push_payload
@@ -318,12 +318,7 @@ def section_changed(root: Path, runs: int) -> None:
     """``amts sync`` of everything the zh translation is behind on."""
     english, chinese = root / "changed-en", root / "changed-zh"
     init_repo(english, "English Author")
-    shutil.copytree(SHARED_D2L / "en", english, dirs_exist_ok=True)
-    for origin in (SHARED_D2L / "zh").rglob("*_origin.md"):
-        relative = origin.relative_to(SHARED_D2L / "zh")
-        target = english / relative.parent / relative.name.replace("_origin.md", ".md")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(origin, target)
+    write_followed_english(english)
     before = commit(english, "The English the translation follows")
     shutil.copytree(SHARED_D2L / "en", english, dirs_exist_ok=True)
     after = commit(english, "The pinned English")

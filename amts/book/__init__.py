@@ -2,6 +2,8 @@
 
 Stage 1 of the pipeline: everything after it reads a file through :class:`Document`."""
 
+from amts.lazy import lazy_exports
+
 _EXPORTS = {
     "Document": "amts.book.document",
     "Block": "amts.book.document",
@@ -15,10 +17,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    """Public names, imported on first use: a stage's package costs nothing until used."""
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -5,6 +5,8 @@ A stage of its own beside ``sync``: a sync carries only what a push changed; wha
 carry is lag, measured here and caught up only when a maintainer asks.
 """
 
+from amts.lazy import lazy_exports
+
 _EXPORTS = {
     "measure_lag": "amts.lag.measure",
     "LagReport": "amts.lag.report",
@@ -15,10 +17,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    """Public names, imported on first use: a stage's package costs nothing until used."""
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

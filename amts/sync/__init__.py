@@ -3,6 +3,8 @@
 Stage 5: the files changed in git, each through :mod:`amts.update`, committed with the
 state file that makes the next sync incremental."""
 
+from amts.lazy import lazy_exports
+
 _EXPORTS = {
     "Synchronizer": "amts.sync.synchronizer",
     "DEFAULT_EXCLUDE": "amts.sync.synchronizer",
@@ -22,10 +24,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    """Public names, imported on first use: a stage's package costs nothing until used."""
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

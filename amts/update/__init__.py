@@ -3,6 +3,8 @@
 Stage 4: diff the English, plan the edits, translate what is new (memory, then engine),
 apply, report."""
 
+from amts.lazy import lazy_exports
+
 _EXPORTS = {
     "Updater": "amts.update.updater",
     "UpdateReport": "amts.update.changes",
@@ -12,10 +14,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    """Public names, imported on first use: a stage's package costs nothing until used."""
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
