@@ -58,6 +58,17 @@ GIT_ENVIRONMENT = (
 )
 
 
+def _entry(tree: git.Tree | None, name: str, kind: str) -> git.Tree | git.Blob | None:
+    """``tree``'s entry ``name`` if it is a ``kind`` ("blob", "tree")."""
+    if tree is None or not name:
+        return None
+    try:
+        item = tree[name]
+    except KeyError:
+        return None
+    return item if item.type == kind else None
+
+
 def git_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The part of ``environ`` (default: this process's) that git may see, with ``LC_*``."""
     env = os.environ if environ is None else environ
@@ -97,7 +108,7 @@ class GitRepo:
         allowed = git_environment()
         self.repo.git.update_environment(**{k: "" for k in os.environ if k not in allowed})
         self._git("rev-parse", "--git-dir")  # surfaces "dubious ownership" and the like now
-        self._trees: dict[str, git.Tree] = {}
+        self._trees: dict[tuple[str, str], git.Tree | None] = {}
 
     def __enter__(self) -> GitRepo:
         return self
@@ -182,18 +193,22 @@ class GitRepo:
             )
         return changes
 
-    def _tree(self, rev: str) -> git.Tree:
-        tree = self._trees.get(rev)
-        if tree is None:
-            tree = self._trees[rev] = self.repo.commit(rev).tree
+    def _tree(self, rev: str, directory: str = "") -> git.Tree | None:
+        """The tree of ``directory`` at ``rev``, kept: GitPython parses a tree each time a
+        path is looked up through it, and a sync looks up hundreds of files in few folders."""
+        tree = self._trees.get((rev, directory))
+        if tree is None and (rev, directory) not in self._trees:
+            if not directory:
+                tree = self.repo.commit(rev).tree
+            else:
+                parent, _, name = directory.rpartition("/")
+                tree = _entry(self._tree(rev, parent), name, "tree")
+            self._trees[(rev, directory)] = tree
         return tree
 
     def _blob(self, rev: str, path: str) -> git.Blob | None:
-        try:
-            item = self._tree(rev) / path
-        except KeyError:
-            return None
-        return item if item.type == "blob" else None
+        directory, _, name = path.rpartition("/")
+        return _entry(self._tree(rev, directory), name, "blob")
 
     def read(self, rev: str, path: str) -> bytes | None:
         """The bytes of ``path`` at ``rev`` exactly as committed, or ``None`` if absent."""

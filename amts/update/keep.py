@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
+
+from cydifflib import SequenceMatcher
 
 from amts.align.anchors import FeatureExtractor
 from amts.update.diff import normalize
@@ -58,10 +59,19 @@ class _Replacement(NamedTuple):
         return self.before[self.start : self.end]
 
 
+@lru_cache(maxsize=256)
+def _anchors(text: str) -> Counter[str]:
+    """The code, math and numbers of ``text`` (each rule asks for the same sentences'); the
+    result is shared: read it, never change it."""
+    return _ANCHORS(text).anchors
+
+
+@lru_cache(maxsize=64)
 def _replacement(old: str, new: str) -> _Replacement | None:
     """The edit from ``old`` to ``new`` as one replacement of tokens, or None when it is more
-    than one, or touches code, math or numbers."""
-    if _ANCHORS(old).anchors != _ANCHORS(new).anchors:
+    than one, or touches code, math or numbers (asked by two rules: computed once; the result
+    is shared, never changed)."""
+    if _anchors(old) != _anchors(new):
         return None
     before, after = _tokens(old), _tokens(new)
     matcher = SequenceMatcher(None, before, after, autojunk=False)
@@ -162,8 +172,7 @@ def _term(tokens: list[str], source: str) -> str | None:
 def translator_was_ahead(old: str, new: str, target: str) -> bool:
     """The translation already has the new English's numbers, code and math, which the old
     English did not: it was written from a newer English than its origin file says."""
-    old_anchors, new_anchors = _ANCHORS(old).anchors, _ANCHORS(new).anchors
-    target_anchors = _ANCHORS(target).anchors
+    old_anchors, new_anchors, target_anchors = _anchors(old), _anchors(new), _anchors(target)
     return bool(new_anchors) and new_anchors == target_anchors and old_anchors != target_anchors
 
 
@@ -197,9 +206,9 @@ def still_current(
     misspelling from a word. A translation kept through an edit must use the team's
     terms (``follows_glossary``): one that does not is due for revision anyway.
     """
-    if number_only_edit(old, new, tgt_lang) and follows_glossary:
+    if follows_glossary and number_only_edit(old, new, tgt_lang):
         return "the English only changed singular/plural, which the translation does not mark"
-    if old_text and typo_fix(old, new, target, old_text, new_text) and follows_glossary:
+    if follows_glossary and old_text and typo_fix(old, new, target, old_text, new_text):
         return "the English only corrected a misspelt or doubled word"
     if translator_was_ahead(old, new, target):
         return "the translation already follows the new English (numbers, code, math)"
