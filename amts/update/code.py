@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from cydifflib import SequenceMatcher
+from amts.update.diff import SequenceMatcher
 
 _DOCSTRING = re.compile(r"^\s*[rbuRBU]?(\"\"\"|''')")
 #: A comment's "#" on a line without string literals: any but d2l's "#@" markers.

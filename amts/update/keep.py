@@ -17,10 +17,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
-from cydifflib import SequenceMatcher
-
 from amts.align.anchors import FeatureExtractor
-from amts.update.diff import normalize
+from amts.update.diff import SequenceMatcher, normalize
 from amts.update.markers import strip_markers
 
 #: A word, or any other character but a space: punctuation, dashes and emphasis are edits.
