@@ -74,6 +74,14 @@ def measure(
                 exclude=(*DEFAULT_EXCLUDE, *exclude),
                 aligner=aligner,
             )
+    cache = aligner.cache
+    if cache is not None:
+        logger.info(
+            "views.lag_measured repo=%s cached=%d parsed=%d",
+            target_repo.full_name,
+            cache.hits,
+            cache.parsed,
+        )
     return report.as_json()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.dashboard.views import measure
 from bot.sync.premine import premine_memory
 from bot.sync.reconcile import reconcile
 from bot.sync.refresh import MemoryCache
@@ -45,7 +46,7 @@ def test_reconcile_queues_one_premine_for_a_target_without_memory(world: World) 
 
 
 def test_a_target_without_origin_files_is_premined_from_its_starting_point(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """d2l-pt's layout pairs each translation with the English it follows: the starting
     point reconcile records on the sync branch names it, so such a target is mined ahead
@@ -63,6 +64,12 @@ def test_a_target_without_origin_files_is_premined_from_its_starting_point(
         pairs = tsv.read_text("utf-8").splitlines()
         assert len(pairs) > 10
         assert any("tensor" in line.lower() for line in pairs)
+        # the status views measure the lag from what the premine parsed and aligned
+        caplog.set_level(logging.INFO, logger="bot.dashboard.views")
+        lag = measure(world.services, world.gh, SOURCE, PT, "pt", INSTALLATION)
+        assert lag["totals"]["blocks"] > 0
+        [line] = [r.getMessage() for r in caplog.records if "views.lag_measured" in r.getMessage()]
+        assert "parsed=0" in line and "cached=0" not in line, line
 
 
 def test_the_first_sync_uses_the_premined_memory(
