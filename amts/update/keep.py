@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -194,7 +195,7 @@ def still_current(
     new: str,
     target: str,
     tgt_lang: str,
-    follows_glossary: bool,
+    follows_glossary: bool | Callable[[], bool],
     old_text: str = "",
     new_text: str = "",
 ) -> str:
@@ -202,11 +203,16 @@ def still_current(
 
     ``old_text`` and ``new_text`` are the whole old and new English files, which tell a
     misspelling from a word. A translation kept through an edit must use the team's
-    terms (``follows_glossary``): one that does not is due for revision anyway.
+    terms (``follows_glossary``, or a function that checks it: only the two rules that
+    need it ask, and they seldom apply): one that does not is due for revision anyway.
     """
-    if follows_glossary and number_only_edit(old, new, tgt_lang):
+
+    def glossary_followed() -> bool:
+        return follows_glossary() if callable(follows_glossary) else follows_glossary
+
+    if number_only_edit(old, new, tgt_lang) and glossary_followed():
         return "the English only changed singular/plural, which the translation does not mark"
-    if follows_glossary and old_text and typo_fix(old, new, target, old_text, new_text):
+    if old_text and typo_fix(old, new, target, old_text, new_text) and glossary_followed():
         return "the English only corrected a misspelt or doubled word"
     if translator_was_ahead(old, new, target):
         return "the translation already follows the new English (numbers, code, math)"

@@ -293,3 +293,21 @@ def test_still_current(old, new, target, old_text, new_text, follows_glossary, k
     """Each rule keeps the translation and says why; other edits are followed."""
     reason = still_current(old, new, target, "zh", follows_glossary, old_text, new_text)
     assert bool(reason) is kept
+    lazy = still_current(old, new, target, "zh", lambda: follows_glossary, old_text, new_text)
+    assert lazy == reason
+
+
+def test_the_glossary_is_checked_only_for_the_rules_that_need_it():
+    """A check of the glossary is asked for only when the plural or typo rule applies."""
+    asked = []
+
+    def check() -> bool:
+        asked.append(True)
+        return True
+
+    emphasis = ("We train models.", "We *train* models.", "我们训练模型。")
+    assert not still_current(*emphasis, "zh", check)
+    assert asked == []
+    plural = ("Open the notebook.", "Open the notebooks.", "打开笔记本。")
+    assert still_current(*plural, "zh", check)
+    assert asked == [True]
