@@ -31,6 +31,7 @@ _PLAIN_WORD = re.compile(r"[A-Za-z][a-z]*")
 #: Languages whose nouns do not mark number: "notebook" and "notebooks" translate alike.
 _NO_NOUN_NUMBER = frozenset({"zh", "ja", "ko"})
 _ANCHORS = FeatureExtractor(lowercase_terms=False)
+_TURKISH_I = str.maketrans("İı", "ii")
 #: The longest term (in tokens) that "the translator was ahead" swaps.
 _TERM_TOKENS = 3
 
@@ -155,7 +156,17 @@ def _latin_script(text: str) -> bool:
     return all(unicodedata.name(char, "").startswith("LATIN") for char in letters)
 
 
+def fold(text: str) -> str:
+    """``text`` case-folded, Turkish dotted and dotless i as "i": every character that
+    matches an ASCII character ignoring case (``re.I``) folds to what that one folds to."""
+    return text.translate(_TURKISH_I).casefold()
+
+
 def _has_term(text: str, term: str) -> bool:
+    # Most terms are absent: an ASCII term found ignoring case is in the folded text, which
+    # tells so without compiling a pattern for each term.
+    if term.isascii() and fold(term) not in fold(text):
+        return False
     return bool(re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", text, re.I))
 
 
@@ -163,9 +174,29 @@ def _term(tokens: list[str], source: str) -> str | None:
     """The text of a run of tokens as the sentence writes it, if it is a Latin-script term."""
     if not tokens or len(tokens) > _TERM_TOKENS or not any(_WORDS.fullmatch(t) for t in tokens):
         return None
-    pattern = r"\s*".join(re.escape(t) for t in tokens)
-    found = re.search(pattern, strip_markers(source))
-    return normalize(found.group(0)) if found else None
+    found = find_run(tokens, strip_markers(source))
+    return normalize(found) if found is not None else None
+
+
+def find_run(tokens: list[str], text: str) -> str | None:
+    r"""The leftmost text of ``tokens`` in a row with any whitespace between them: what
+    ``re.search(r"\s*".join(map(re.escape, tokens)), text)`` finds, with no pattern to
+    compile. A token (``_TOKENS``) never starts with a space, so skipping all of them
+    before each is the only way it can match."""
+    first = tokens[0]
+    start = text.find(first)
+    while start != -1:
+        end = start + len(first)
+        for token in tokens[1:]:
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if not text.startswith(token, end):
+                break
+            end += len(token)
+        else:
+            return text[start:end]
+        start = text.find(first, start + 1)
+    return None
 
 
 def translator_was_ahead(old: str, new: str, target: str) -> bool:
