@@ -17,6 +17,8 @@ same file never repeats it.
 
 from __future__ import annotations
 
+import re
+
 from amts.book.document import Block, Document, Kind
 from amts.update.markers import MARKER
 
@@ -24,11 +26,16 @@ _BEGIN, _END = "begin_slide", "end_slide"
 #: A slide tagged with this shows book text; any other slide holds text of its own.
 _KEEP = "keep"
 _FENCED = {Kind.CODE, Kind.MATH}
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 
 def has_markers(document: Document) -> bool:
-    """The document's prose has highlight markers (code such as ``f(**kwargs)`` aside)."""
-    return any(block.is_prose and MARKER.search(block.text) for block in document.blocks)
+    """The document's prose has highlight markers (code such as ``f(**kwargs)`` aside, in
+    code blocks or inline)."""
+    return any(
+        block.is_prose and MARKER.search(_INLINE_CODE.sub("", block.text))
+        for block in document.blocks
+    )
 
 
 def _slide_lines(document: Document) -> bool:

@@ -69,6 +69,7 @@ def test_a_stray_or_unclosed_slide_line_goes_alone():
 
 def test_code_is_not_a_highlight_marker():
     assert not has_markers(parse(OLD_EN))  # ``f(**kwargs)`` in a code block
+    assert not has_markers(parse("Call `f(**kwargs)` and `g(**a)` here.\n"))
     assert has_markers(parse(NEW_EN))
 
 
