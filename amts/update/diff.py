@@ -31,6 +31,9 @@ _WORD = re.compile(r"\w+|[^\w\s]")
 #: the same rewritten blocks. Bounded; emptied when full.
 _SCORES: dict[tuple[str, str], float] = {}
 _MAX_SCORES = 200_000
+#: Block edit scripts lately made, by both versions' block keys and kinds (bounded).
+_SCRIPTS: dict[tuple, list[Edit]] = {}
+_MAX_SCRIPTS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,14 +192,25 @@ def diff_blocks(old: Document, new: Document) -> list[Edit]:
     old_keys = [block_key(old.blocks[i].text) for i in old_ids]
     new_keys = [block_key(new.blocks[j].text) for j in new_ids]
 
-    def compatible(a: int, b: int) -> bool:
-        return old.blocks[old_ids[a]].kind is new.blocks[new_ids[b]].kind
+    old_kinds = tuple(old.blocks[i].kind for i in old_ids)
+    new_kinds = tuple(new.blocks[j].kind for j in new_ids)
 
+    def compatible(a: int, b: int) -> bool:
+        return old_kinds[a] is new_kinds[b]
+
+    # A sync diffs the same versions twice when the translation followed the push's base:
+    # the origin against the merged English is then the base against the head.
+    memo = (tuple(old_keys), tuple(new_keys), old_kinds, new_kinds)
+    script = _SCRIPTS.get(memo)
+    if script is None:
+        if len(_SCRIPTS) >= _MAX_SCRIPTS:
+            _SCRIPTS.clear()
+        script = _SCRIPTS[memo] = diff_sequences(old_keys, new_keys, compatible)
     return [
         Edit(
             edit.kind,
             old_ids[edit.old] if edit.old is not None else None,
             new_ids[edit.new] if edit.new is not None else None,
         )
-        for edit in diff_sequences(old_keys, new_keys, compatible)
+        for edit in script
     ]

@@ -275,6 +275,7 @@ def _difflib_diff_blocks(monkeypatch, old, new):
     with monkeypatch.context() as patch:
         patch.setattr(diff, "SequenceMatcher", difflib.SequenceMatcher)
         patch.setattr(diff, "_SCORES", {})
+        patch.setattr(diff, "_SCRIPTS", {})
         return diff_blocks(old, new)
 
 
@@ -333,3 +334,16 @@ def test_block_diff_agrees_with_difflib_on_d2l(shared_d2l, monkeypatch):
     assert len(pairs) > 100
     reference = [_difflib_diff_blocks(monkeypatch, old, new) for old, new in pairs]
     assert [diff_blocks(old, new) for old, new in pairs] == reference
+
+
+def test_a_remembered_script_maps_to_each_documents_own_blocks(monkeypatch):
+    """Two versions with the same blocks but other blank lines share an edit script, each
+    with its own block indices."""
+    new = parse("# Title\n\nThe cat sat on a mat.\n\nA new paragraph.\n")
+    tight = parse("# Title\n\nThe cat sat on the mat.\n")
+    loose = parse("\n# Title\n\n\nThe cat sat on the mat.\n")
+    first, second = diff_blocks(tight, new), diff_blocks(loose, new)
+    assert first == _difflib_diff_blocks(monkeypatch, tight, new)
+    assert second == _difflib_diff_blocks(monkeypatch, loose, new)
+    assert [e.kind for e in first] == [e.kind for e in second]
+    assert [e.old for e in first] != [e.old for e in second]
