@@ -71,12 +71,11 @@ def _replacement(old: str, new: str) -> _Replacement | None:
     """The edit from ``old`` to ``new`` as one replacement of tokens, or None when it is more
     than one, or touches code, math or numbers (asked by two rules: computed once; the result
     is shared, never changed)."""
-    if _anchors(old) != _anchors(new):
-        return None
     before, after = _tokens(old), _tokens(new)
     matcher = SequenceMatcher(None, before, after, autojunk=False)
     edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    if len(edits) != 1:
+    # The anchors last: most edits are more than one replacement, told by the cheaper diff.
+    if len(edits) != 1 or _anchors(old) != _anchors(new):
         return None
     _, start, end, added_start, added_end = edits[0]
     return _Replacement(before, start, end, after[added_start:added_end])
