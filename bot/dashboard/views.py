@@ -32,7 +32,7 @@ def measure(
     services: Services,
     gh: Any,
     source: str,
-    target: str,
+    target: tuple[int, Repository],
     lang: str,
     installation_id: int,
     *,
@@ -40,17 +40,19 @@ def measure(
     exclude: Sequence[str] = (),
 ) -> dict:
     """``amts lag --json``'s dict for ``target``'s default branch against the English head,
-    measured in the App's git mirrors."""
+    measured in the App's git mirrors; ``target`` is the installation acting on the target
+    and the target as it sees it (:func:`bot.books.tenancy.target_repository`)."""
     from amts.lag import measure_lag
     from amts.sync.synchronizer import DEFAULT_EXCLUDE
     from bot.github.mirrors import rev_parse
 
-    source_repo, target_repo = gh.get_repo(source), gh.get_repo(target)
+    source_repo, (target_installation, target_repo) = gh.get_repo(source), target
     mirrors = services.mirrors.of(installation_id)  # the sync's own, per installation
     with mirrors.locked(target_repo.full_name):
         token = services.github.token(installation_id)
         src = mirrors.fetch(source_repo.full_name, source_repo.clone_url, token)
-        tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
+        target_token = services.github.token(target_installation)
+        tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, target_token)
         english = rev_parse(src, f"refs/remotes/origin/{source_repo.default_branch}")
         translation = rev_parse(tgt, f"refs/remotes/origin/{target_repo.default_branch}")
         report = measure_lag(
@@ -81,6 +83,7 @@ def refresh(
     """Measure, record and publish; ``event`` names what changed the numbers ("the sync
     of d2l-en 1a2b3c4d", "the merge of #412"). Never raises: the views must not fail a job."""
     status = services.status
+    from bot.books.tenancy import target_repository
     from bot.work.jobs import Tenant
 
     key = Tenant(installation_id, source, target).key
@@ -90,13 +93,14 @@ def refresh(
         "lang": lang,
         "installation_id": installation_id,
     }
+    lag = acting = None
     try:
+        acting = target_repository(services, Tenant(installation_id, source, target))
         lag = measure(
-            services, gh, source, target, lang, installation_id, src_lang=src_lang, exclude=exclude
+            services, gh, source, acting, lang, installation_id, src_lang=src_lang, exclude=exclude
         )
     except Exception:
         logger.exception("views.lag_failed repo=%s", target)
-        lag = None
     if lag is not None:
         old = record.get("lag")
         if old and old.get("totals") != lag.get("totals"):
@@ -104,9 +108,9 @@ def refresh(
         fields["lag"] = lag
         fields["lag_at"] = now_iso()
     record = status.update(target, key=key, **fields)
-    if dashboard:
+    if dashboard and acting is not None:
         try:
-            publish(services, gh.get_repo(target), record)
+            publish(services, acting[1], record)
         except Exception:
             logger.exception("views.dashboard_failed repo=%s", target)
     return record

@@ -50,11 +50,10 @@ class MemoryCache:
     def of(cls, data_dir: str | Path, tenant: Tenant, lang: str) -> MemoryCache:
         """The cache of one tenant's target: ``memory/<installation>/<source owner>/
         <source name>/<target owner>/<target name>/<lang>.tsv``."""
-        parts = [str(tenant.installation_id)]
-        parts += [*tenant.source_repo.lower().split("/"), *tenant.target_repo.lower().split("/")]
-        if len(parts) != 5 or any(not p or p.startswith(".") for p in parts):
+        parts = [*tenant.source_repo.lower().split("/"), *tenant.target_repo.lower().split("/")]
+        if len(parts) != 4 or any(not p or p.startswith(".") for p in parts):
             raise InputError(f"{tenant.key}: not a pair of repository names owner/name")
-        folder = Path(data_dir, MEMORY_DIR, *parts)
+        folder = Path(installation_caches(data_dir, tenant.installation_id)[1], *parts)
         return cls(folder / f"{lang}.tsv", folder / f"{lang}.json")
 
     def revision(self) -> str | None:
@@ -80,7 +79,16 @@ class MemoryCache:
 def alignment_cache(data_dir: str | Path, tenant: Tenant) -> AlignmentCache:
     """The alignment cache of an installation's jobs: ``align-cache/<installation>``
     (entries are keyed by content, so shared within an installation, never across)."""
-    return AlignmentCache(Path(data_dir) / CACHE_DIR / str(tenant.installation_id))
+    return AlignmentCache(installation_caches(data_dir, tenant.installation_id)[0])
+
+
+def installation_caches(data_dir: str | Path, installation_id: int) -> tuple[Path, Path]:
+    """The folders of an installation's alignment cache and translation memories: what
+    is deleted with the installation."""
+    return (
+        Path(data_dir, CACHE_DIR, str(installation_id)),
+        Path(data_dir, MEMORY_DIR, str(installation_id)),
+    )
 
 
 def file_pairs(
