@@ -195,3 +195,24 @@ def test_the_status_issue_of_an_opted_in_target_is_published_with_its_installati
         [again] = world.emulator.plain_issues(OTHER)
         [line] = [line for line in again["body"].splitlines() if f"catch-up: {TENSORS}" in line]
         assert "requested by @maintainer" in line and "failed" not in line, line
+
+
+def test_a_merge_in_an_opted_in_target_refreshes_the_books_record_and_issue(
+    tmp_path: Path,
+) -> None:
+    """The merge arrives with the target's installation; the memory, the status record
+    and the status issue are still the book's tenant's (one record, the lag measured)."""
+    from bot.sync.refresh import MemoryCache, refresh_memory
+    from bot.work.jobs import RefreshJob, Tenant
+
+    with book_world(tmp_path) as world:
+        outcome = sync_opted_in(world)
+        merged = world.emulator.merge_pr(OTHER, outcome.pr_number)
+        refresh_memory(world.services, RefreshJob(OTHER, "zh", 2, merged, source_repo=SOURCE))
+        [record] = [r for r in world.services.status.all() if r["target_repo"] == OTHER]
+        assert record["key"] == Tenant(INSTALLATION, SOURCE, OTHER).key
+        assert record["pull"] is None and record["lag"] is not None
+        tenant = Tenant(INSTALLATION, SOURCE, OTHER)
+        assert MemoryCache.of(world.services.settings.data_dir, tenant, "zh").path() is not None
+        [issue] = world.emulator.plain_issues(OTHER)
+        assert is_dashboard(issue["body"], OTHER) and "up to date" in issue["body"]
