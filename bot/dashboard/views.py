@@ -38,24 +38,28 @@ def measure(
     services: Services,
     gh: Any,
     source: str,
-    target: tuple[int, Repository],
+    target: str,
     lang: str,
     installation_id: int,
     *,
     src_lang: str = "en",
     exclude: Sequence[str] = (),
     glossary: str | None = None,
+    acting: tuple[int, Repository] | None = None,
 ) -> dict:
     """``amts lag --json``'s dict for ``target``'s default branch against the English head,
     measured in the App's git mirrors, with the aligner and alignment cache of the
-    target's syncs: the files a sync or premine aligned are not aligned again. ``target``
-    is the installation acting on the target and the target as it sees it
-    (:func:`bot.books.tenancy.target_repository`)."""
+    target's syncs: the files a sync or premine aligned are not aligned again. The target
+    is fetched by the installation acting on it, ``acting`` if given
+    (:func:`bot.books.tenancy.target_repository`: an opted-in target's own)."""
     from amts.lag import measure_lag
     from amts.sync.synchronizer import DEFAULT_EXCLUDE
+    from bot.books.tenancy import target_repository
     from bot.github.mirrors import rev_parse
 
-    source_repo, (target_installation, target_repo) = gh.get_repo(source), target
+    if acting is None:
+        acting = target_repository(services, Tenant(installation_id, source, target))
+    source_repo, (target_installation, target_repo) = gh.get_repo(source), acting
     mirrors = services.mirrors.of(installation_id)  # the sync's own, per installation
     with mirrors.locked(target_repo.full_name):
         token = services.github.token(installation_id)
@@ -150,12 +154,13 @@ def refresh(
             services,
             gh,
             source,
-            acting,
+            target,
             lang,
             installation_id,
             src_lang=src_lang,
             exclude=exclude,
             glossary=glossary,
+            acting=acting,
         )
     except Exception:
         logger.exception("views.lag_failed repo=%s", target)
