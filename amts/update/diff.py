@@ -30,7 +30,7 @@ _WORD = re.compile(r"\w+|[^\w\s]")
 #: (the push's edits merged into the origin, then the origin against that merge), mostly over
 #: the same rewritten blocks. Bounded; emptied when full.
 _SCORES: dict[tuple[str, str], float] = {}
-_MAX_SCORES = 200_000
+_MAX_SCORES = 50_000
 #: Block edit scripts lately made, by both versions' block keys and kinds (bounded).
 _SCRIPTS: dict[tuple, list[Edit]] = {}
 _MAX_SCRIPTS = 16
