@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amts import files
+from amts import cores, files
 from amts.align.aligner import Alignment, Link, Segment, SentenceLink
 from amts.book import document
 from amts.book.document import Block, Document, Kind
@@ -158,12 +158,17 @@ class AlignmentCache:
         This process aligns pairs meanwhile. With two cores a spawned process costs
         ~0.4 s to start and d2l's files ~25 ms each, so below :data:`MIN_PARALLEL_PAIRS`
         pairs it is not worth it and nothing happens here. A process with no other thread
-        forks instead (see :func:`_start_method`), which costs milliseconds.
+        forks instead (see :func:`_start_method`), which costs milliseconds. Only cores no
+        other job holds are used (:mod:`amts.cores`): with every core busy, nothing happens
+        here either.
         """
-        cores = available_cores()
         todo = [pair for pair in pairs if not self._has(aligner, *pair)]
-        if cores < 2 or len(todo) < MIN_PARALLEL_PAIRS:
+        if len(todo) < MIN_PARALLEL_PAIRS:
             return 0
+        with cores.claim(cores.available_cores() - 1) as spare:  # cores no other job is using
+            return self._prefill(aligner, todo, 1 + spare) if spare else 0
+
+    def _prefill(self, aligner: Aligner, todo: list[tuple[str, str]], processes: int) -> int:
         # Largest first: the other processes take pairs from the front, this one takes the
         # pairs none has started from the back, until they meet. However late they start or
         # slow they run, every process ends on small pairs, so none waits long for another.
@@ -177,7 +182,7 @@ class AlignmentCache:
                 document.load_parser()
             pool = stack.enter_context(
                 ProcessPoolExecutor(
-                    max_workers=cores - 1,
+                    max_workers=processes - 1,
                     mp_context=multiprocessing.get_context(method),
                     initializer=_start_worker,
                     initargs=(directory, (aligner.src_lang, aligner.tgt_lang, aligner.glossary)),
@@ -206,7 +211,7 @@ class AlignmentCache:
             "align_cache.prefilled: %d pairs, %d by %d other processes (%s)",
             len(todo),
             done,
-            cores - 1,
+            processes - 1,
             method,
         )
         return done
@@ -296,14 +301,6 @@ class AlignmentCache:
                 continue
             entries.append((file, stat.st_size, stat.st_mtime))
         return entries
-
-
-def available_cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def _start_method() -> str:
