@@ -173,40 +173,32 @@ class AlignmentCache:
         # pairs none has started from the back, until they meet. However late they start or
         # slow they run, every process ends on small pairs, so none waits long for another.
         todo.sort(key=lambda pair: len(pair[0]) + len(pair[1]), reverse=True)
-        with contextlib.ExitStack() as stack:
-            directory = self.root
-            if directory is None:  # the workers hand their results over through a folder
-                directory = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            method = _start_method()
-            if method == "fork":  # the workers inherit the parser instead of importing it
-                document.load_parser()
-            pool = stack.enter_context(
-                ProcessPoolExecutor(
-                    max_workers=processes - 1,
-                    mp_context=multiprocessing.get_context(method),
-                    initializer=_start_worker,
-                    initargs=(directory, (aligner.src_lang, aligner.tgt_lang, aligner.glossary)),
-                )
-            )
+        method = _start_method()
+        if method == "fork":  # the workers inherit the parser instead of importing it
+            document.load_parser()
+        # A worker writes what it aligns where this cache keeps its files, and hands the
+        # parsed objects back (pickled: no second reading of the files here).
+        with ProcessPoolExecutor(
+            max_workers=processes - 1,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_start_worker,
+            initargs=(self.root, (aligner.src_lang, aligner.tgt_lang, aligner.glossary)),
+        ) as pool:
             futures = [pool.submit(_align_in_worker, *pair) for pair in todo]
             for future, (source, target) in zip(reversed(futures), reversed(todo), strict=True):
                 if not future.cancel():  # a worker has it: so it has every larger one
                     break
                 with contextlib.suppress(AmtsError):
                     self.align_texts(aligner, source, target)
-            started = [(p, f) for p, f in zip(todo, futures, strict=True) if not f.cancelled()]
             try:
-                done = sum(future.result() for _, future in started)
+                results = [future.result() for future in futures if not future.cancelled()]
             except (BrokenProcessPool, OSError) as exc:  # the caller aligns the rest itself
                 log.warning("align_cache.workers_failed: %s; aligning in this process", exc)
                 return 0
-            if self.directory is None:
-                reader = AlignmentCache(directory, max_items=len(started) * 3)
-                for (source, target), _ in started:
-                    with contextlib.suppress(AmtsError):
-                        reader.align_texts(aligner, source, target)
-                for key, value in reader._memory.items():
-                    self._remember(key, value)
+        for entries in results:
+            for key, value in entries:
+                self._remember(key, value)
+        done = sum(1 for entries in results if entries)
         log.info(
             "align_cache.prefilled: %d pairs, %d by %d other processes (%s)",
             len(todo),
@@ -314,11 +306,11 @@ def _start_method() -> str:
     return "spawn"
 
 
-#: A worker process's cache (writing into the folder prefill reads) and aligner.
+#: A worker process's cache (its files where prefill's cache keeps them) and aligner.
 _worker: tuple[AlignmentCache, Aligner] | None = None
 
 
-def _start_worker(directory: Path, spec: tuple) -> None:
+def _start_worker(directory: Path | None, spec: tuple) -> None:
     """Set up a worker process of :meth:`AlignmentCache.prefill`, once for all its pairs."""
     from amts.align.aligner import Aligner
 
@@ -326,16 +318,19 @@ def _start_worker(directory: Path, spec: tuple) -> None:
     _worker = (AlignmentCache(directory), Aligner(*spec))
 
 
-def _align_in_worker(source: str, target: str) -> int:
-    """One pair, aligned into the folder in a worker process: 1, or 0 for a file that does
-    not parse (left to the caller, who reports it)."""
+def _align_in_worker(source: str, target: str) -> list[tuple[str, Any]]:
+    """One pair, aligned in a worker process: its cache entries (the two documents and the
+    alignment), none for a file that does not parse (left to the caller, who reports it)."""
     assert _worker is not None
     cache, aligner = _worker
     try:
         cache.align_texts(aligner, source, target)
     except AmtsError:
-        return 0
-    return 1
+        return []
+    finally:
+        entries = list(cache._memory.items())
+        cache._memory.clear()
+    return entries
 
 
 def _alignment_key(aligner: Aligner, source: Document, target: Document) -> str:

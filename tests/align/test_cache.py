@@ -230,6 +230,11 @@ def test_many_pairs_are_aligned_across_processes_with_the_same_result(
         result = cache.align_texts(aligner, source, target)
         assert (result.blocks, result.sentences) == (expected.blocks, expected.sentences)
     assert cache.aligned == aligned_here
+    if on_disk:  # every process wrote its alignments where the next job finds them
+        later = AlignmentCache(tmp_path)
+        for source, target in pairs:
+            later.align_texts(aligner, source, target)
+        assert (later.parsed, later.aligned) == (0, 0)
 
 
 @contextlib.contextmanager
