@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import ne
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -115,8 +116,12 @@ def _one_line(text: str) -> str:
     return " ".join([lines[0].rstrip(" \t"), *inner, lines[-1].lstrip(" \t")])
 
 
+@lru_cache(maxsize=1 << 15)
 def _tokenize(text: str) -> tuple[str, tuple[_Token, ...]]:
     """``text``'s skeleton (each swappable token replaced by a typed slot) and its tokens.
+
+    Remembered: a sync's memories hold the same sentences (the file's own pairs beside the
+    repository's) and each looks the same sentences up.
 
     Numbers are looked for only outside protected spans: a digit inside math or an
     HTML attribute is part of that span, not a number of the sentence.

@@ -12,8 +12,6 @@ import random
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sacrebleu.metrics import BLEU, CHRF
-
 from amts.engines.base import Engine, Translation
 from amts.errors import EngineError, InputError
 from amts.update.changes import Quality
@@ -60,6 +58,10 @@ def score(hypotheses: Sequence[str], references: Sequence[str], tgt_lang: str) -
             f"quality: {len(hypotheses)} hypotheses but {len(references)} references; "
             "each hypothesis needs exactly one reference"
         )
+    # Imported here: sacrebleu (and the redis client its file locks bring) costs a fifth of
+    # a second, which every sync paid though only a paid engine's updates are scored.
+    from sacrebleu.metrics import BLEU, CHRF
+
     hyps, refs = list(hypotheses), [list(references)]
     bleu, chrf = BLEU(tokenize=tokenizer_for(tgt_lang)), CHRF()
     bleu_score, chrf_score = bleu.corpus_score(hyps, refs), chrf.corpus_score(hyps, refs)

@@ -358,6 +358,7 @@ def section_changed(root: Path, runs: int) -> None:
     print(
         f"\n[changed] amts sync of {len(changed)} changed English files into d2l-zh; {load_note()}"
     )
+    print(f"  {followed_count(changed)}")
     data_dir = root / "data-changed"
     rows = (
         ("first (no memory, no cache)", False, None),
@@ -439,6 +440,23 @@ def section_corpus(root: Path, runs: int) -> None:
     print(
         f"  goals: cold ≤ 5 s {_met(figures['cold cache'] <= 5)}, warm ≤ 3 s "
         f"{_met(figures['warm cache'] <= 3)}"
+    )
+
+
+def followed_count(changed: Sequence[str]) -> str:
+    """What the changed files are of the files d2l-zh follows (its ``_origin.md`` files):
+    issue 13 counted all of them (139); those the pinned English no longer has (its
+    chapters were reorganised) stay in the bench's English as they were, unchanged."""
+    followed = {
+        str(origin.relative_to(SHARED_D2L / "zh")).removesuffix("_origin.md") + ".md"
+        for origin in (SHARED_D2L / "zh").rglob("*_origin.md")
+    }
+    gone = {path for path in followed if not (SHARED_D2L / "en" / path).is_file()}
+    same = followed - gone - set(changed)
+    return (
+        f"of the {len(followed)} files d2l-zh follows: {len(set(changed) & followed)} changed, "
+        f"{len(same)} the same as the pinned English, {len(gone)} no longer in it (moved "
+        "chapters; not part of the range)"
     )
 
 

@@ -57,6 +57,10 @@ _PATTERN = re.compile(
     re.VERBOSE,
 )
 
+#: Every alternative above holds one of these characters (a URL its ":", a marker its
+#: "*"): a text without any has no span, which one scan tells faster than the pattern.
+_OPENERS = re.compile(r"[:`$<(*]")
+
 _KINDS = {
     "role": SpanKind.ROLE,
     "code": SpanKind.CODE,
@@ -76,6 +80,8 @@ NUMBER = re.compile(r"(?<![0-9A-Za-z_.,])[0-9]+(?:[.,][0-9]+)*(?![0-9A-Za-z_])")
 
 def protected_spans(text: str) -> list[Span]:
     """Protected spans of ``text``, sorted and non-overlapping; linear in ``len(text)``."""
+    if _OPENERS.search(text) is None:
+        return []
     spans = []
     closers = _Closers(text)
     pos = 0

@@ -38,8 +38,7 @@ class FileJob:
                 text, outcome.report = sync.updater.finish(self.plan)
                 # Never write what cannot be read back; parsed, it is the next sync's old
                 # translation, which then finds it in the cache.
-                cache = sync.updater.aligner.cache
-                (cache.document if cache is not None else document.parse)(text, work.path)
+                sync.parse(text, work.path)
                 data = text.encode("utf-8")
             if not sync.origins:
                 outcome.lag = sync.translation_lag(self.new_english, data)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 #: Who a sync commit is by: fixed, whatever the machine's git configuration says.
 AMTS_IDENTITY = ("AMTS", "amts@users.noreply.github.com")
 FILE_MODE = "100644"
+#: The bytes of the blobs read last that a repository keeps (see :meth:`GitRepo.read`).
+KEPT_BYTES = 16 * 1024 * 1024
 CHANGE_KINDS = ("added", "modified", "deleted", "renamed")
 _STATUS = {"A": "added", "M": "modified", "T": "modified", "D": "deleted"}
 #: What git may see of the environment: where programs, home and temp files are, the
@@ -56,6 +59,17 @@ GIT_ENVIRONMENT = (
     "GIT_SSL_CAINFO",
     "GIT_EXEC_PATH",
 )
+
+
+def _entry(tree: git.Tree | None, name: str, kind: str) -> git.Tree | git.Blob | None:
+    """``tree``'s entry ``name`` if it is a ``kind`` ("blob", "tree")."""
+    if tree is None or not name:
+        return None
+    try:
+        item = tree[name]
+    except KeyError:
+        return None
+    return item if item.type == kind else None
 
 
 def git_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -97,7 +111,10 @@ class GitRepo:
         allowed = git_environment()
         self.repo.git.update_environment(**{k: "" for k in os.environ if k not in allowed})
         self._git("rev-parse", "--git-dir")  # surfaces "dubious ownership" and the like now
-        self._trees: dict[str, git.Tree] = {}
+        self._trees: dict[tuple[str, str], git.Tree | None] = {}
+        self._sizes: dict[str, int] = {}  # by blob id
+        self._kept: OrderedDict[str, bytes] = OrderedDict()  # by blob id, least recent first
+        self._kept_bytes = 0
 
     def __enter__(self) -> GitRepo:
         return self
@@ -182,28 +199,53 @@ class GitRepo:
             )
         return changes
 
-    def _tree(self, rev: str) -> git.Tree:
-        tree = self._trees.get(rev)
-        if tree is None:
-            tree = self._trees[rev] = self.repo.commit(rev).tree
+    def _tree(self, rev: str, directory: str = "") -> git.Tree | None:
+        """The tree of ``directory`` at ``rev``, kept: GitPython parses a tree each time a
+        path is looked up through it, and a sync looks up hundreds of files in few folders."""
+        tree = self._trees.get((rev, directory))
+        if tree is None and (rev, directory) not in self._trees:
+            if not directory:
+                tree = self.repo.commit(rev).tree
+            else:
+                parent, _, name = directory.rpartition("/")
+                tree = _entry(self._tree(rev, parent), name, "tree")
+            self._trees[(rev, directory)] = tree
         return tree
 
     def _blob(self, rev: str, path: str) -> git.Blob | None:
-        try:
-            item = self._tree(rev) / path
-        except KeyError:
-            return None
-        return item if item.type == "blob" else None
+        directory, _, name = path.rpartition("/")
+        return _entry(self._tree(rev, directory), name, "blob")
 
     def read(self, rev: str, path: str) -> bytes | None:
-        """The bytes of ``path`` at ``rev`` exactly as committed, or ``None`` if absent."""
+        """The bytes of ``path`` at ``rev`` exactly as committed, or ``None`` if absent.
+
+        A sync reads most files two or three times (checked, parsed, compared): the last
+        blobs read are kept, by id, up to :data:`KEPT_BYTES` in all."""
         blob = self._blob(rev, path)
-        return blob.data_stream.read() if blob is not None else None
+        if blob is None:
+            return None
+        data = self._kept.get(blob.hexsha)
+        if data is None:
+            data = blob.data_stream.read()
+            self._sizes[blob.hexsha] = len(data)
+            if len(data) <= KEPT_BYTES // 4:
+                self._kept[blob.hexsha] = data
+                self._kept_bytes += len(data)
+                while self._kept_bytes > KEPT_BYTES:
+                    self._kept_bytes -= len(self._kept.popitem(last=False)[1])
+        else:
+            self._kept.move_to_end(blob.hexsha)
+        return data
 
     def size(self, rev: str, path: str) -> int | None:
         """The size in bytes of ``path`` at ``rev`` (from git's object header, unread)."""
         blob = self._blob(rev, path)
-        return blob.size if blob is not None else None
+        if blob is None:
+            return None
+        size = self._sizes.get(blob.hexsha)
+        if size is None:
+            size = self._sizes[blob.hexsha] = blob.size
+        return size
 
     def document(
         self, rev: str, path: str, parser: Callable[[str, str], Document] = parse

@@ -362,10 +362,15 @@ class Synchronizer:
         self._check_size(repo, rev, path)
         return repo.read(rev, path)
 
+    def parse(self, text: str, path: str | None = None) -> Document:
+        """``document.parse``, once per content when there is an alignment cache (a warm
+        sync then parses nothing: not even the English it merges)."""
+        cache = self.updater.aligner.cache
+        return (cache.document if cache is not None else document.parse)(text, path)
+
     def _doc(self, repo: GitRepo, rev: str, path: str) -> Document | None:
         self._check_size(repo, rev, path)
-        cache = self.updater.aligner.cache
-        return repo.document(rev, path, cache.document if cache is not None else document.parse)
+        return repo.document(rev, path, self.parse)
 
     def _carry_safely(self, work: _Work) -> tuple[FileResult, FileJob | None]:
         """Plan one change; a failure skips the file and writes none of it."""
@@ -493,7 +498,7 @@ class Synchronizer:
             return head
         merge = merge_english(origin, base, head)
         job.outcome.not_carried = len(merge.lagging)
-        merged = document.parse(merge.text, origin.path)
+        merged = self.parse(merge.text, origin.path)
         job.outcome.lag = origin_lag(merged, head).lag
         job.new_english, job.new_bytes = merged, merge.text.encode("utf-8")
         return merged
@@ -501,7 +506,7 @@ class Synchronizer:
     def translation_lag(self, english: Document, translation: bytes) -> int:
         """Blocks of ``english`` without a confident counterpart in ``translation``."""
         label = f"{self.target.role}:{english.path}"
-        target = document.parse(document.decode(translation, label), label)
+        target = self.parse(document.decode(translation, label), label)
         return aligned_lag(self.updater.aligner.align(english, target, sentences=False)).lag
 
     def _with_origin(self, path: str | None) -> list[str]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from amts.align.aligner import SentenceLink
+from amts.align.aligner import Segment, SentenceLink
 from amts.book.document import Document
 from amts.update.changes import BlockChange, ChangeKind, SentenceResult
 from amts.update.textedit import TextEdit
@@ -39,6 +39,8 @@ class PlanEditing(Protocol):
     def new_block_plan(
         self, kind: ChangeKind, old: int | None, new: int | None, link
     ) -> BlockPlan: ...
+
+    def sentences(self, document: Document, block: int) -> list[Segment]: ...
 
     def edit(self, plan: BlockPlan, start: int, end: int, parts: list) -> None: ...
 

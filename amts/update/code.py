@@ -15,13 +15,26 @@ the new English, as untranslated captions do.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+
+from amts.update.diff import SequenceMatcher
 
 _DOCSTRING = re.compile(r"^\s*[rbuRBU]?(\"\"\"|''')")
+#: A comment's "#" on a line without string literals: any but d2l's "#@" markers.
+_COMMENT = re.compile(r"#(?!@)")
 
 
 def split_comment(line: str) -> tuple[str, str]:
     """(code, comment) of a Python line; a ``#`` inside a string literal is code."""
+    if "#" not in line:
+        return line, ""
+    if "'" not in line and '"' not in line:  # no string literal: the first "#" but "#@"
+        found = _COMMENT.search(line)
+        return (line[: found.start()], line[found.start() :]) if found else (line, "")
+    return _scan_comment(line)
+
+
+def _scan_comment(line: str) -> tuple[str, str]:
+    """:func:`split_comment` character by character, through string literals."""
     quote = None
     index = 0
     while index < len(line):

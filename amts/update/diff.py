@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from amts.book.document import Document, Kind
 from amts.update.changes import ChangeKind
@@ -25,6 +26,15 @@ MODIFIED_THRESHOLD = 0.35
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+|[^\w\s]")
 
+#: Pairs scored lately, by (old key, new key): a sync diffs each English file more than once
+#: (the push's edits merged into the origin, then the origin against that merge), mostly over
+#: the same rewritten blocks. Bounded; emptied when full.
+_SCORES: dict[tuple[str, str], float] = {}
+_MAX_SCORES = 50_000
+#: Block edit scripts lately made, by both versions' block keys and kinds (bounded).
+_SCRIPTS: dict[tuple, list[Edit]] = {}
+_MAX_SCRIPTS = 16
+
 
 @dataclass(frozen=True, slots=True)
 class Edit:
@@ -38,6 +48,13 @@ class Edit:
 def normalize(text: str) -> str:
     """The comparison key: rewrapping a paragraph is not a change."""
     return _SPACE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def block_key(text: str) -> str:
+    """:func:`normalize` of a block's text, remembered: a sync diffs each file's versions
+    several times (merge, plan, lag), each block by its key."""
+    return normalize(text)
 
 
 def similarity(a: str, b: str) -> float:
@@ -108,14 +125,24 @@ def _pair_replaced(old, new, i1, i2, j1, j2, compatible) -> tuple[list[Edit], li
     sim = [[0.0] * m for _ in range(n)]
     # Each item split into words once, each new item indexed once: an n×m replaced run
     # (a rewritten section) costs n + m tokenizations, not 2nm.
-    old_words = [_WORD.findall(old[i1 + a]) for a in range(n)]
+    old_words: list[list[str] | None] = [None] * n
     matcher = SequenceMatcher(None, autojunk=False)
+    if len(_SCORES) > _MAX_SCORES:
+        _SCORES.clear()
     for b in range(m):
-        matcher.set_seq2(_WORD.findall(new[j1 + b]))
+        new_key, indexed = new[j1 + b], False
         for a in range(n):
-            if compatible is None or compatible(i1 + a, j1 + b):
-                score = _similarity(matcher, old_words[a])
-                sim[a][b] = score if score >= MODIFIED_THRESHOLD else 0.0
+            if compatible is not None and not compatible(i1 + a, j1 + b):
+                continue
+            score = _SCORES.get(key := (old[i1 + a], new_key))
+            if score is None:
+                if not indexed:
+                    matcher.set_seq2(_WORD.findall(new_key))
+                    indexed = True
+                if (words := old_words[a]) is None:
+                    words = old_words[a] = _WORD.findall(old[i1 + a])
+                score = _SCORES[key] = _similarity(matcher, words)
+            sim[a][b] = score if score >= MODIFIED_THRESHOLD else 0.0
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for a in range(n - 1, -1, -1):
         for b in range(m - 1, -1, -1):
@@ -162,17 +189,28 @@ def diff_blocks(old: Document, new: Document) -> list[Edit]:
     """Edit script over the non-blank blocks of two versions; indices are ``blocks`` indices."""
     old_ids = [i for i, b in enumerate(old.blocks) if b.kind is not Kind.BLANK]
     new_ids = [j for j, b in enumerate(new.blocks) if b.kind is not Kind.BLANK]
-    old_keys = [normalize(old.blocks[i].text) for i in old_ids]
-    new_keys = [normalize(new.blocks[j].text) for j in new_ids]
+    old_keys = [block_key(old.blocks[i].text) for i in old_ids]
+    new_keys = [block_key(new.blocks[j].text) for j in new_ids]
+
+    old_kinds = tuple(old.blocks[i].kind for i in old_ids)
+    new_kinds = tuple(new.blocks[j].kind for j in new_ids)
 
     def compatible(a: int, b: int) -> bool:
-        return old.blocks[old_ids[a]].kind is new.blocks[new_ids[b]].kind
+        return old_kinds[a] is new_kinds[b]
 
+    # A sync diffs the same versions twice when the translation followed the push's base:
+    # the origin against the merged English is then the base against the head.
+    memo = (tuple(old_keys), tuple(new_keys), old_kinds, new_kinds)
+    script = _SCRIPTS.get(memo)
+    if script is None:
+        if len(_SCRIPTS) >= _MAX_SCRIPTS:
+            _SCRIPTS.clear()
+        script = _SCRIPTS[memo] = diff_sequences(old_keys, new_keys, compatible)
     return [
         Edit(
             edit.kind,
             old_ids[edit.old] if edit.old is not None else None,
             new_ids[edit.new] if edit.new is not None else None,
         )
-        for edit in diff_sequences(old_keys, new_keys, compatible)
+        for edit in script
     ]

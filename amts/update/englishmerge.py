@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from amts.book.document import Document, Kind
 from amts.update.changes import ChangeKind
-from amts.update.diff import Edit, diff_blocks, normalize
+from amts.update.diff import Edit, block_key, diff_blocks
 
 
 @dataclass
@@ -46,7 +46,7 @@ def _locate(base: Document, origin: Document) -> _Located:
         if edit.kind in (ChangeKind.UNCHANGED, ChangeKind.MOVED):
             same.add(edit.old)
     ahead = {
-        normalize(block.text): j
+        block_key(block.text): j
         for j, block in enumerate(origin.blocks)
         if block.kind is not Kind.BLANK and j not in used
     }
@@ -92,7 +92,7 @@ def merge_english(origin: Document, base: Document, head: Document) -> EnglishMe
                 anchor = located.at[old]
                 _flush(leading, before, head, anchor)
             continue
-        head_key = normalize(head.blocks[new].text) if new is not None else None
+        head_key = block_key(head.blocks[new].text) if new is not None else None
         if kind is ChangeKind.DELETED:
             if old in located.same:
                 delete.add(located.at[old])
@@ -133,7 +133,7 @@ def merge_english(origin: Document, base: Document, head: Document) -> EnglishMe
 
 def _shows(origin: Document, located: _Located, old: int, key: str | None) -> bool:
     """Whether the origin has base block ``old`` in its new form already (it was ahead)."""
-    return old in located.at and normalize(origin.blocks[located.at[old]].text) == key
+    return old in located.at and block_key(origin.blocks[located.at[old]].text) == key
 
 
 def _flush(leading: list[int], before: dict[int, list[str]], head: Document, at: int) -> None:

@@ -12,7 +12,14 @@ then :meth:`FilePlan.apply` writes the new text and the report.
 from __future__ import annotations
 
 from amts import __version__
-from amts.align.aligner import ALIGNER_VERSION, Alignment, Link, SentenceLink, sentence_segments
+from amts.align.aligner import (
+    ALIGNER_VERSION,
+    Alignment,
+    Link,
+    Segment,
+    SentenceLink,
+    sentence_segments,
+)
 from amts.book.document import Document, Kind
 from amts.corpus.parallel import unit_text
 from amts.engines.base import Translation
@@ -70,6 +77,7 @@ class FilePlan:
             for slink in alignment.sentences
             for segment in slink.src
         }
+        self._sentences: dict[tuple[int, int], list[Segment]] = {}
         self.prose = ProseEditor(self)
         edits = list(diff_blocks(self.old, self.new))
         # Translated blocks that stay where they are, and those paired or reused already
@@ -122,6 +130,15 @@ class FilePlan:
                 self._modify_verbatim(edit.old, edit.new, link)
             self.cursor = max(self.cursor, self._target_span(link)[1])
 
+    def sentences(self, document: Document, block: int) -> list[Segment]:
+        """The sentences of one block of ``old`` or ``new``, split once: the prose editor
+        and the report's character count ask for the same blocks. Read, never change."""
+        key = (id(document), block)
+        found = self._sentences.get(key)
+        if found is None:
+            found = self._sentences[key] = sentence_segments(document, [block], self.src_lang)
+        return found
+
     def new_block_plan(self, kind: ChangeKind, old: int | None, new: int | None, link):
         old_block = self.old.blocks[old] if old is not None else None
         new_block = self.new.blocks[new] if new is not None else None
@@ -160,7 +177,7 @@ class FilePlan:
             return
         if len(link.src) > 1:
             # The translation also covers English that stays: remove only this block's sentences.
-            for segment in sentence_segments(self.old, [old], self.src_lang):
+            for segment in self.sentences(self.old, old):
                 slink = self.sentence_link.get((segment.start, segment.end))
                 if slink is not None and all(s.block == old for s in slink.src):
                     self.prose.remove_sentence(plan, slink)
@@ -173,7 +190,7 @@ class FilePlan:
         for index in link.tgt:
             self._remove_block(plan, index)
         text = "".join(self.target.blocks[j].text for j in link.tgt)
-        for segment in sentence_segments(self.new, [edit.new], self.src_lang):
+        for segment in self.sentences(self.new, edit.new):
             plan.change.sentences.append(
                 SentenceResult(segment.of(self.new), "", Origin.KEPT, note="moved with its block")
             )
@@ -261,7 +278,7 @@ class FilePlan:
         previous = None
         if block.kind is Kind.TABLE:
             return [*parts, *table_parts(self, plan, block.content), block.text[content_end:]]
-        for segment in sentence_segments(self.new, [new], self.src_lang):
+        for segment in self.sentences(self.new, new):
             result = self.translate(plan, segment.of(self.new))
             if previous is not None:
                 gap = self.new.text[previous[0].end : segment.start]
@@ -411,7 +428,7 @@ class FilePlan:
             len(unit_text(s.of(self.new)))
             for index, block in enumerate(self.new.blocks)
             if block.is_prose
-            for s in sentence_segments(self.new, [index], self.src_lang)
+            for s in self.sentences(self.new, index)
         )
         # Two reports compare only when made the same way (sacrebleu's signatures, for AMTS).
         report.signature = (

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from difflib import SequenceMatcher
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
 from amts.align.anchors import FeatureExtractor
-from amts.update.diff import normalize
+from amts.update.diff import SequenceMatcher, normalize
 from amts.update.markers import strip_markers
 
 #: A word, or any other character but a space: punctuation, dashes and emphasis are edits.
@@ -31,6 +31,7 @@ _PLAIN_WORD = re.compile(r"[A-Za-z][a-z]*")
 #: Languages whose nouns do not mark number: "notebook" and "notebooks" translate alike.
 _NO_NOUN_NUMBER = frozenset({"zh", "ja", "ko"})
 _ANCHORS = FeatureExtractor(lowercase_terms=False)
+_TURKISH_I = str.maketrans("İı", "ii")
 #: The longest term (in tokens) that "the translator was ahead" swaps.
 _TERM_TOKENS = 3
 
@@ -58,15 +59,23 @@ class _Replacement(NamedTuple):
         return self.before[self.start : self.end]
 
 
+@lru_cache(maxsize=256)
+def _anchors(text: str) -> Counter[str]:
+    """The code, math and numbers of ``text`` (each rule asks for the same sentences'); the
+    result is shared: read it, never change it."""
+    return _ANCHORS(text).anchors
+
+
+@lru_cache(maxsize=64)
 def _replacement(old: str, new: str) -> _Replacement | None:
     """The edit from ``old`` to ``new`` as one replacement of tokens, or None when it is more
-    than one, or touches code, math or numbers."""
-    if _ANCHORS(old).anchors != _ANCHORS(new).anchors:
-        return None
+    than one, or touches code, math or numbers (asked by two rules: computed once; the result
+    is shared, never changed)."""
     before, after = _tokens(old), _tokens(new)
     matcher = SequenceMatcher(None, before, after, autojunk=False)
     edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    if len(edits) != 1:
+    # The anchors last: most edits are more than one replacement, told by the cheaper diff.
+    if len(edits) != 1 or _anchors(old) != _anchors(new):
         return None
     _, start, end, added_start, added_end = edits[0]
     return _Replacement(before, start, end, after[added_start:added_end])
@@ -146,7 +155,17 @@ def _latin_script(text: str) -> bool:
     return all(unicodedata.name(char, "").startswith("LATIN") for char in letters)
 
 
+def fold(text: str) -> str:
+    """``text`` case-folded, Turkish dotted and dotless i as "i": every character that
+    matches an ASCII character ignoring case (``re.I``) folds to what that one folds to."""
+    return text.translate(_TURKISH_I).casefold()
+
+
 def _has_term(text: str, term: str) -> bool:
+    # Most terms are absent: an ASCII term found ignoring case is in the folded text, which
+    # tells so without compiling a pattern for each term.
+    if term.isascii() and fold(term) not in fold(text):
+        return False
     return bool(re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", text, re.I))
 
 
@@ -154,17 +173,36 @@ def _term(tokens: list[str], source: str) -> str | None:
     """The text of a run of tokens as the sentence writes it, if it is a Latin-script term."""
     if not tokens or len(tokens) > _TERM_TOKENS or not any(_WORDS.fullmatch(t) for t in tokens):
         return None
-    pattern = r"\s*".join(re.escape(t) for t in tokens)
-    found = re.search(pattern, strip_markers(source))
-    return normalize(found.group(0)) if found else None
+    found = find_run(tokens, strip_markers(source))
+    return normalize(found) if found is not None else None
+
+
+def find_run(tokens: list[str], text: str) -> str | None:
+    r"""The leftmost text of ``tokens`` in a row with any whitespace between them: what
+    ``re.search(r"\s*".join(map(re.escape, tokens)), text)`` finds, with no pattern to
+    compile. A token (``_TOKENS``) never starts with a space, so skipping all of them
+    before each is the only way it can match."""
+    first = tokens[0]
+    start = text.find(first)
+    while start != -1:
+        end = start + len(first)
+        for token in tokens[1:]:
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if not text.startswith(token, end):
+                break
+            end += len(token)
+        else:
+            return text[start:end]
+        start = text.find(first, start + 1)
+    return None
 
 
 def translator_was_ahead(old: str, new: str, target: str) -> bool:
     """The translation already has the new English's numbers, code and math, which the old
     English did not: it was written from a newer English than its origin file says."""
-    old_anchors, new_anchors = _ANCHORS(old).anchors, _ANCHORS(new).anchors
-    target_anchors = _ANCHORS(target).anchors
-    return bool(new_anchors) and new_anchors == target_anchors and old_anchors != target_anchors
+    new_anchors = _anchors(new)  # most sentences have none: nothing else to compute
+    return bool(new_anchors) and new_anchors == _anchors(target) and _anchors(old) != new_anchors
 
 
 def term_already_swapped(old: str, new: str, target: str) -> bool:
@@ -187,7 +225,7 @@ def still_current(
     new: str,
     target: str,
     tgt_lang: str,
-    follows_glossary: bool,
+    follows_glossary: bool | Callable[[], bool],
     old_text: str = "",
     new_text: str = "",
 ) -> str:
@@ -195,11 +233,16 @@ def still_current(
 
     ``old_text`` and ``new_text`` are the whole old and new English files, which tell a
     misspelling from a word. A translation kept through an edit must use the team's
-    terms (``follows_glossary``): one that does not is due for revision anyway.
+    terms (``follows_glossary``, or a function that checks it: only the two rules that
+    need it ask, and they seldom apply): one that does not is due for revision anyway.
     """
-    if number_only_edit(old, new, tgt_lang) and follows_glossary:
+
+    def glossary_followed() -> bool:
+        return follows_glossary() if callable(follows_glossary) else follows_glossary
+
+    if number_only_edit(old, new, tgt_lang) and glossary_followed():
         return "the English only changed singular/plural, which the translation does not mark"
-    if old_text and typo_fix(old, new, target, old_text, new_text) and follows_glossary:
+    if old_text and typo_fix(old, new, target, old_text, new_text) and glossary_followed():
         return "the English only corrected a misspelt or doubled word"
     if translator_was_ahead(old, new, target):
         return "the translation already follows the new English (numbers, code, math)"

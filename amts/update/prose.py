@@ -9,7 +9,7 @@ sentences (a translator merged them) are redone whole when one of them changed.
 
 from __future__ import annotations
 
-from amts.align.aligner import Link, Segment, SentenceLink, sentence_segments
+from amts.align.aligner import Link, Segment, SentenceLink
 from amts.book.document import Block, Kind
 from amts.update.blockplan import BlockPlan, PlanEditing
 from amts.update.changes import ChangeKind, Origin, SentenceResult
@@ -51,8 +51,8 @@ class ProseEditor:
             # The English around it changed: the heading and its paragraph part again.
             self.split_at.add(split[1])
             file.edit(plan, split[0], split[1], ["\n\n"])
-        old_sentences = sentence_segments(file.old, [old], file.src_lang)
-        new_sentences = sentence_segments(file.new, [new], file.src_lang)
+        old_sentences = file.sentences(file.old, old)
+        new_sentences = file.sentences(file.new, new)
         edits = diff_sequences(
             [sentence_key(s.of(file.old)) for s in old_sentences],
             [sentence_key(s.of(file.new)) for s in new_sentences],
@@ -129,7 +129,7 @@ class ProseEditor:
             new,
             target,
             file.tgt_lang,
-            file.follows_glossary(new, target),
+            lambda: file.follows_glossary(new, target),
             file.old.text,
             file.new.text,
         )
@@ -242,7 +242,7 @@ class ProseEditor:
         target = file.target.blocks[link.tgt[0]]
         if file.old.blocks[link.src[0]].kind is not Kind.HEADING or target.kind is not Kind.HEADING:
             return None
-        [heading] = sentence_segments(file.old, [link.src[0]], file.src_lang) or [None]
+        [heading] = file.sentences(file.old, link.src[0]) or [None]
         slink = self._slink(heading)
         if slink is None or len(slink.src) != 1:
             return None
@@ -262,7 +262,7 @@ class ProseEditor:
         for earlier in link.src:
             if earlier >= old:
                 break
-            for segment in sentence_segments(file.old, [earlier], file.src_lang):
+            for segment in file.sentences(file.old, earlier):
                 slink = self._slink(segment)
                 if slink is not None:
                     cursor = max(cursor or 0, span(slink.tgt)[1])

@@ -158,3 +158,28 @@ def test_the_remote_url_never_carries_credentials(repo: GitDir, url: str, public
         assert git_repo.remote_url() is None
         repo.git("remote", "add", "origin", url)
         assert git_repo.remote_url() == public
+
+
+def test_reads_are_kept_by_blob_not_by_path(repo: GitDir, monkeypatch) -> None:
+    """Reading files again (kept blobs) gives each revision's own bytes, folders looked up
+    through kept trees; a blob too large to keep is read each time, the same."""
+    import amts.sync.git as git_module
+
+    first = repo.rev("HEAD")
+    repo.write("docs/b.md", "# B changed\n")
+    repo.write("big.md", "x" * 400 + "\n")
+    second = repo.commit("second")
+    monkeypatch.setattr(git_module, "KEPT_BYTES", 1000)  # big.md is over a quarter of it
+    with GitRepo(repo.path, "source") as git_repo:
+        for _ in range(2):
+            assert git_repo.read(first, "docs/b.md") == b"# B\r\nCRLF kept\r\n"
+            assert git_repo.read(second, "docs/b.md") == b"# B changed\n"
+            assert git_repo.size(first, "docs/b.md") == len(b"# B\r\nCRLF kept\r\n")
+            assert git_repo.read(second, "big.md") == b"x" * 400 + b"\n"
+            assert git_repo.read(first, "big.md") is None
+            assert git_repo.read(second, "docs/missing.md") is None
+            assert git_repo.read(second, "nowhere/b.md") is None
+            assert git_repo.read(second, "docs") is None  # a folder is no file
+        assert git_repo.size(second, "big.md") == 401
+        assert git_repo._kept_bytes <= 1000
+        assert all(len(data) < 400 for data in git_repo._kept.values())

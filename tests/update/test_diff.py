@@ -270,6 +270,90 @@ def test_diff_blocks_deleted():
     ]
 
 
+def _difflib_diff_blocks(monkeypatch, old, new):
+    """``diff_blocks`` with the standard library's ``SequenceMatcher`` and no remembered
+    scores: the reference the C matcher and the score memo must agree with."""
+    import difflib
+
+    import amts.update.diff as diff
+
+    with monkeypatch.context() as patch:
+        patch.setattr(diff, "SequenceMatcher", difflib.SequenceMatcher)
+        patch.setattr(diff, "_SCORES", {})
+        patch.setattr(diff, "_SCRIPTS", {})
+        return diff_blocks(old, new)
+
+
+def _example_pairs(root) -> list[tuple[str, str]]:
+    """(old, new) texts: each English file against its next version and its translation's
+    origin file, and every file against every other (unrelated texts, many scored pairs)."""
+    en = sorted((root / "en").rglob("*.md"))
+    texts = [p.read_text("utf-8") for p in en]
+    texts += [p.read_text("utf-8") for p in sorted((root / "en-next").rglob("*.md"))]
+    texts += [p.read_text("utf-8") for p in sorted((root / "zh").rglob("*_origin.md"))]
+    return [(a, b) for a in texts for b in texts if a != b]
+
+
+def test_block_diff_agrees_with_difflib(monkeypatch):
+    """cydifflib (C) scores and pairs blocks exactly as difflib does, and a score remembered
+    from an earlier diff is the score: same edit scripts on the example book."""
+    from tests.conftest import EXAMPLES
+
+    pairs = [(parse(a), parse(b)) for a, b in _example_pairs(EXAMPLES)]
+    reference = [_difflib_diff_blocks(monkeypatch, old, new) for old, new in pairs]
+    assert any(e.kind is MODIFIED for edits in reference for e in edits)
+    assert [diff_blocks(old, new) for old, new in pairs] == reference
+    assert [diff_blocks(old, new) for old, new in pairs] == reference  # scores remembered
+
+
+def test_matchers_agree_on_random_word_lists():
+    """The ratios and opcodes of cydifflib's matcher are difflib's, on word lists with many
+    repeats (where difflib's tie-breaking shows)."""
+    import difflib
+    import random
+
+    import cydifflib
+
+    rng = random.Random(13)
+    for _ in range(2000):
+        a = rng.choices("abcdefg,.", k=rng.randint(0, 30))
+        b = rng.choices("abcdefg,.", k=rng.randint(0, 30))
+        ours = cydifflib.SequenceMatcher(None, a, b, autojunk=False)
+        theirs = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        assert ours.get_opcodes() == theirs.get_opcodes()
+        assert (ours.ratio(), ours.quick_ratio(), ours.real_quick_ratio()) == (
+            theirs.ratio(),
+            theirs.quick_ratio(),
+            theirs.real_quick_ratio(),
+        )
+
+
+def test_block_diff_agrees_with_difflib_on_d2l(shared_d2l, monkeypatch):
+    """The same on the real book: each zh origin file against the pinned English."""
+    pairs = []
+    for origin in sorted((shared_d2l / "zh").rglob("*_origin.md")):
+        relative = origin.relative_to(shared_d2l / "zh")
+        english = shared_d2l / "en" / relative.parent / relative.name.replace("_origin", "")
+        if english.is_file():
+            pairs.append((parse(origin.read_text("utf-8")), parse(english.read_text("utf-8"))))
+    assert len(pairs) > 100
+    reference = [_difflib_diff_blocks(monkeypatch, old, new) for old, new in pairs]
+    assert [diff_blocks(old, new) for old, new in pairs] == reference
+
+
+def test_a_remembered_script_maps_to_each_documents_own_blocks(monkeypatch):
+    """Two versions with the same blocks but other blank lines share an edit script, each
+    with its own block indices."""
+    new = parse("# Title\n\nThe cat sat on a mat.\n\nA new paragraph.\n")
+    tight = parse("# Title\n\nThe cat sat on the mat.\n")
+    loose = parse("\n# Title\n\n\nThe cat sat on the mat.\n")
+    first, second = diff_blocks(tight, new), diff_blocks(loose, new)
+    assert first == _difflib_diff_blocks(monkeypatch, tight, new)
+    assert second == _difflib_diff_blocks(monkeypatch, loose, new)
+    assert [e.kind for e in first] == [e.kind for e in second]
+    assert [e.old for e in first] != [e.old for e in second]
+
+
 def test_compiled_matcher_finds_difflib_matches() -> None:
     """The matcher ``diff`` uses (cydifflib when installed) scores and opcodes pairs of the
     sample book's code blocks and paragraphs exactly as the standard library's difflib does."""

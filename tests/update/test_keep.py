@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from amts.update.keep import (
+    _TOKENS,
+    _has_term,
+    find_run,
+    fold,
     number_only_edit,
     still_current,
     term_already_swapped,
@@ -293,3 +299,64 @@ def test_still_current(old, new, target, old_text, new_text, follows_glossary, k
     """Each rule keeps the translation and says why; other edits are followed."""
     reason = still_current(old, new, target, "zh", follows_glossary, old_text, new_text)
     assert bool(reason) is kept
+    lazy = still_current(old, new, target, "zh", lambda: follows_glossary, old_text, new_text)
+    assert lazy == reason
+
+
+def test_the_glossary_is_checked_only_for_the_rules_that_need_it():
+    """A check of the glossary is asked for only when the plural or typo rule applies."""
+    asked = []
+
+    def check() -> bool:
+        asked.append(True)
+        return True
+
+    emphasis = ("We train models.", "We *train* models.", "我们训练模型。")
+    assert not still_current(*emphasis, "zh", check)
+    assert asked == []
+    plural = ("Open the notebook.", "Open the notebooks.", "打开笔记本。")
+    assert still_current(*plural, "zh", check)
+    assert asked == [True]
+
+
+def test_fold_matches_what_ignoring_case_matches():
+    """Each character ``re.I`` matches with an ASCII character folds as that one does
+    (the shortcut of ``_has_term``), over every code point."""
+    import sys
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    for ascii_char in map(chr, range(128)):
+        for match in re.finditer(re.escape(ascii_char), every, re.I):
+            assert fold(match.group(0)) == fold(ascii_char), (ascii_char, match.group(0))
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "found"),
+    [
+        pytest.param("使用 ReLU 激活", "relu", True, id="other case"),
+        pytest.param("使用 GELU 激活", "ReLU", False, id="absent"),
+        pytest.param("使用 PReLU 激活", "ReLU", False, id="inside a word"),
+        pytest.param("使用 \u212aNN", "kNN", True, id="Kelvin sign is a k ignoring case"),
+        pytest.param("İmage", "image", True, id="Turkish dotted I"),
+        pytest.param("ſoftmax", "softmax", True, id="long s"),
+    ],
+)
+def test_has_term(text, term, found):
+    """A term is found ignoring case, between non-alphanumerics, as the pattern finds it."""
+    pattern = rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])"
+    assert bool(re.search(pattern, text, re.I)) is found
+    assert _has_term(text, term) is found
+
+
+def test_find_run_finds_what_the_pattern_finds():
+    """Tokens in a row with any whitespace between them, leftmost, as ``re.search`` of the
+    tokens joined by ``\\s*`` finds them: random texts and token runs."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = ["a", "b", "ab", " ", "\n", "\u3000", ".", "-"]
+    for _ in range(5000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 14)))
+        tokens = _TOKENS.findall("".join(rng.choices(alphabet, k=rng.randint(1, 6)))) or ["a"]
+        expected = re.search(r"\s*".join(map(re.escape, tokens)), text)
+        assert find_run(tokens, text) == (expected.group(0) if expected else None), (tokens, text)
