@@ -359,47 +359,98 @@ def render_markdown(
     ``json_report`` names the JSON report that a shortened body points to for the
     block details it had to leave out.
     """
-    top = _summary(reports, title)
-    sections = [_section(report, alone=len(reports) == 1) for report in reports]
+    layout = _Layout(limit)
+    for report in reports:
+        layout.add(_section(report, alone=len(reports) == 1))
     tail = f"To retry: {_code(retry_command)}" if retry_command else ""
     where = f"the JSON report {_code(json_report)}" if json_report else "the JSON report"
-    total = sum(len(section.details) for section in sections)
+    return layout.render(_summary(reports, title), tail, where)
 
-    def build(keep: int, files: int = len(sections)) -> str:
-        parts = [top]
+
+class _Layout:
+    """The file sections of a body, measured as they come and kept only as far as a body
+    of ``limit`` characters can reach: a push of thousands of files holds a body's worth
+    of text, not every file's, and the fitting is arithmetic on lengths rather than a
+    body built for each try."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.heads: list[str] = []  # the first heads, as far as ``limit`` reaches
+        self.details: list[str] = []  # the first details, likewise
+        self.head_ends = [0]  # running total of the heads' lengths
+        self.detail_ends = [0]  # running total of the details' lengths, in body order
+        self.section_details = [0]  # running total of the details, by section
+
+    def add(self, section: _Section) -> None:
+        if self.head_ends[-1] + len(section.head) <= self.limit:
+            self.heads.append(section.head)
+        self.head_ends.append(self.head_ends[-1] + len(section.head))
+        for detail in section.details:
+            if self.detail_ends[-1] + len(detail) <= self.limit:
+                self.details.append(detail)
+            self.detail_ends.append(self.detail_ends[-1] + len(detail))
+        self.section_details.append(len(self.detail_ends) - 1)
+
+    def render(self, top: str, tail: str, where: str) -> str:
+        sections, total = len(self.section_details) - 1, len(self.detail_ends) - 1
+        limit = self.limit
+        if self._length(top, tail, where, total, sections) <= limit:
+            return self._build(top, tail, where, total, sections)
+        low, high = 0, total - 1  # the largest number of details kept that fits
+        while low < high:
+            middle = (low + high + 1) // 2
+            fits = self._length(top, tail, where, middle, sections) <= limit
+            low, high = (middle, high) if fits else (low, middle - 1)
+        keep, files = low, sections
+        if self._length(top, tail, where, keep, files) > limit:
+            keep = 0
+            for files in range(sections - 1, -1, -1):  # then whole sections, from the end
+                if self._length(top, tail, where, 0, files) <= limit:
+                    break
+        body = self._build(top, tail, where, keep, files)
+        if len(body) <= limit:
+            return body
+        notice = f"\n\n> **Cut** at {_number(limit)} characters: see {where}.\n"
+        cut = body[: max(limit - len(notice), 0)]
+        return cut[: cut.rfind("\n") + 1 or len(cut)].rstrip() + notice
+
+    def _shortened(self, where: str, keep: int, files: int) -> str:
+        """The notice of what a body with ``keep`` details and ``files`` sections leaves out."""
+        total, sections = len(self.detail_ends) - 1, len(self.section_details) - 1
         dropped = [
             _plural(total - keep, "changed block's details", "changed blocks' details")
             if keep < total
             else "",
-            _plural(len(sections) - files, "file section") if files < len(sections) else "",
+            _plural(sections - files, "file section") if files < sections else "",
         ]
-        if any(dropped):
-            left_out = " and ".join(d for d in dropped if d)
-            parts.append(
-                f"> **Shortened** to fit GitHub's limit on a pull-request body: {left_out} "
-                f"left out, from the end. {where[0].upper()}{where[1:]} has the full details."
-            )
-        left = keep
-        for section in sections[:files]:
-            parts.append(section.head)
-            parts += section.details[:left]
-            left -= min(left, len(section.details))
+        if not any(dropped):
+            return ""
+        left_out = " and ".join(d for d in dropped if d)
+        return (
+            f"> **Shortened** to fit GitHub's limit on a pull-request body: {left_out} "
+            f"left out, from the end. {where[0].upper()}{where[1:]} has the full details."
+        )
+
+    def _kept(self, keep: int, files: int) -> int:
+        """How many details a body with ``keep`` details and ``files`` sections shows."""
+        return min(keep, self.section_details[files])
+
+    def _length(self, top: str, tail: str, where: str, keep: int, files: int) -> int:
+        notice = self._shortened(where, keep, files)
+        kept = self._kept(keep, files)
+        parts = 1 + bool(notice) + files + kept + bool(tail)
+        text = len(top) + len(notice) + self.head_ends[files] + self.detail_ends[kept] + len(tail)
+        return text + 2 * (parts - 1) + 1
+
+    def _build(self, top: str, tail: str, where: str, keep: int, files: int) -> str:
+        parts = [top]
+        if notice := self._shortened(where, keep, files):
+            parts.append(notice)
+        kept = self._kept(keep, files)
+        for index in range(files):
+            parts.append(self.heads[index])
+            first, end = self.section_details[index], self.section_details[index + 1]
+            parts += self.details[first : min(end, kept)]
         if tail:
             parts.append(tail)
         return "\n\n".join(parts) + "\n"
-
-    body = build(total)
-    if len(body) <= limit:
-        return body
-    low, high = 0, total - 1  # the largest number of details kept that fits
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if len(build(middle)) <= limit else (low, middle - 1)
-    if len(body := build(low)) <= limit:
-        return body
-    for files in range(len(sections) - 1, -1, -1):  # then whole file sections, from the end
-        if len(body := build(0, files)) <= limit:
-            return body
-    notice = f"\n\n> **Cut** at {_number(limit)} characters: see {where}.\n"
-    cut = body[: max(limit - len(notice), 0)]
-    return cut[: cut.rfind("\n") + 1 or len(cut)].rstrip() + notice

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from amts.errors import InputError
 from amts.sync.report import FileResult
@@ -59,8 +59,16 @@ class WrittenRecord:
             ) from exc
 
     def to_bytes(self) -> bytes:
-        data = {"version": VERSION, "sentences": [asdict(s) for s in self.sentences]}
-        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        """The record as ``json.dumps(..., indent=2)`` writes it, made one sentence at a
+        time: a push of thousands of files records a hundred thousand sentences, and the
+        encoder's pieces of them all at once took more memory than the sync itself."""
+        if not self.sentences:
+            data = {"version": VERSION, "sentences": []}
+            return (json.dumps(data, indent=2) + "\n").encode("utf-8")
+        names = [f.name for f in fields(WrittenSentence)]
+        items = b",\n".join(_item(sentence, names) for sentence in self.sentences)
+        head = f'{{\n  "version": {VERSION},\n  "sentences": [\n'.encode()
+        return head + items + b"\n  ]\n}\n"
 
     def add(self, sentences: Iterable[WrittenSentence]) -> None:
         """Append ``sentences``, skipping exact repeats of an entry already recorded."""
@@ -69,6 +77,15 @@ class WrittenRecord:
             if sentence not in seen:
                 seen.add(sentence)
                 self.sentences.append(sentence)
+
+
+def _item(sentence: WrittenSentence, names: list[str]) -> bytes:
+    """One sentence of the record, indented as the list's item."""
+    lines = ",\n".join(
+        f"      {json.dumps(name)}: {json.dumps(getattr(sentence, name), ensure_ascii=False)}"
+        for name in names
+    )
+    return f"    {{\n{lines}\n    }}".encode()
 
 
 def written_by(files: Iterable[FileResult]) -> list[WrittenSentence]:
