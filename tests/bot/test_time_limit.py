@@ -85,3 +85,47 @@ def test_a_job_over_its_time_limit_is_abandoned_reported_and_its_lease_released(
         finally:
             workers.stop_all()
             queue.close()
+
+
+def test_an_installations_reconcile_over_the_time_limit_is_abandoned_and_frees_the_lane(
+    tmp_path: Path,
+) -> None:
+    """The reconcile of one installation (its installation event) has the job time limit
+    too: a book whose GitHub hangs (one of thousands, as far as the lane can tell) gets it
+    abandoned and logged, it stops before its next target without queueing anything, and
+    the background lane runs the next reconcile."""
+    url = f"sqlite:///{tmp_path / 'shared' / 'queue.db'}"
+    with github_emulator(tmp_path) as github:
+        book = _book(tmp_path, github)
+        settings = Settings(webhook_secret=SECRET, data_dir=tmp_path / "web", queue_url=url)
+        queue = Queue.from_settings(settings)
+        env = _env(github, url)
+        env.update(AMTS_JOB_SECONDS=str(JOB_SECONDS), AMTS_LOCK_SECONDS=str(LOCK_SECONDS))
+        env.update(AMTS_RECONCILE_MINUTES="1440")
+        workers = Workers(tmp_path, env)
+        try:
+            workers.start("worker", tmp_path / "data")
+            github.faults.hold("GET", f"/repos/{SOURCE}/contents/.github/amts.yml")
+            queue.enqueue_reconcile(INSTALLATION)
+            _wait(lambda: github.faults.waiting, "the reconcile to wait for GitHub", workers)
+            _wait(
+                lambda: f"reconcile.timed_out target=- after={JOB_SECONDS}s" in workers.logs(),
+                "the worker to give up on the reconcile",
+                workers,
+            )
+            github.faults.clear()  # the abandoned reconcile reads the book, then stops
+            _wait(
+                lambda: f"reconcile.stopped installation={INSTALLATION}" in workers.logs(),
+                "the abandoned reconcile to stop at its next checkpoint",
+                workers,
+            )
+            assert "reconcile.behind" not in workers.logs()  # it queued no sync
+            assert github.pulls(TARGET) == []
+
+            queue.enqueue_reconcile(INSTALLATION)  # the lane is free: the next one runs
+            _wait(_open_pull(github), "the next reconcile's sync", workers)
+            assert github.branch_sha(TARGET, BRANCH) is not None
+            assert book.after
+        finally:
+            workers.stop_all()
+            queue.close()
