@@ -1,13 +1,41 @@
-"""The pull-request body as :func:`amts.report.render_markdown` built it before it
-measured sections instead of building a body per try: the reference the bounded layout
-must agree with (it holds every section and builds bodies quadratic in the files)."""
+"""The pull-request body as :func:`amts.report.render_markdown` built it before reports
+were folded into a digest and sections measured instead of a body built per try: the
+reference the bounded digest must agree with (it holds every report and section, and
+builds bodies quadratic in the files)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from amts.report import MAX_BODY_CHARS, _code, _number, _plural, _section, _summary
+from amts.quality import format_score
+from amts.report import MAX_BODY_CHARS, _code, _number, _plural, _section, _tally
 from amts.update.changes import UpdateReport
+
+
+def _summary(reports: Sequence[UpdateReport], title: str | None) -> str:
+    tally = _tally(reports)
+    engines = ", ".join(dict.fromkeys(r.engine for r in reports if r.engine)) or "none"
+    whole = "whole file" if len(reports) == 1 else "whole files"
+    paragraph = " ".join(
+        [
+            f"{_plural(tally.files, 'file')}, {tally.blocks()}; engine: {engines}.",
+            tally.sentences(),
+            tally.cost(whole),
+        ]
+    )
+    parts = [f"## {title or 'AMTS translation update'}", paragraph, tally.review()]
+    scored = [report for report in reports if report.quality]
+    if len(reports) == 1 and scored:
+        parts.append(f"Quality on this file: {format_score(scored[0].quality)}")
+    elif scored:
+        parts.append(
+            "Quality, file by file:\n\n"
+            + "\n".join(f"- {_code(r.path)}: {format_score(r.quality)}" for r in scored)
+        )
+    signatures = list(dict.fromkeys(r.signature for r in reports if r.signature))
+    if signatures:
+        parts.append("AMTS report signature: " + ", ".join(_code(s) for s in signatures))
+    return "\n\n".join(parts)
 
 
 def render_markdown(

@@ -38,7 +38,7 @@ from amts.sync.mining import mine_memory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
 from amts.sync.work import Work as _Work
-from amts.sync.written import WRITTEN_PATH, WrittenRecord, written_by
+from amts.sync.written import WRITTEN_PATH, WrittenRecord, WrittenSentence, written_by
 from amts.update.behind import aligned_lag, origin_lag, untranslated
 from amts.update.englishmerge import merge_english
 from amts.update.updater import Updater
@@ -75,8 +75,13 @@ class Synchronizer:
         max_file_bytes: int = MAX_FILE_BYTES,
         checkpoint: Callable[[], None] | None = None,
         files_per_batch: int = FILES_PER_BATCH,
+        keep_reports: bool = True,
     ) -> None:
         self.source, self.target, self.updater = source, target, updater
+        # Each file's whole report stays on its FileResult (for a JSON report of the run);
+        # without, only the result's digest and the sentences written are kept, so that
+        # the memory a push takes does not grow with its files.
+        self.keep_reports = keep_reports
         self.exclude = tuple(exclude)
         self.max_file_bytes = max_file_bytes
         self.files_per_batch = files_per_batch
@@ -161,6 +166,7 @@ class Synchronizer:
         files: dict[str, bytes | None] = {}
         modes: dict[str, str] = {}
         pending = []
+        self.written: list[WrittenSentence] = []
         self._prefill(works)
         # Plan a batch of files first, so that the engine is called once for all of them;
         # only a batch's plans are held at a time, whatever the size of the push.
@@ -175,6 +181,7 @@ class Synchronizer:
                 if job is not None:
                     self._complete_safely(job)
                     job.plan = None
+                self._fold(result, outcome)
                 if outcome.status != "skipped":
                     files.update(outcome.files)
                     modes.update(outcome.modes)
@@ -182,6 +189,7 @@ class Synchronizer:
                 if outcome.status == "skipped":
                     pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
                     result.failed |= not work.retry  # still failing is no news; a new one is
+            self._store(files, [outcome for _, (outcome, _) in carried])
         if not result.carried:
             result.nothing = (
                 "no file could be carried"
@@ -210,12 +218,31 @@ class Synchronizer:
         log.info("sync.committed: %s on %s", result.commit, branch)
         return result
 
+    def _store(self, files: dict[str, bytes | None], outcomes: list[FileResult]) -> None:
+        """A batch's new files into the target's object database: what the commit holds
+        is their SHAs, so the text of a push's files is not all in memory at once."""
+        paths = [path for path, data in files.items() if isinstance(data, bytes)]
+        stored = self.target.store_blobs([files[path] for path in paths])
+        files.update(zip(paths, stored, strict=True))
+        for outcome in outcomes:
+            outcome.files = {path: files.get(path, data) for path, data in outcome.files.items()}
+
+    def _fold(self, result: SyncResult, outcome: FileResult) -> None:
+        """A finished file's report into the result's digest and its written sentences
+        into the record's; the report itself only if it is kept."""
+        if outcome.report is None:
+            return
+        result.digest.add(outcome.report)
+        self.written += written_by([outcome])
+        if not self.keep_reports:
+            outcome.report = None
+
     def _records(self, result: SyncResult, continuing: bool) -> dict[str, bytes]:
         """``.amts/written.json`` (and with ``history``, ``.amts/report.json``) of the commit."""
         where = f"{self.target.path}: {{}} at {self.head[:8]}"
         read = (lambda path: self.target.read(self.head, path)) if continuing else (lambda _: None)
         written = WrittenRecord.from_bytes(read(WRITTEN_PATH), where.format(WRITTEN_PATH))
-        written.add(written_by(result.files))
+        written.add(self.written)
         records = {WRITTEN_PATH: written.to_bytes()}
         if self.history:
             history = SyncHistory.from_bytes(read(HISTORY_PATH), where.format(HISTORY_PATH))
