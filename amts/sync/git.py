@@ -342,6 +342,10 @@ class GitRepo:
             "or pass another name with --branch"
         )
 
+    def store_file(self, path: Path) -> StoredBlob:
+        """Write the file at ``path`` into the object database as a blob, as-is."""
+        return StoredBlob(self._git("hash-object", "-w", "--no-filters", str(path)).strip())
+
     def store_blobs(
         self, contents: list[bytes | StoredBlob], tmp: Path | None = None
     ) -> list[StoredBlob]:

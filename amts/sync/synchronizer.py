@@ -32,13 +32,13 @@ from amts.errors import AmtsError, InputError
 from amts.files import MAX_FILE_BYTES, atomic_output
 from amts.memory import TranslationMemory
 from amts.sync.filejob import FileJob, origin_path
-from amts.sync.git import Change, GitRepo
+from amts.sync.git import Change, GitRepo, StoredBlob
 from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
 from amts.sync.mining import mine_memory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
 from amts.sync.work import Work as _Work
-from amts.sync.written import WRITTEN_PATH, WrittenRecord, WrittenSentence, written_by
+from amts.sync.written import WRITTEN_PATH, WrittenRecord, WrittenSpool, written_by
 from amts.update.behind import aligned_lag, origin_lag, untranslated
 from amts.update.englishmerge import merge_english
 from amts.update.updater import Updater
@@ -159,6 +159,9 @@ class Synchronizer:
         """Plan every file, translate once, finish and commit; ``state``: record ``to`` as
         the English the target now follows (a catch-up does not: other files still lag)."""
         move_from = self._refuse_unsafe(branch)
+        # A commit that continues a branch adds to its records; a new branch starts anew.
+        continuing = move_from is not None
+        self._spool_written(continuing)
         if self.updater.memory is None:
             self.updater.memory = self._mine()
             if self.updater.paid:
@@ -166,7 +169,6 @@ class Synchronizer:
         files: dict[str, bytes | None] = {}
         modes: dict[str, str] = {}
         pending = []
-        self.written: list[WrittenSentence] = []
         self._prefill(works)
         # Plan a batch of files first, so that the engine is called once for all of them;
         # only a batch's plans are held at a time, whatever the size of the push.
@@ -206,8 +208,6 @@ class Synchronizer:
             new_state.pending = [p for p in pending if p.path]
             files[STATE_PATH] = new_state.to_bytes()
         result.title = pr_title(result, self.updater.src_lang, catch_up=not state)
-        # A commit that continues a branch adds to its records; a new branch starts anew.
-        continuing = move_from is not None
         files.update(self._records(result, continuing))
         message = commit_message(result, self.source.remote_url() or str(self.source.path))
         self.checkpoint()
@@ -233,17 +233,32 @@ class Synchronizer:
         if outcome.report is None:
             return
         result.digest.add(outcome.report)
-        self.written += written_by([outcome])
+        self.written.add(written_by([outcome]))
         if not self.keep_reports:
             outcome.report = None
 
-    def _records(self, result: SyncResult, continuing: bool) -> dict[str, bytes]:
+    def _spool_written(self, continuing: bool) -> None:
+        """``.amts/written.json`` of the commit, written to a file as the sentences come:
+        the branch's record first when the commit continues it."""
+        folder = Path(tempfile.mkdtemp(prefix="amts-written-"))
+        self._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+        self.written_path = folder / "written.json"
+        self.written = WrittenSpool(self.written_path.open("wb"))
+        self._cleanup.append(self.written.out.close)
+        if continuing:
+            where = f"{self.target.path}: {WRITTEN_PATH} at {self.head[:8]}"
+            old = WrittenRecord.from_bytes(self.target.read(self.head, WRITTEN_PATH), where)
+            self.written.add(old.sentences)
+
+    def _records(self, result: SyncResult, continuing: bool) -> dict[str, bytes | StoredBlob]:
         """``.amts/written.json`` (and with ``history``, ``.amts/report.json``) of the commit."""
         where = f"{self.target.path}: {{}} at {self.head[:8]}"
         read = (lambda path: self.target.read(self.head, path)) if continuing else (lambda _: None)
-        written = WrittenRecord.from_bytes(read(WRITTEN_PATH), where.format(WRITTEN_PATH))
-        written.add(self.written)
-        records = {WRITTEN_PATH: written.to_bytes()}
+        self.written.finish()
+        self.written.out.close()
+        records: dict[str, bytes | StoredBlob] = {
+            WRITTEN_PATH: self.target.store_file(self.written_path)
+        }
         if self.history:
             history = SyncHistory.from_bytes(read(HISTORY_PATH), where.format(HISTORY_PATH))
             history.syncs.append(SyncEntry.of(result, self.updater.src_lang, self.note))

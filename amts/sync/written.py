@@ -13,9 +13,12 @@ again.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from typing import BinaryIO
 
 from amts.errors import InputError
 from amts.sync.report import FileResult
@@ -59,16 +62,10 @@ class WrittenRecord:
             ) from exc
 
     def to_bytes(self) -> bytes:
-        """The record as ``json.dumps(..., indent=2)`` writes it, made one sentence at a
-        time: a push of thousands of files records a hundred thousand sentences, and the
-        encoder's pieces of them all at once took more memory than the sync itself."""
-        if not self.sentences:
-            data = {"version": VERSION, "sentences": []}
-            return (json.dumps(data, indent=2) + "\n").encode("utf-8")
-        names = [f.name for f in fields(WrittenSentence)]
-        items = b",\n".join(_item(sentence, names) for sentence in self.sentences)
-        head = f'{{\n  "version": {VERSION},\n  "sentences": [\n'.encode()
-        return head + items + b"\n  ]\n}\n"
+        """The record as ``json.dumps(..., indent=2)`` writes it."""
+        spool = io.BytesIO()
+        WrittenSpool(spool, unique=False).add(self.sentences).finish()
+        return spool.getvalue()
 
     def add(self, sentences: Iterable[WrittenSentence]) -> None:
         """Append ``sentences``, skipping exact repeats of an entry already recorded."""
@@ -79,13 +76,47 @@ class WrittenRecord:
                 self.sentences.append(sentence)
 
 
-def _item(sentence: WrittenSentence, names: list[str]) -> bytes:
-    """One sentence of the record, indented as the list's item."""
-    lines = ",\n".join(
-        f"      {json.dumps(name)}: {json.dumps(getattr(sentence, name), ensure_ascii=False)}"
-        for name in names
-    )
-    return f"    {{\n{lines}\n    }}".encode()
+class WrittenSpool:
+    """A record written into ``out`` (a file) as the sentences come, with
+    ``json.dumps(..., indent=2)``'s bytes: a push of thousands of files records a hundred
+    thousand sentences, which a sync then holds as a short digest each, not as text.
+    With ``unique``, repeats of a sentence added before are skipped, as
+    :meth:`WrittenRecord.add` does."""
+
+    _HEAD = f'{{\n  "version": {VERSION},\n  "sentences": [\n'.encode()
+
+    def __init__(self, out: BinaryIO, *, unique: bool = True) -> None:
+        self.out, self.unique = out, unique
+        self.count = 0
+        self._seen: set[bytes] = set()
+        self._names = [f.name for f in fields(WrittenSentence)]
+
+    def add(self, sentences: Iterable[WrittenSentence]) -> WrittenSpool:
+        for sentence in sentences:
+            item = self._item(sentence)
+            if self.unique:
+                key = hashlib.blake2b(item, digest_size=16).digest()
+                if key in self._seen:
+                    continue
+                self._seen.add(key)
+            self.out.write(b",\n" + item if self.count else self._HEAD + item)
+            self.count += 1
+        return self
+
+    def finish(self) -> None:
+        if self.count:
+            self.out.write(b"\n  ]\n}\n")
+        else:
+            empty = json.dumps({"version": VERSION, "sentences": []}, indent=2) + "\n"
+            self.out.write(empty.encode())
+
+    def _item(self, sentence: WrittenSentence) -> bytes:
+        """One sentence of the record, indented as the list's item."""
+        lines = ",\n".join(
+            f"      {json.dumps(name)}: {json.dumps(getattr(sentence, name), ensure_ascii=False)}"
+            for name in self._names
+        )
+        return f"    {{\n{lines}\n    }}".encode()
 
 
 def written_by(files: Iterable[FileResult]) -> list[WrittenSentence]:
