@@ -15,8 +15,13 @@ The 16 dev cases are split in two halves by file path (the sorted unique paths a
 even positions form half A, at odd positions half B), so that a rule chosen on one
 half can be checked on the other: a rule is chosen on A, B is held out. By default
 every tool runs once over all cases and the figures are printed for A, B and all.
+``--losses`` prints, for AMTS, each case's figures and the blocks it lost: kept blocks it
+changed, stale blocks it left, labels it lost. Study them on half A only.
 
-    python bench/replay_bench.py [--jobs 2] [--half A|B|all]
+    python bench/replay_bench.py [--jobs 2] [--half A|B|all] [--losses]
+
+``../shared`` is found beside the project, or where ``AMTS_SHARED`` (or
+``AMTS_BENCH_SHARED``) says.
 """
 
 from __future__ import annotations
@@ -44,7 +49,9 @@ from amts.update.diff import normalize
 from amts.update.updater import Updater
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("AMTS_SHARED") or ROOT.parent / "shared")
+SHARED = Path(
+    os.environ.get("AMTS_SHARED") or os.environ.get("AMTS_BENCH_SHARED") or ROOT.parent / "shared"
+)
 REPLAY = SHARED / "bench" / "replay-dev"
 ZH = SHARED / "d2l" / "zh"
 GLOSSARY = ZH / "TERMINOLOGY.md"
@@ -99,8 +106,12 @@ def build_memory_corpus(out: Path) -> int:
     return builder.summary.pairs_written
 
 
-def score(command: str, jobs: int, out: Path, only: list[str]) -> dict[str, dict]:
-    """Per-case results of score.py for the cases ``only``, by case id."""
+def score(
+    command: str, jobs: int, out: Path, only: list[str], outputs: Path | None = None
+) -> dict[str, dict]:
+    """Per-case results of score.py for the cases ``only``, by case id; each tool output is
+    kept in ``outputs`` when given."""
+    saving = ["--save-outputs", str(outputs)] if outputs is not None else []
     subprocess.run(
         [
             sys.executable,
@@ -115,12 +126,57 @@ def score(command: str, jobs: int, out: Path, only: list[str]) -> dict[str, dict
             command,
             "--out",
             str(out),
+            *saving,
         ],
         cwd=REPLAY,
         check=True,
         stdout=subprocess.DEVNULL,
     )
     return {case["id"]: case for case in json.loads(out.read_text())["cases"]}
+
+
+def print_losses(cases: dict[str, dict], outputs: Path, ids: list[str]) -> None:
+    """Each case's figures and the blocks lost, as score.py counts them: kept blocks of the
+    maintainers' file the output lacks, stale blocks it still has, labels it lost."""
+    sys.path.insert(0, str(REPLAY))
+    import score as replay  # the benchmark's own scorer (standard library only)
+
+    for case in sorted(ids):
+        metrics = cases[case]["metrics"]
+        print(
+            f"\n{case}: "
+            + "  ".join(
+                f"{m}={metrics[m]:.3f}"
+                for m in ("keep", "stale", "labels")
+                if metrics.get(m) is not None
+            )
+        )
+        folder = REPLAY / "cases" / case
+        old_en, new_en, old_zh, new_zh = (
+            replay.read_text(folder / name)
+            for name in ("old.en.md", "new.en.md", "old.zh.md", "new.zh.md")
+        )
+        produced = outputs / f"{case}.zh.md"
+        if not produced.is_file():
+            print("  no output (failed)")
+            continue
+        output = replay.read_text(produced)
+        info = replay.case_info(old_en, new_en, old_zh, new_zh)
+        old, new, out = (
+            replay.ms(replay.texts(replay.split_blocks(t))) for t in (old_zh, new_zh, output)
+        )
+        old_list = replay.texts(replay.split_blocks(old_zh))
+        stale = replay.ms(old_list[i] for i in info["stale_en_positions"])
+        labels = replay.ms(replay._LABEL_RE.findall(new_zh)) - replay.ms(
+            replay._LABEL_RE.findall(output)
+        )
+        for title, blocks in (
+            ("kept block changed", (old & new) - out),
+            ("stale block left", stale & out),
+            ("label lost", labels),
+        ):
+            for block in blocks.elements():
+                print(f"  {title}: " + block[:160].replace("\n", "\n    "))
 
 
 def _sentences(doc: Document) -> list[str]:
@@ -179,6 +235,11 @@ def main() -> int:
         help="run half A (rules are chosen there), half B (held out) or all cases, "
         "printing A, B and all (default)",
     )
+    parser.add_argument(
+        "--losses",
+        action="store_true",
+        help="print each case's figures and lost blocks for amts (study them on half A only)",
+    )
     args = parser.parse_args()
     if not REPLAY.is_dir():
         print(f"no replay cases at {REPLAY}: this benchmark needs ../shared", file=sys.stderr)
@@ -208,9 +269,13 @@ def main() -> int:
         results = {}
         for name, command in {**BASELINES, "amts (memory)": amts}.items():
             started = time.perf_counter()
-            cases = score(command, args.jobs, tmp / "result.json", selected)
+            outputs = tmp / "outputs" if name == "amts (memory)" and args.losses else None
+            cases = score(command, args.jobs, tmp / "result.json", selected, outputs)
             results[name] = (cases, time.perf_counter() - started)
         totals = cost(corpus, selected)
+        if args.losses:
+            print("\nlosses of amts (memory), case by case")
+            print_losses(results["amts (memory)"][0], tmp / "outputs", selected)
 
     tables = {
         scope: {

@@ -31,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amts import files
+from amts import cores, files
 from amts.align.aligner import Alignment, Link, Segment, SentenceLink
 from amts.book import document
 from amts.book.document import Block, Document, Kind
@@ -156,15 +156,19 @@ class AlignmentCache:
 
         This process aligns its share meanwhile. With two cores a spawned process costs
         ~0.4 s to start and d2l's files ~25 ms each, so below :data:`MIN_PARALLEL_PAIRS`
-        pairs it is not worth it and nothing happens here.
+        pairs it is not worth it and nothing happens here. Only cores no other job holds
+        are used (:mod:`amts.cores`): with every core busy, nothing happens here either.
         """
-        cores = available_cores()
         todo = [pair for pair in pairs if not self._has(aligner, *pair)]
-        if cores < 2 or len(todo) < MIN_PARALLEL_PAIRS:
+        if len(todo) < MIN_PARALLEL_PAIRS:
             return 0
+        with cores.claim(cores.available_cores() - 1) as spare:  # cores no other job is using
+            return self._prefill(aligner, todo, 1 + spare) if spare else 0
+
+    def _prefill(self, aligner: Aligner, todo: list[tuple[str, str]], processes: int) -> int:
         # Largest first, dealt round-robin: every process gets a like share of the work.
         todo.sort(key=lambda pair: len(pair[0]) + len(pair[1]), reverse=True)
-        shares = [todo[i::cores] for i in range(cores)]
+        shares = [todo[i::processes] for i in range(processes)]
         with contextlib.ExitStack() as stack:
             directory = self.root
             if directory is None:  # the workers hand their results over through a folder
@@ -172,7 +176,7 @@ class AlignmentCache:
             spec = (aligner.src_lang, aligner.tgt_lang, aligner.glossary)
             context = multiprocessing.get_context("spawn")
             pool = stack.enter_context(
-                ProcessPoolExecutor(max_workers=cores - 1, mp_context=context)
+                ProcessPoolExecutor(max_workers=processes - 1, mp_context=context)
             )
             futures = [pool.submit(_align_into, directory, spec, share) for share in shares[1:]]
             for source, target in shares[0]:
@@ -192,7 +196,10 @@ class AlignmentCache:
                 for key, value in reader._memory.items():
                     self._remember(key, value)
         log.info(
-            "align_cache.prefilled: %d pairs, %d by %d other processes", len(todo), done, cores - 1
+            "align_cache.prefilled: %d pairs, %d by %d other processes",
+            len(todo),
+            done,
+            processes - 1,
         )
         return done
 
@@ -281,14 +288,6 @@ class AlignmentCache:
                 continue
             entries.append((file, stat.st_size, stat.st_mtime))
         return entries
-
-
-def available_cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def _align_into(directory: Path, spec: tuple, pairs: list[tuple[str, str]]) -> int:

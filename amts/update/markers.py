@@ -8,6 +8,10 @@ the English, measured as a share of the sentence's length. When that does not fi
 (two spans in one clause, or a span inside a single clause), the markers fall back to
 a coarser placement: each kind of marker once, around the whole clauses its spans
 touch, or around the whole sentence. Reviewers are told to check the placement.
+
+A span may cover several sentences (``(**First. Second.**)``): the sentence where it
+opens has an opening marker only, the one where it closes a closing marker only, and
+each is placed on its own, so the translation's span covers the same sentences.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from itertools import pairwise
 
 MARKER = re.compile(r"\[\*\*|\*\*\]|\(\*\*|\*\*\)")
 _CLOSING = {"[**": "**]", "(**": "**)"}
+_OPENING = {closing: opening for opening, closing in _CLOSING.items()}
 # A clause ends before these; the next one starts after them (and after the space).
 _CLAUSE_PUNCTUATION = re.compile(r"[，,；;：:、]\s*")
 
@@ -27,8 +32,15 @@ def strip_markers(text: str) -> str:
 
 def _marker_pairs(text: str) -> list[tuple[str, float, float]]:
     """(opening marker, start, end) as shares of the text without markers."""
+    return [pair for pair in _marker_spans(text) if None not in pair]
+
+
+def _marker_spans(text: str) -> list[tuple[str, float | None, float | None]]:
+    """(opening marker, start, end) as shares of the text without markers, in text order;
+    a span that opens before the text starts has start ``None``, one that closes after it
+    ends has end ``None`` (the span covers several sentences)."""
     plain_length = len(strip_markers(text)) or 1
-    pairs, removed, stack = [], 0, []
+    spans, removed, stack = [], 0, []
     for match in MARKER.finditer(text):
         plain = match.start() - removed
         marker = match.group(0)
@@ -36,9 +48,12 @@ def _marker_pairs(text: str) -> list[tuple[str, float, float]]:
             stack.append((marker, plain))
         elif stack:
             opening, start = stack.pop()
-            pairs.append((opening, start / plain_length, plain / plain_length))
+            spans.append((opening, start / plain_length, plain / plain_length))
+        else:
+            spans.append((_OPENING[marker], None, plain / plain_length))
         removed += len(marker)
-    return pairs
+    spans += [(opening, start / plain_length, None) for opening, start in stack]
+    return spans
 
 
 def _boundaries(text: str) -> tuple[list[int], list[int]]:
@@ -61,13 +76,21 @@ def project_markers(english: str, translation: str) -> str | None:
     inserts: list[tuple[int, str]] = []
     openings, closings = _boundaries(plain)
     last_close = -1
-    for opening, start, end in _marker_pairs(english):
-        at_open = _nearest(openings, start, len(plain))
-        at_close = _nearest(closings, end, len(plain))
-        if at_close <= at_open or at_open < last_close:
+    for opening, start, end in _marker_spans(english):
+        # A span reaching beyond the sentence: only the end that is in it is placed.
+        at_open = _nearest(openings, start, len(plain)) if start is not None else None
+        at_close = _nearest(closings, end, len(plain)) if end is not None else None
+        if at_open is not None and at_open < last_close:
             return None
-        inserts += [(at_open, opening), (at_close, _CLOSING[opening])]
-        last_close = at_close
+        if at_open is not None and at_close is not None and at_close <= at_open:
+            return None
+        if at_close is not None and at_close <= last_close:
+            return None
+        if at_open is not None:
+            inserts.append((at_open, opening))
+        if at_close is not None:
+            inserts.append((at_close, _CLOSING[opening]))
+        last_close = at_close if at_close is not None else len(plain) + 1
     for offset, marker in sorted(inserts, key=lambda item: item[0], reverse=True):
         plain = plain[:offset] + marker + plain[offset:]
     return plain
@@ -86,9 +109,19 @@ def _coarse_markers(english: str, translation: str) -> str:
     """One pair per kind of marker, around the whole clauses its spans touch (the clause
     where the first span starts to the one where the last ends, as shares of the sentence).
     Pairs that would overlap become one pair, of the English's first kind, around the whole
-    sentence."""
+    sentence. A span reaching beyond the sentence covers all of it that it can: the
+    sentence's own pairs give way to it."""
     plain = strip_markers(translation)
     length = len(plain)
+    partial = [span for span in _marker_spans(english) if None in span]
+    if partial:
+        closes = [opening for opening, start, _ in partial if start is None]
+        opens = [opening for opening, _, end in partial if end is None]
+        if closes and opens:  # closes then reopens: the sentence lies between the two spans
+            return _CLOSING[closes[0]] + plain + opens[-1]
+        if closes:
+            return plain + _CLOSING[closes[0]]
+        return opens[-1] + plain
     clauses, start_of = [], 0
     for match in _CLAUSE_PUNCTUATION.finditer(plain):
         clauses.append((start_of, match.start()))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from amts.align.aligner import Aligner, Alignment
 from amts.align.cache import AlignmentCache
 from amts.align.glossary import Glossary
-from amts.book.document import Document
+from amts.book.document import Document, parse
 from amts.book.sentences import normalize_language
 from amts.collector import without_collection
 from amts.corpus.parallel import unit_text
@@ -27,6 +27,7 @@ from amts.engines.base import Engine
 from amts.errors import AlignmentError
 from amts.memory import TranslationMemory
 from amts.quality import held_out, score_sample
+from amts.update import slides
 from amts.update.changes import UpdateReport
 from amts.update.fileplan import FilePlan
 
@@ -84,6 +85,15 @@ class Updater:
         self, old_source: Document, new_source: Document, old_target: Document, path: str = ""
     ) -> FilePlan:
         """Align, diff and plan the edits; the translation memory answers what it can."""
+        slide_note = None
+        if slides.superseded(old_source, new_source, old_target):
+            text, slide_only, lines = slides.remove_slides(old_target)
+            old_target = parse(text, old_target.path)
+            slide_note = (
+                f"the English now marks its slides with highlight markers: the translation's "
+                f"own slide markup went ({lines} :begin_slide:/:end_slide: lines, "
+                f"{slide_only} slide-only block(s)); please check"
+            )
         alignment = self.aligner.align(old_source, old_target)
         coverage, fit = alignment.coverage(), alignment.fit()
         has_translation = any(block.is_prose for block in old_target.blocks)
@@ -105,6 +115,8 @@ class Updater:
             glossary_check=self.follows_glossary,
             path=path,
         )
+        if slide_note:
+            plan.report.notes.append(slide_note)
         if has_translation and fit < LOW_FIT:
             plan.report.notes.append(
                 f"the old translation follows its English poorly (alignment confidence "

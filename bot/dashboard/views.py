@@ -10,18 +10,24 @@ what the page and :func:`bot.dashboard.issue.render` show.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
+from amts.errors import AmtsError
 from bot.dashboard.issue import TITLE, Status, is_dashboard, render
 from bot.dashboard.lag import summary
+from bot.errors import ConfigError
 from bot.status import now_iso
+from bot.work.jobs import Tenant
 
 if TYPE_CHECKING:
     from github.Repository import Repository
 
+    from amts.align.aligner import Aligner
     from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -38,9 +44,11 @@ def measure(
     *,
     src_lang: str = "en",
     exclude: Sequence[str] = (),
+    glossary: str | None = None,
 ) -> dict:
     """``amts lag --json``'s dict for ``target``'s default branch against the English head,
-    measured in the App's git mirrors."""
+    measured in the App's git mirrors, with the aligner and alignment cache of the
+    target's syncs: the files a sync or premine aligned are not aligned again."""
     from amts.lag import measure_lag
     from amts.sync.synchronizer import DEFAULT_EXCLUDE
     from bot.github.mirrors import rev_parse
@@ -53,16 +61,57 @@ def measure(
         tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
         english = rev_parse(src, f"refs/remotes/origin/{source_repo.default_branch}")
         translation = rev_parse(tgt, f"refs/remotes/origin/{target_repo.default_branch}")
-        report = measure_lag(
-            src,
-            tgt,
-            lang,
-            rev=english,
-            target_rev=translation,
-            src_lang=src_lang,
-            exclude=(*DEFAULT_EXCLUDE, *exclude),
+        tenant = Tenant(installation_id, source_repo.full_name, target_repo.full_name)
+        with tempfile.TemporaryDirectory(prefix="amts-lag-") as tmp:
+            aligner = _aligner(services, tenant, tgt, translation, src_lang, lang, glossary, tmp)
+            report = measure_lag(
+                src,
+                tgt,
+                lang,
+                rev=english,
+                target_rev=translation,
+                src_lang=src_lang,
+                exclude=(*DEFAULT_EXCLUDE, *exclude),
+                aligner=aligner,
+            )
+    cache = aligner.cache
+    if cache is not None:
+        logger.info(
+            "views.lag_measured repo=%s cached=%d parsed=%d",
+            target_repo.full_name,
+            cache.hits,
+            cache.parsed,
         )
     return report.as_json()
+
+
+def _aligner(
+    services: Services,
+    tenant: Tenant,
+    tgt: Path,
+    rev: str | None,
+    src_lang: str,
+    lang: str,
+    glossary: str | None,
+    tmp: str,
+) -> Aligner:
+    """The aligner the target's syncs use (same glossary, so the same cache keys), over the
+    tenant's alignment cache. A glossary that cannot be read measures without one."""
+    from amts.align.aligner import Aligner
+    from amts.cli.base import glossary_from
+    from bot.books.config import Target
+    from bot.sync.refresh import alignment_cache
+    from bot.sync.run import target_glossary
+
+    terms = None
+    if glossary and rev:
+        try:
+            path = target_glossary(tgt, rev, Target(tenant.target_repo, lang, glossary), Path(tmp))
+            terms = glossary_from(path, src_lang, lang)
+        except (AmtsError, ConfigError) as exc:
+            logger.info("views.glossary_unread repo=%s reason=%s", tenant.target_repo, exc)
+    cache = alignment_cache(services.settings.data_dir, tenant)
+    return Aligner(src_lang, lang, terms, cache=cache)
 
 
 def refresh(
@@ -77,12 +126,11 @@ def refresh(
     dashboard: bool = True,
     src_lang: str = "en",
     exclude: Sequence[str] = (),
+    glossary: str | None = None,
 ) -> dict[str, Any]:
     """Measure, record and publish; ``event`` names what changed the numbers ("the sync
     of d2l-en 1a2b3c4d", "the merge of #412"). Never raises: the views must not fail a job."""
     status = services.status
-    from bot.work.jobs import Tenant
-
     key = Tenant(installation_id, source, target).key
     record = status.get(target, key=key) or {}
     fields: dict[str, Any] = {
@@ -92,7 +140,15 @@ def refresh(
     }
     try:
         lag = measure(
-            services, gh, source, target, lang, installation_id, src_lang=src_lang, exclude=exclude
+            services,
+            gh,
+            source,
+            target,
+            lang,
+            installation_id,
+            src_lang=src_lang,
+            exclude=exclude,
+            glossary=glossary,
         )
     except Exception:
         logger.exception("views.lag_failed repo=%s", target)

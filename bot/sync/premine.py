@@ -13,6 +13,7 @@ as before, and the premine job finds it cached and stops.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,15 +65,34 @@ def _fresh(marker: Path, seconds: float, now: float) -> bool:
         return False
 
 
+def _followed(tgt: Path, head: str, branch: str) -> str | None:
+    """The English revision the target follows: recorded on its default branch, else the
+    starting point reconcile recorded on the sync ``branch`` (:mod:`bot.sync.startpoint`)."""
+    from amts.errors import AmtsError
+    from amts.sync.state import STATE_PATH, SyncState
+    from bot.github.mirrors import read_blob
+
+    for rev in (head, f"refs/remotes/origin/{branch}"):
+        data = read_blob(tgt, rev, STATE_PATH)
+        if data is None:
+            continue
+        try:
+            revision = SyncState.from_bytes(data, STATE_PATH).source_revision
+        except AmtsError as exc:  # a damaged state: the first sync reports it
+            logger.info("premine.state_unread rev=%s reason=%s", rev, exc)
+            return None
+        return revision if re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", revision) else None
+    return None
+
+
 def premine_memory(services: Services, job: PremineJob) -> Path | None:
     """Mine the target at its default branch's head into its memory cache; the cached TSV
     (``None`` when there was nothing to do or nothing could be mined)."""
     from amts.sync.git import GitRepo
     from amts.sync.mining import mine_memory
-    from amts.sync.state import STATE_PATH, SyncState
     from bot.books.config import load_config
     from bot.books.tenancy import check_claims, check_target
-    from bot.github.mirrors import read_blob, rev_parse
+    from bot.github.mirrors import rev_parse
     from bot.sync.refresh import MemoryCache
     from bot.sync.run import make_target_updater, target_glossary
 
@@ -102,13 +122,12 @@ def premine_memory(services: Services, job: PremineJob) -> Path | None:
             return None
         glossary = target_glossary(tgt, head, target, Path(tmp))
         updater = make_target_updater(config, target, glossary, data_dir, job)
-        state_bytes = read_blob(tgt, head, STATE_PATH)
-        base = (
-            SyncState.from_bytes(state_bytes, STATE_PATH).source_revision if state_bytes else None
-        )
+        base = _followed(tgt, head, config.branch)
         src = None
         if base is not None:  # translations without origin files pair with this English
             src = mirrors.fetch(source_repo.full_name, source_repo.clone_url, source_token)
+            if rev_parse(src, base) is None:
+                src, base = None, None  # an English revision gone from the source
         with GitRepo(tgt, "target") as repo:
             source = GitRepo(src, "source") if src is not None else None
             try:

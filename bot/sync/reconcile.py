@@ -169,6 +169,7 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
                         dashboard=config.dashboard,
                         src_lang=config.source_lang,
                         exclude=config.exclude,
+                        glossary=target.glossary,
                     )
                 logger.info(
                     "reconcile.never_synced source=%s target=%s %s",

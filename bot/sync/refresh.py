@@ -192,6 +192,7 @@ def _merged(services: Services, gh: Any, job: RefreshJob, book: Book) -> None:
         dashboard=book.config.dashboard,
         src_lang=book.config.source_lang,
         exclude=book.config.exclude,
+        glossary=book.target.glossary,
     )
 
 

@@ -386,8 +386,14 @@ def run_sync(services: Services, job: SyncJob, *, catch_up: Sequence[str] = ()) 
             dashboard=sync.config.dashboard if sync.config else True,
             src_lang=sync.config.source_lang if sync.config else "en",
             exclude=sync.config.exclude if sync.config else (),
+            glossary=_glossary_of(sync.config, job.target_repo),
         )
     return outcome
+
+
+def _glossary_of(config: BookConfig | None, target_repo: str) -> str | None:
+    target = config.target(target_repo) if config else None
+    return target.glossary if target else None
 
 
 def _record(services: Services, job: SyncJob, outcome: SyncOutcome) -> None:

@@ -117,10 +117,6 @@ class CatchUpRequest(_Payload):
         return dataclasses.replace(request, paths=tuple(request.paths))
 
 
-#: Below every other job: a sync or a command waiting goes first.
-PREMINE_PRIORITY = -10
-
-
 @dataclass(frozen=True)
 class PremineJob(_Payload):
     """Mine ``target_repo``'s memory (a target of ``source_repo``'s book) into its cache."""

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 from huey.api import TaskWrapper
 from huey.exceptions import RetryTask
 
+from amts import cores
 from bot.event import Event
 from bot.logs import delivery_context
 from bot.settings import DEFAULT_JOB_SECONDS, DEFAULT_RECONCILE_MINUTES, Settings
 from bot.status import now_iso
 from bot.work.jobs import (
-    PREMINE_PRIORITY,
     CatchUpRequest,
     CommandJob,
     PremineJob,
@@ -107,10 +107,10 @@ def register_tasks(
                 target=None,
             )
 
-    def target_task(kind: str, job_type: Any, priority: int | None = None) -> TaskWrapper:
+    def target_task(kind: str, job_type: Any, lane: Any = huey) -> TaskWrapper:
         """A task of one target repository, run under that target's lease."""
 
-        @huey.task(name=kind, priority=priority)
+        @lane.task(name=kind)
         def run(payload: dict[str, Any]) -> None:
             target_job = job_type.from_dict(payload)
             source = getattr(target_job, "source_repo", target_job.target_repo)
@@ -134,7 +134,8 @@ def register_tasks(
     command = target_task("command", CommandJob)
     refresh = target_task("refresh", RefreshJob)
     catch_up = target_task("catch_up", CatchUpRequest)
-    premine = target_task("premine", PremineJob, priority=PREMINE_PRIORITY)
+    # Mining ahead of a first push is background work: no sync waits behind it.
+    premine = target_task("premine", PremineJob, lane=queue.background)
 
     @queue.background.periodic_task(every_minutes(minutes), name="reconcile")
     def reconcile(installation_id: int | None = None) -> None:
@@ -279,7 +280,8 @@ def _logged(
     error = error_id = None
     result: Any = None
     try:
-        result = run()
+        with cores.claim(1):  # this job's core: others' mining leaves it alone (amts.cores)
+            result = run()
     except Exception as exc:
         logger.exception("%s.failed subject=%s delivery=%s", kind, subject, delivery_id)
         error = _public(exc, f"The {kind} job")[:MAX_ERROR_CHARS]

@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.dashboard.views import measure
 from bot.sync.premine import premine_memory
 from bot.sync.reconcile import reconcile
 from bot.sync.refresh import MemoryCache
 from bot.work.jobs import PremineJob
-from tests.bot.bookworld import INSTALLATION, SOURCE, ZH, World, book_world
+from tests.bot.bookworld import CONFIG, INSTALLATION, SOURCE, ZH, World, book_world
+from tests.gitrepos import pt_book
+
+PT = "d2l-ai/d2l-pt"
 
 
 @pytest.fixture
@@ -30,15 +34,42 @@ def _cache(world: World) -> MemoryCache:
 
 
 def test_reconcile_queues_one_premine_for_a_target_without_memory(world: World) -> None:
-    """The first reconcile (also the one after an installation) queues the job, below the
-    syncs' priority; the next rounds do not queue it again."""
+    """The first reconcile (also the one after an installation) queues the job, in the
+    background lane (no sync waits behind it); the next rounds do not queue it again."""
     reconcile(world.services)
     assert world.jobs("premine") == [_job().to_dict()]
     assert world.jobs("sync") == []
     reconcile(world.services)
     assert len(world.jobs("premine")) == 1
-    [task] = [t for t in world.queue.huey.pending() if t.name == "premine"]
-    assert task.priority is not None and task.priority < 0
+    assert [t.name for t in world.queue.background.pending()] == ["premine"]
+    assert [t for t in world.queue.huey.pending() if t.name == "premine"] == []
+
+
+def test_a_target_without_origin_files_is_premined_from_its_starting_point(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """d2l-pt's layout pairs each translation with the English it follows: the starting
+    point reconcile records on the sync branch names it, so such a target is mined ahead
+    too."""
+    config = CONFIG.replace("    lang: zh\n", f"    lang: zh\n  - repo: {PT}\n    lang: pt\n")
+    with book_world(tmp_path, config=config) as world:
+        pt = pt_book(tmp_path / "pt-book")
+        world.emulator.add_repo(PT, pt.path, installation_id=INSTALLATION)
+        reconcile(world.services)
+        assert PremineJob(SOURCE, PT, "pt", INSTALLATION).to_dict() in world.jobs("premine")
+        job = PremineJob(SOURCE, PT, "pt", INSTALLATION)
+        tsv = premine_memory(world.services, job)
+        assert tsv is not None
+        assert tsv == MemoryCache.of(world.services.settings.data_dir, job.tenant, "pt").path()
+        pairs = tsv.read_text("utf-8").splitlines()
+        assert len(pairs) > 10
+        assert any("tensor" in line.lower() for line in pairs)
+        # the status views measure the lag from what the premine parsed and aligned
+        caplog.set_level(logging.INFO, logger="bot.dashboard.views")
+        lag = measure(world.services, world.gh, SOURCE, PT, "pt", INSTALLATION)
+        assert lag["totals"]["blocks"] > 0
+        [line] = [r.getMessage() for r in caplog.records if "views.lag_measured" in r.getMessage()]
+        assert "parsed=0" in line and "cached=0" not in line, line
 
 
 def test_the_first_sync_uses_the_premined_memory(

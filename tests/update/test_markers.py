@@ -134,3 +134,42 @@ def test_markers_that_do_not_fit_give_none(english, translation):
 def test_place_markers_falls_back_to_whole_clauses(english, translation, expected, exact):
     """Markers that do not fit at clause boundaries are widened, never dropped."""
     assert place_markers(english, translation) == (expected, exact)
+
+
+@pytest.mark.parametrize(
+    ("english", "translation", "expected"),
+    [
+        pytest.param(
+            "(**To start, we import `torch`.",
+            "首先，我们导入 `torch`。",
+            "(**首先，我们导入 `torch`。",
+            id="opens here, closes in a later sentence",
+        ),
+        pytest.param(
+            "Note that we import `torch`.**)",
+            "请注意，我们导入 `torch`。",
+            "请注意，我们导入 `torch`。**)",
+            id="opened in an earlier sentence, closes here",
+        ),
+        pytest.param(
+            "we stop here,**] and then [**we go on",
+            "我们停在这里，然后我们继续",
+            "我们停在这里**]，[**然后我们继续",
+            id="closes, then opens again",
+        ),
+        pytest.param(
+            "Tensors are arrays.**) We [**add**] them, and stop.",
+            "张量是数组。我们把它们相加，然后停下。",
+            "张量是数组。我们把它们相加，然后停下。**)",
+            id="a span reaching in wins over the sentence's own pair that does not fit",
+        ),
+    ],
+)
+def test_spans_over_several_sentences_place_the_end_each_sentence_has(
+    english, translation, expected
+):
+    """A marker span covering several sentences: each sentence gets the marker it holds,
+    so the translation's span covers the same sentences (before, neither was placed)."""
+    placed, _ = place_markers(english, translation)
+    assert placed == expected
+    assert strip_markers(placed) == translation
