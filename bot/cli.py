@@ -1,4 +1,5 @@
-"""The ``amts`` console script: the core's commands plus ``serve`` and ``worker``.
+"""The ``amts`` console script: the core's commands plus ``serve``, ``worker`` and
+``check-settings``.
 
 The App's commands are added to :data:`amts.cli.main` here, so the core never imports
 the App; ``pyproject.toml`` points the ``amts`` script at this module's ``main``.
@@ -89,6 +90,20 @@ def worker(workers: int) -> None:
     settings = Settings.from_env()
     _log_bot_lines(settings)
     run_worker(settings, workers)
+
+
+@main.command("check-settings", cls=BotCommand)
+def check_settings() -> None:
+    """Check the App's settings and exit: 0 when the web process and the workers would
+    start with them, else one line naming the variable to fix (exit status 2).
+
+    deploy/docker-compose.yml runs it once before web and worker: a configuration error
+    fails the same way on every restart, so it stops ``docker compose up`` instead of
+    restarting the containers for ever.
+    """
+    settings = Settings.from_env()
+    settings.require_app()
+    click.echo("amts: settings are valid", err=True)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,9 @@ class Settings:
     paused: tuple[str, ...] = ()  # repositories (patterns) the App leaves alone; "*": all
     status_token: str = field(default="", repr=False)  # "" : / and /status.json answer 404
     public_url: str = ""  # where the App's page is, for links from the status issue
+    #: the App's OAuth client ("Sign in with GitHub" on the status page); "": off
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         if not self.queue_url:
@@ -85,6 +88,7 @@ class Settings:
             paused=_paused(env),
             status_token=_status_token(env),
             public_url=env.get("AMTS_PUBLIC_URL", "").strip(),
+            **_oauth_client(env),
         )
 
     def is_paused(self, *repos: str) -> bool:
@@ -182,6 +186,16 @@ def _status_token(env: Mapping[str, str]) -> str:
     if token and len(token) < 16:
         raise SettingsError("AMTS_STATUS_TOKEN", "too short: use 16 characters or more")
     return token
+
+
+def _oauth_client(env: Mapping[str, str]) -> dict[str, str]:
+    """``AMTS_GITHUB_CLIENT_ID`` and ``AMTS_GITHUB_CLIENT_SECRET``: both, or neither."""
+    client_id = env.get("AMTS_GITHUB_CLIENT_ID", "").strip()
+    client_secret = env.get("AMTS_GITHUB_CLIENT_SECRET", "").strip()
+    if bool(client_id) != bool(client_secret):
+        missing = "AMTS_GITHUB_CLIENT_SECRET" if client_id else "AMTS_GITHUB_CLIENT_ID"
+        raise SettingsError(missing, "set both client settings to sign in with GitHub, or neither")
+    return {"client_id": client_id, "client_secret": client_secret}
 
 
 def _paused(env: Mapping[str, str]) -> tuple[str, ...]:

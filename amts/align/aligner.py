@@ -17,6 +17,7 @@ beads up to 3-3.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -301,18 +302,23 @@ class _FilePair:
         tgt_prose = [j for j in tgt if self.target.blocks[j].is_prose]
         links.extend(self._pair_verbatim(src, tgt))
         if src_prose and tgt_prose:
+            kinds = _KindRule(
+                [self.source.blocks[i] for i in src_prose],
+                [self.target.blocks[j] for j in tgt_prose],
+            )
             beads = best_beads(
                 [self.src_features[i] for i in src_prose],
                 [self.tgt_features[j] for j in tgt_prose],
                 BLOCK_BEADS,
                 self.ratio,
                 compatible=lambda a, b: (
-                    _compatible(
-                        [self.source.blocks[src_prose[i]] for i in a],
-                        [self.target.blocks[tgt_prose[j]] for j in b],
-                    )
-                    or self.merged_heading(
-                        tuple(src_prose[i] for i in a), tuple(tgt_prose[j] for j in b)
+                    kinds(a, b)
+                    or (
+                        len(a) == 2
+                        and len(b) == 1
+                        and self.merged_heading(
+                            tuple(src_prose[i] for i in a), tuple(tgt_prose[j] for j in b)
+                        )
                     )
                 ),
             )
@@ -399,13 +405,27 @@ def code_key(text: str) -> str:
     return "\n".join(lines)
 
 
-def _compatible(src: list[Block], tgt: list[Block]) -> bool:
-    """Headings pair only with headings; figures and tables with their own kind."""
-    src_kinds = {b.kind for b in src}
-    tgt_kinds = {b.kind for b in tgt}
-    for special in (Kind.HEADING, Kind.FIGURE, Kind.TABLE):
-        if (special in src_kinds) != (special in tgt_kinds):
-            return False
-        if special in src_kinds and (len(src) > 1 or len(tgt) > 1):
-            return False
-    return True
+#: Kinds that pair only with their own kind, one block to one.
+_SINGLE_KINDS = frozenset({Kind.HEADING, Kind.FIGURE, Kind.TABLE})
+
+
+class _KindRule:
+    """Headings pair only with headings, figures and tables with their own kind, and each
+    only one to one; other prose groups freely. Asked for every bead of a region's
+    dynamic programming, so it reads kinds and counts it prepared once."""
+
+    def __init__(self, src: list[Block], tgt: list[Block]) -> None:
+        self.src = [b.kind if b.kind in _SINGLE_KINDS else None for b in src]
+        self.tgt = [b.kind if b.kind in _SINGLE_KINDS else None for b in tgt]
+        # How many such blocks precede each position: a group of several has none.
+        self.src_before = list(itertools.accumulate((k is not None for k in self.src), initial=0))
+        self.tgt_before = list(itertools.accumulate((k is not None for k in self.tgt), initial=0))
+
+    def __call__(self, src: range, tgt: range) -> bool:
+        """Whether the blocks ``src`` may pair with the blocks ``tgt`` (indices into the lists)."""
+        if len(src) == 1 and len(tgt) == 1:
+            return self.src[src.start] == self.tgt[tgt.start]
+        return (
+            self.src_before[src.stop] == self.src_before[src.start]
+            and self.tgt_before[tgt.stop] == self.tgt_before[tgt.start]
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from amts.align.glossary import Glossary
 from amts.book.protect import NUMBER, SpanKind, protected_spans, strip_spans
@@ -33,6 +33,12 @@ class Features:
     length: float
     anchors: Counter[str]
     latin: frozenset[str]
+    #: How many anchors (with repeats): :func:`similarity` runs for every bead of the
+    #: alignment's dynamic programming, and must not sum them each time.
+    anchor_count: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "anchor_count", sum(self.anchors.values()))
 
 
 class FeatureExtractor:
@@ -50,28 +56,41 @@ class FeatureExtractor:
         # pattern: one ``str.lower`` per unit is four times cheaper than ``re.IGNORECASE`` over
         # a long alternation, and finds the same terms (terms are stored lower-cased).
         self._terms = term_pattern(self.terms)
+        self._term_anchors = {term: f"g:{index}" for term, index in self.terms.items()}
 
     def __call__(self, text: str) -> Features:
         spans = protected_spans(text)
-        anchors: Counter[str] = Counter()
-        for span in spans:
-            if span.kind not in _IGNORED_SPANS:
-                anchors[span.kind + ":" + _SPACE.sub("", span.of(text))] += 1
+        # Tokens listed, then counted at once (``Counter(list)`` counts in C).
+        tokens = [
+            span.kind + ":" + _SPACE.sub("", span.of(text))
+            for span in spans
+            if span.kind not in _IGNORED_SPANS
+        ]
         rest = strip_spans(text, spans)
-        anchors.update("n:" + number for number in NUMBER.findall(rest))
+        tokens += ["n:" + number for number in NUMBER.findall(rest)]
         if self._terms is not None:
             searched = rest.lower() if self.lowercase_terms else rest
-            for match in self._terms.finditer(searched):
-                anchors[f"g:{self.terms[match.group(0)]}"] += 1
-        latin = frozenset(word.lower() for word in _LATIN_WORD.findall(rest))
+            tokens += map(self._term_anchors.__getitem__, self._terms.findall(searched))
+        latin = frozenset(map(str.lower, _LATIN_WORD.findall(rest)))
         length = float(len(_NOT_LETTERS.sub("", rest)) + 1)
-        return Features(length, anchors, latin)
+        return Features(length, Counter(tokens), latin)
 
 
 def term_pattern(terms: dict[str, int] | Iterable[str]) -> re.Pattern[str] | None:
     """One alternation of ``terms``, longest first (so "neural network" beats "neural"),
-    matched case-sensitively; ``None`` without terms."""
-    pattern = "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True))
+    matched case-sensitively; ``None`` without terms.
+
+    The terms are grouped by their first character (``n(?:eural network|eural)|…``): at
+    each position of the text the engine then tries the few terms starting with the
+    character there, not all of them; the match is the same (the longest term there).
+    """
+    groups: dict[str, list[str]] = {}
+    for term in sorted(terms, key=len, reverse=True):
+        if term:
+            groups.setdefault(term[0], []).append(re.escape(term[1:]))
+    pattern = "|".join(
+        f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items()
+    )
     return re.compile(pattern) if pattern else None
 
 
@@ -114,8 +133,17 @@ def similarity(source: Features, target: Features) -> float | None:
     Shared anchors count on both sides (Dice); Latin words of the target count
     when the English has them too, since a translation keeps terms, not sentences.
     """
-    shared = sum((source.anchors & target.anchors).values())
-    total = sum(source.anchors.values()) + sum(target.anchors.values())
+    # The size of the multiset intersection, walking the smaller side (``Counter.__and__``
+    # builds a Counter: too slow for every bead a book's alignment weighs).
+    shared = 0
+    small, large = source.anchors, target.anchors
+    if small and large:
+        if len(small) > len(large):
+            small, large = large, small
+        for token, count in small.items():
+            if (other := large.get(token)) is not None and (both := min(count, other)) > 0:
+                shared += both
+    total = source.anchor_count + target.anchor_count
     kept = len(target.latin & source.latin)
     total += 2 * len(target.latin)
     shared += kept

@@ -75,36 +75,33 @@ def best_beads(
     ratio: float,
     compatible: Callable[[range, range], bool] | None = None,
 ) -> list[Bead]:
-    """Minimum-cost sequence of beads covering both sides (Gale-Church dynamic programming)."""
+    """Minimum-cost sequence of beads covering both sides (Gale-Church dynamic programming).
+
+    Every cell weighs every bead shape once: the loop is the aligner's hottest, so the
+    shapes are unpacked once and each group of units is merged once, up front.
+    """
     n, m = len(src), len(tgt)
     inf = math.inf
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
-    merged_src: dict[tuple[int, int], Features] = {}
-    merged_tgt: dict[tuple[int, int], Features] = {}
-
-    def group(features, cache, start, size):
-        key = (start, size)
-        if key not in cache:
-            cache[key] = anchors.merge(features[start : start + size])
-        return cache[key]
-
+    shapes = [(di, dj, prior) for (di, dj), prior in beads.items()]
+    src_groups = _groups(src, {di for di, _ in beads})
+    tgt_groups = _groups(tgt, {dj for _, dj in beads})
     for i in range(n + 1):
+        row = cost[i]
         for j in range(m + 1):
-            here = cost[i][j]
+            here = row[j]
             if here == inf:
                 continue
-            for (di, dj), prior in beads.items():
+            for di, dj, prior in shapes:
                 ni, nj = i + di, j + dj
                 if ni > n or nj > m:
                     continue
                 if di and dj:
                     if compatible is not None and not compatible(range(i, ni), range(j, nj)):
                         continue
-                    step, confidence = bead_cost(
-                        group(src, merged_src, i, di), group(tgt, merged_tgt, j, dj), ratio
-                    )
+                    step, confidence = bead_cost(src_groups[di][i], tgt_groups[dj][j], ratio)
                 else:
                     step, confidence = 0.0, 0.0
                 total = here + prior + step
@@ -121,3 +118,12 @@ def best_beads(
         i, j = i - di, j - dj
     result.reverse()
     return result
+
+
+def _groups(features: list[Features], sizes: set[int]) -> dict[int, list[Features]]:
+    """``groups[size][start]``: the features of ``size`` consecutive units from ``start``."""
+    return {
+        size: [anchors.merge(features[k : k + size]) for k in range(len(features) - size + 1)]
+        for size in sizes
+        if size
+    }

@@ -24,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -154,10 +155,12 @@ class AlignmentCache:
         to pay for starting the processes; how many others aligned. The caller then reads
         each pair as usual (:meth:`align_texts`) and finds it here.
 
-        This process aligns its share meanwhile. With two cores a spawned process costs
+        This process aligns pairs meanwhile. With two cores a spawned process costs
         ~0.4 s to start and d2l's files ~25 ms each, so below :data:`MIN_PARALLEL_PAIRS`
-        pairs it is not worth it and nothing happens here. Only cores no other job holds
-        are used (:mod:`amts.cores`): with every core busy, nothing happens here either.
+        pairs it is not worth it and nothing happens here. A process with no other thread
+        forks instead (see :func:`_start_method`), which costs milliseconds. Only cores no
+        other job holds are used (:mod:`amts.cores`): with every core busy, nothing happens
+        here either.
         """
         todo = [pair for pair in pairs if not self._has(aligner, *pair)]
         if len(todo) < MIN_PARALLEL_PAIRS:
@@ -166,40 +169,42 @@ class AlignmentCache:
             return self._prefill(aligner, todo, 1 + spare) if spare else 0
 
     def _prefill(self, aligner: Aligner, todo: list[tuple[str, str]], processes: int) -> int:
-        # Largest first, dealt round-robin: every process gets a like share of the work.
+        # Largest first: the other processes take pairs from the front, this one takes the
+        # pairs none has started from the back, until they meet. However late they start or
+        # slow they run, every process ends on small pairs, so none waits long for another.
         todo.sort(key=lambda pair: len(pair[0]) + len(pair[1]), reverse=True)
-        shares = [todo[i::processes] for i in range(processes)]
-        with contextlib.ExitStack() as stack:
-            directory = self.root
-            if directory is None:  # the workers hand their results over through a folder
-                directory = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            spec = (aligner.src_lang, aligner.tgt_lang, aligner.glossary)
-            context = multiprocessing.get_context("spawn")
-            pool = stack.enter_context(
-                ProcessPoolExecutor(max_workers=processes - 1, mp_context=context)
-            )
-            futures = [pool.submit(_align_into, directory, spec, share) for share in shares[1:]]
-            for source, target in shares[0]:
+        method = _start_method()
+        if method == "fork":  # the workers inherit the parser instead of importing it
+            document.load_parser()
+        # A worker writes what it aligns where this cache keeps its files, and hands the
+        # parsed objects back (pickled: no second reading of the files here).
+        with ProcessPoolExecutor(
+            max_workers=processes - 1,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_start_worker,
+            initargs=(self.root, (aligner.src_lang, aligner.tgt_lang, aligner.glossary)),
+        ) as pool:
+            futures = [pool.submit(_align_in_worker, *pair) for pair in todo]
+            for future, (source, target) in zip(reversed(futures), reversed(todo), strict=True):
+                if not future.cancel():  # a worker has it: so it has every larger one
+                    break
                 with contextlib.suppress(AmtsError):
                     self.align_texts(aligner, source, target)
             try:
-                done = sum(future.result() for future in futures)
+                results = [future.result() for future in futures if not future.cancelled()]
             except (BrokenProcessPool, OSError) as exc:  # the caller aligns the rest itself
                 log.warning("align_cache.workers_failed: %s; aligning in this process", exc)
                 return 0
-            if self.directory is None:
-                reader = AlignmentCache(directory, max_items=len(todo) * 3)
-                for share in shares[1:]:
-                    for source, target in share:
-                        with contextlib.suppress(AmtsError):
-                            reader.align_texts(aligner, source, target)
-                for key, value in reader._memory.items():
-                    self._remember(key, value)
+        for entries in results:
+            for key, value in entries:
+                self._remember(key, value)
+        done = sum(1 for entries in results if entries)
         log.info(
-            "align_cache.prefilled: %d pairs, %d by %d other processes",
+            "align_cache.prefilled: %d pairs, %d by %d other processes (%s)",
             len(todo),
             done,
             processes - 1,
+            method,
         )
         return done
 
@@ -290,21 +295,42 @@ class AlignmentCache:
         return entries
 
 
-def _align_into(directory: Path, spec: tuple, pairs: list[tuple[str, str]]) -> int:
-    """A worker process's share of :meth:`AlignmentCache.prefill`: aligned into ``directory``
-    (a file that does not parse is left to the caller, who reports it)."""
+def _start_method() -> str:
+    """How prefill starts its processes: ``fork`` when this process runs no other thread
+    (the CLI; a child is ready in milliseconds with every module already imported, where a
+    spawned one spends ~0.5 s CPU importing them again), else ``spawn``: forking a process
+    whose other threads may hold locks (the App's web side, a threaded queue consumer) can
+    leave the child waiting on a lock no one will release."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+#: A worker process's cache (its files where prefill's cache keeps them) and aligner.
+_worker: tuple[AlignmentCache, Aligner] | None = None
+
+
+def _start_worker(directory: Path | None, spec: tuple) -> None:
+    """Set up a worker process of :meth:`AlignmentCache.prefill`, once for all its pairs."""
     from amts.align.aligner import Aligner
 
-    cache = AlignmentCache(directory)
-    aligner = Aligner(*spec)
-    done = 0
-    for source, target in pairs:
-        try:
-            cache.align_texts(aligner, source, target)
-        except AmtsError:
-            continue
-        done += 1
-    return done
+    global _worker
+    _worker = (AlignmentCache(directory), Aligner(*spec))
+
+
+def _align_in_worker(source: str, target: str) -> list[tuple[str, Any]]:
+    """One pair, aligned in a worker process: its cache entries (the two documents and the
+    alignment), none for a file that does not parse (left to the caller, who reports it)."""
+    assert _worker is not None
+    cache, aligner = _worker
+    try:
+        cache.align_texts(aligner, source, target)
+    except AmtsError:
+        return []
+    finally:
+        entries = list(cache._memory.items())
+        cache._memory.clear()
+    return entries
 
 
 def _alignment_key(aligner: Aligner, source: Document, target: Document) -> str:

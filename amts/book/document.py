@@ -214,6 +214,12 @@ def _mistletoe_kinds() -> dict[type, Kind]:
     }
 
 
+def load_parser() -> None:
+    """Import the markdown parser now rather than on the first parse: processes forked
+    afterwards then share it instead of each importing it."""
+    _mistletoe_kinds()
+
+
 def _prose_blocks(lines: list[str]) -> list[tuple[Kind, int, int]]:
     """(kind, first, last) line ranges, relative to ``lines``, of a region without d2l structure."""
     from mistletoe import block_token

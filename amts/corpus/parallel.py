@@ -265,9 +265,13 @@ class CorpusBuilder:
 
     def fits(self, source: str, target: str) -> bool:
         """Whether each side of a unit, as one corpus line, is within the segment limit."""
+        return self._lines_fit(unit_text(source), unit_text(target))
+
+    def _lines_fit(self, source: str, target: str) -> bool:
+        """:meth:`fits` for texts already made corpus lines (:func:`unit_text`)."""
         if self.max_segment_bytes is None:
             return True
-        return largest_segment_bytes(unit_text(source), unit_text(target)) <= self.max_segment_bytes
+        return largest_segment_bytes(source, target) <= self.max_segment_bytes
 
     def _accept(self, source: str, target: str, confidence: float) -> tuple[str, str] | None:
         source, target = unit_text(source), unit_text(target)
@@ -276,7 +280,7 @@ class CorpusBuilder:
             reason = "low confidence"
         elif is_protected_only(source) or is_protected_only(target):
             reason = "code or math only"
-        elif not self.fits(source, target):
+        elif not self._lines_fit(source, target):
             reason = f"a segment over {self.max_segment_bytes} bytes"
         elif (source, target) in self._seen:
             reason = "duplicate"

@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from amts.book.document import Document, Kind
 from amts.update.changes import ChangeKind
+
+try:  # difflib's own code compiled (Cython): the same matches, ~6 times faster
+    from cydifflib import SequenceMatcher
+except ImportError:  # pragma: no cover - a platform without its wheel
+    from difflib import SequenceMatcher
 
 #: Below this similarity an edited block is treated as one deleted and one inserted.
 MODIFIED_THRESHOLD = 0.35

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from huey.constants import EmptyData
@@ -56,6 +58,14 @@ def check_target(services: Services, tenant: Tenant) -> int:
     )
 
 
+def target_repository(services: Services, tenant: Tenant) -> tuple[int, Any]:
+    """The installation acting on the target (:func:`check_target`'s) and the target as
+    it sees it: an opted-in target's status issue is written, and its lag fetched, with
+    the target's own installation, which the book's cannot reach."""
+    installation = check_target(services, tenant)
+    return installation, services.github.client(installation).get_repo(tenant.target_repo)
+
+
 def check_claims(services: Services, tenant: Tenant) -> None:
     """Record that ``tenant``'s source claims its target; raise :class:`ConfigError` (and
     tell the other source on its English head) when another source still lists it."""
@@ -82,6 +92,50 @@ def check_claims(services: Services, tenant: Tenant) -> None:
     for source, installation in others.items():
         _tell(services, installation, source, tenant.target_repo, tenant.source_repo)
     raise error
+
+
+def forget_claims(services: Services, installation_id: int) -> list[str]:
+    """Drop the claims made by ``installation_id``'s books (it was uninstalled); the
+    claims records changed."""
+    storage = services.queue.storage
+    changed = []
+    for key, value in storage.result_items().items():
+        if not key.startswith(CLAIMS_PREFIX):
+            continue
+        claims: dict[str, int] = json.loads(bytes(value))
+        kept = {s: i for s, i in claims.items() if i != installation_id}
+        if kept == claims:
+            continue
+        changed.append(key)
+        if kept:
+            storage.put_data(key, json.dumps(kept).encode())
+        else:
+            storage.delete_data(key)
+    return changed
+
+
+def forget_installation(services: Services, installation_id: int) -> list[str]:
+    """Everything the App keeps for ``installation_id``, forgotten once it is uninstalled:
+    claims, waiting jobs, queued flags, leases, status records, and its folders under the
+    data directory (git mirrors, alignment cache, translation memories). What was
+    forgotten: storage keys and folders."""
+    from bot.sync.refresh import installation_caches
+
+    gone = forget_claims(services, installation_id)
+    gone += services.queue.forget_installation(installation_id)
+    gone += services.status.forget_installation(installation_id)
+    folders = (
+        services.mirrors.of(installation_id).root,
+        *installation_caches(services.settings.data_dir, installation_id),
+    )
+    for folder in folders:
+        if folder.is_dir():
+            # renamed first: a job that still runs never sees half a mirror or cache
+            doomed = folder.with_name(f".{folder.name}.deleted-{uuid.uuid4().hex}")
+            folder.rename(doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+            gone.append(str(folder))
+    return gone
 
 
 def _still_lists(services: Services, installation: int, source: str, target: str) -> bool:

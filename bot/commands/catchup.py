@@ -62,10 +62,7 @@ def catch_up_paths(
     from bot.sync.run import run_sync
 
     gh = services.github.client(installation_id)
-    try:
-        repo = gh.get_repo(target_repo)
-    except GithubException as exc:
-        raise github_error(exc, f"reading {target_repo}") from exc
+    repo = source_repository(services, gh, target_repo)  # an opted-in target: its own
     book = find_book(services, gh, repo)
     if book is None:
         raise InputError(
@@ -79,7 +76,8 @@ def catch_up_paths(
             source_repo=source,
             target_repo=target.repo,
             lang=target.lang,
-            installation_id=installation_id,
+            # the book's tenant, whichever side asked: the sync checks the target's opt-in
+            installation_id=services.github.installation_for(source),
             reason=f"/amts catch-up by @{user}",
             delivery_id=delivery_id,
         ),

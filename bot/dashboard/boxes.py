@@ -56,11 +56,12 @@ def run_request(services: Services, job: CatchUpRequest) -> Any:
     for path in job.paths:
         requests[path] = note
     record = services.status.update(job.target_repo, key=record.get("key"), requests=requests)
+    from bot.books.tenancy import target_repository
     from bot.dashboard.views import publish
 
     # The catch-up's sync measured the lag already: only the notes are new.
-    gh = services.github.client(job.installation_id)
-    publish(services, gh.get_repo(job.target_repo), record)
+    _, repo = target_repository(services, job.tenant)
+    publish(services, repo, record)
     return outcome
 
 

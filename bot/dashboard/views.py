@@ -45,20 +45,27 @@ def measure(
     src_lang: str = "en",
     exclude: Sequence[str] = (),
     glossary: str | None = None,
+    acting: tuple[int, Repository] | None = None,
 ) -> dict:
     """``amts lag --json``'s dict for ``target``'s default branch against the English head,
     measured in the App's git mirrors, with the aligner and alignment cache of the
-    target's syncs: the files a sync or premine aligned are not aligned again."""
+    target's syncs: the files a sync or premine aligned are not aligned again. The target
+    is fetched by the installation acting on it, ``acting`` if given
+    (:func:`bot.books.tenancy.target_repository`: an opted-in target's own)."""
     from amts.lag import measure_lag
     from amts.sync.synchronizer import DEFAULT_EXCLUDE
+    from bot.books.tenancy import target_repository
     from bot.github.mirrors import rev_parse
 
-    source_repo, target_repo = gh.get_repo(source), gh.get_repo(target)
+    if acting is None:
+        acting = target_repository(services, Tenant(installation_id, source, target))
+    source_repo, (target_installation, target_repo) = gh.get_repo(source), acting
     mirrors = services.mirrors.of(installation_id)  # the sync's own, per installation
     with mirrors.locked(target_repo.full_name):
         token = services.github.token(installation_id)
         src = mirrors.fetch(source_repo.full_name, source_repo.clone_url, token)
-        tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, token)
+        target_token = services.github.token(target_installation)
+        tgt = mirrors.fetch(target_repo.full_name, target_repo.clone_url, target_token)
         english = rev_parse(src, f"refs/remotes/origin/{source_repo.default_branch}")
         translation = rev_parse(tgt, f"refs/remotes/origin/{target_repo.default_branch}")
         tenant = Tenant(installation_id, source_repo.full_name, target_repo.full_name)
@@ -131,6 +138,8 @@ def refresh(
     """Measure, record and publish; ``event`` names what changed the numbers ("the sync
     of d2l-en 1a2b3c4d", "the merge of #412"). Never raises: the views must not fail a job."""
     status = services.status
+    from bot.books.tenancy import target_repository
+
     key = Tenant(installation_id, source, target).key
     record = status.get(target, key=key) or {}
     fields: dict[str, Any] = {
@@ -138,7 +147,9 @@ def refresh(
         "lang": lang,
         "installation_id": installation_id,
     }
+    lag = acting = None
     try:
+        acting = target_repository(services, Tenant(installation_id, source, target))
         lag = measure(
             services,
             gh,
@@ -149,10 +160,10 @@ def refresh(
             src_lang=src_lang,
             exclude=exclude,
             glossary=glossary,
+            acting=acting,
         )
     except Exception:
         logger.exception("views.lag_failed repo=%s", target)
-        lag = None
     if lag is not None:
         old = record.get("lag")
         if old and old.get("totals") != lag.get("totals"):
@@ -160,9 +171,9 @@ def refresh(
         fields["lag"] = lag
         fields["lag_at"] = now_iso()
     record = status.update(target, key=key, **fields)
-    if dashboard:
+    if dashboard and acting is not None:
         try:
-            publish(services, gh.get_repo(target), record)
+            publish(services, acting[1], record)
         except Exception:
             logger.exception("views.dashboard_failed repo=%s", target)
     return record

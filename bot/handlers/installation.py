@@ -40,10 +40,12 @@ def on_installation(event: Event, gh: Any, *, services: Services) -> None:
 
 @router.register("installation", action="deleted")
 def on_uninstalled(event: Event, gh: Any, *, services: Services) -> None:
-    """The App was uninstalled: forget that installation's status records and jobs."""
+    """The App was uninstalled: forget everything it kept for that installation."""
     if event.installation_id is None:
         return
-    gone = services.status.forget_installation(event.installation_id)
+    from bot.books.tenancy import forget_installation
+
+    gone = forget_installation(services, event.installation_id)
     logger.info(
         "installation.forgotten installation=%s records=%d delivery=%s",
         event.installation_id,

@@ -17,10 +17,12 @@ from github import GithubException
 from bot.books.config import CONFIG_PATH, load_config
 from bot.books.invalid import clear_invalid, report_invalid
 from bot.books.spending import check_engine
-from bot.errors import ConfigError
+from bot.books.tenancy import check_target
+from bot.errors import BotError, ConfigError
 from bot.event import Event
 from bot.github.client import github_error
 from bot.github.mentions import neutralise
+from bot.github.pulls import fail_check
 from bot.logs import for_delivery
 from bot.router import Router
 from bot.work.jobs import SyncJob
@@ -87,8 +89,30 @@ def on_push(event: Event, gh: Any, *, services: Services) -> None:
             before=before,
             after=after,
         )
+        if not allowed(services, repo, after, job):
+            continue
         queued = services.queue.enqueue_sync(job)
         log.info("push.sync_%s target=%s", "queued" if queued else "coalesced", target.repo)
+
+
+def allowed(services: Services, repo: Any, sha: str, job: SyncJob) -> bool:
+    """Whether ``job``'s target is the book's installation's or opted in to the book; a
+    refusal is a failed ``amts`` check run on ``sha``, and nothing is queued for it. The
+    sync checks again when it runs (a target may opt out meanwhile); an error other than
+    a refusal leaves the decision to it."""
+    log = for_delivery(logger, job.delivery_id)
+    try:
+        check_target(services, job.tenant)
+    except ConfigError as exc:
+        log.warning("push.target_refused target=%s %s", job.target_repo, exc)
+        try:
+            fail_check(repo, sha, f"AMTS does not sync {job.target_repo}", exc.problem)
+        except BotError as error:  # the log has it; the other targets still sync
+            log.error("push.refusal_not_reported target=%s error=%s", job.target_repo, error)
+        return False
+    except Exception as exc:
+        log.warning("push.target_unchecked target=%s error=%s", job.target_repo, exc)
+    return True
 
 
 def report_invalid_config(repo: Any, sha: str, error: ConfigError) -> None:

@@ -30,13 +30,14 @@ from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from bot.books.config import BookConfig, Target, load_config
+from bot.books.tenancy import check_target
 from bot.errors import ConfigError
 from bot.github.client import deadline
 from bot.sync import startpoint
 from bot.sync.pr import source_repository
 from bot.sync.premine import enqueue_premines
 from bot.sync.publish import finish_publish
-from bot.work.jobs import SyncJob
+from bot.work.jobs import SyncJob, Tenant
 from bot.work.timelimit import JobTimeout, checkpoint
 
 if TYPE_CHECKING:
@@ -149,6 +150,11 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
     for target in config.targets:
         checkpoint()  # an installation of many books stops where its time limit passed
         with deadline(TARGET_SECONDS):  # the target's every call, publishing included
+            try:  # as at push time: only a target that is the book's or opted in to it
+                check_target(services, Tenant(installation_id, repo.full_name, target.repo))
+            except ConfigError as exc:
+                logger.info("reconcile.target_refused target=%s %s", target.repo, exc)
+                continue
             recorded = recorded_revision(services, gh, config, target)
             queued = started = False
             if recorded is None:

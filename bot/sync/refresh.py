@@ -50,11 +50,10 @@ class MemoryCache:
     def of(cls, data_dir: str | Path, tenant: Tenant, lang: str) -> MemoryCache:
         """The cache of one tenant's target: ``memory/<installation>/<source owner>/
         <source name>/<target owner>/<target name>/<lang>.tsv``."""
-        parts = [str(tenant.installation_id)]
-        parts += [*tenant.source_repo.lower().split("/"), *tenant.target_repo.lower().split("/")]
-        if len(parts) != 5 or any(not p or p.startswith(".") for p in parts):
+        parts = [*tenant.source_repo.lower().split("/"), *tenant.target_repo.lower().split("/")]
+        if len(parts) != 4 or any(not p or p.startswith(".") for p in parts):
             raise InputError(f"{tenant.key}: not a pair of repository names owner/name")
-        folder = Path(data_dir, MEMORY_DIR, *parts)
+        folder = Path(installation_caches(data_dir, tenant.installation_id)[1], *parts)
         return cls(folder / f"{lang}.tsv", folder / f"{lang}.json")
 
     def revision(self) -> str | None:
@@ -80,7 +79,16 @@ class MemoryCache:
 def alignment_cache(data_dir: str | Path, tenant: Tenant) -> AlignmentCache:
     """The alignment cache of an installation's jobs: ``align-cache/<installation>``
     (entries are keyed by content, so shared within an installation, never across)."""
-    return AlignmentCache(Path(data_dir) / CACHE_DIR / str(tenant.installation_id))
+    return AlignmentCache(installation_caches(data_dir, tenant.installation_id)[0])
+
+
+def installation_caches(data_dir: str | Path, installation_id: int) -> tuple[Path, Path]:
+    """The folders of an installation's alignment cache and translation memories: what
+    is deleted with the installation."""
+    return (
+        Path(data_dir, CACHE_DIR, str(installation_id)),
+        Path(data_dir, MEMORY_DIR, str(installation_id)),
+    )
 
 
 def file_pairs(
@@ -161,33 +169,37 @@ def refresh_memory(services: Services, job: RefreshJob) -> Path:
     with GitRepo(target_path, "target") as target:
         rev = target.resolve(job.merged_sha)
         book = book_of(services, gh, repo.full_name, _state(target, rev, repo.full_name))
-        tenant = Tenant(job.installation_id, book.source_repo, job.target_repo)
+        # the book's tenant, as the sync's: an opted-in target's merge arrives with the
+        # target's own installation, but its memory and records are the book's
+        tenant = Tenant(
+            services.github.installation_for(book.source_repo), book.source_repo, job.target_repo
+        )
         cache = remine(services, gh, repo, target, rev, book, tenant)
     if book.config.engine == "amazon":
         from bot.books.spending import check_engine, resource_name
 
-        check_engine(services.settings, book.config, job.installation_id, book.source_repo)
-        name = resource_name(job.installation_id, book.source_repo, job.target_repo)
+        check_engine(services.settings, book.config, tenant.installation_id, book.source_repo)
+        name = resource_name(tenant.installation_id, book.source_repo, job.target_repo)
         update_parallel_data(cache.tsv, book.config.source_lang, book.target.lang, name)
-    _merged(services, gh, job, book)
+    _merged(services, job, book, tenant)
     return cache.tsv
 
 
-def _merged(services: Services, gh: Any, job: RefreshJob, book: Book) -> None:
+def _merged(services: Services, job: RefreshJob, book: Book, tenant: Tenant) -> None:
     """The merge changed the translation's lag: both status views follow."""
     from bot.dashboard.views import refresh
 
-    record = services.status.find(job.target_repo, None) or {}
+    record = services.status.get(job.target_repo, key=tenant.key) or {}
     pull = record.get("pull") or {}
     what = f"the merge of #{pull['number']}" if pull.get("number") else "the last merge"
-    services.status.update(job.target_repo, key=record.get("key"), pull=None)
+    services.status.update(job.target_repo, key=tenant.key, pull=None)
     refresh(
         services,
-        gh,
+        services.github.client(tenant.installation_id),  # the book's: it reads the English
         source=book.source_repo,
         target=job.target_repo,
         lang=book.target.lang,
-        installation_id=job.installation_id,
+        installation_id=tenant.installation_id,
         event=what,
         dashboard=book.config.dashboard,
         src_lang=book.config.source_lang,

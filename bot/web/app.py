@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from typing import Any
 
 from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException
@@ -23,6 +24,7 @@ from bot.logs import for_delivery
 from bot.settings import Settings
 from bot.web.auth import COOKIE, COOKIE_SECONDS, allowed, cookie_value, same
 from bot.web.signature import verify
+from bot.web.signin import GitHubSignIn, known_repos
 from bot.work.queue import Queue
 
 logger = logging.getLogger(__name__)
@@ -101,29 +103,40 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
         return _answer(503, queue="unreachable")
 
     token = settings.status_token
+    github = GitHubSignIn(settings, queue) if settings.client_id else None
+    if github is not None:
+        github.add_routes(app, lambda: known_repos(queue))
 
-    def operator_only() -> None:
-        """404 without ``AMTS_STATUS_TOKEN`` (the page does not exist), 401 without it."""
-        if not token:
+    def viewer() -> dict[str, Any] | None:
+        """Who may see what: the operator everything (``repos`` None), a user signed in
+        with GitHub the repositories they can push to; None: nobody signed in. 404 when
+        the page is off (neither ``AMTS_STATUS_TOKEN`` nor the GitHub sign-in)."""
+        if not token and github is None:
             abort(404)
-        if not allowed(request, token):
-            abort(401)
+        if token and allowed(request, token):
+            return {"login": None, "repos": None}
+        return github.session(request) if github is not None else None
 
     @app.get("/status.json")
     def status_json() -> tuple[Response, int]:
-        operator_only()
+        who = viewer()
+        if who is None:
+            abort(401)
         from bot.web.page import snapshot
 
-        return _answer(200, **snapshot(queue))
+        return _answer(200, **snapshot(queue, who["repos"]))
 
     @app.get("/")
     def status_page() -> str | tuple[str, int]:
-        if token and not allowed(request, token):
-            return render_template_string(_LOGIN, wrong=False), 401
-        operator_only()
+        who = viewer()
+        if who is None:
+            return _login_page(wrong=False), 401
         from bot.web.page import render, snapshot
 
-        return render(snapshot(queue))
+        return render(snapshot(queue, who["repos"]), user=who["login"])
+
+    def _login_page(wrong: bool) -> str:
+        return render_template_string(_LOGIN, wrong=wrong, token=bool(token), github=bool(github))
 
     @app.post("/login")
     def login() -> Response | tuple[str, int]:
@@ -132,7 +145,7 @@ def create_app(settings: Settings | None = None, queue: Queue | None = None) -> 
             abort(404)
         if not same(request.form.get("token", ""), token):
             logger.warning("status.login_refused")
-            return render_template_string(_LOGIN, wrong=True), 401
+            return _login_page(wrong=True), 401
         answer = redirect("./", code=303)
         answer.set_cookie(
             COOKIE,
@@ -176,9 +189,11 @@ _LOGIN = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>AMTS status: sign in</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:30rem;margin:3rem auto}</style>
 </head><body><h1>AMTS status</h1>
-<p>This page is for the App's operator: give the <code>AMTS_STATUS_TOKEN</code>.</p>
+{% if github %}<p>Maintainers: <a href="oauth/start" id="github">Sign in with GitHub</a> to
+see the translations you can write to.</p>{% endif %}
+{% if token %}<p>The App's operator: give the <code>AMTS_STATUS_TOKEN</code>.</p>
 {% if wrong %}<p style="color:#cf222e">That is not the token.</p>{% endif %}
 <form method="post" action="login"><input type="password" name="token" id="token"
 autocomplete="current-password" required> <button type="submit">Open</button></form>
-</body></html>
+{% endif %}</body></html>
 """

@@ -9,6 +9,7 @@ the book it belongs to. :func:`snapshot` gathers the numbers once for both forms
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from flask import render_template_string
@@ -22,12 +23,21 @@ if TYPE_CHECKING:
 
 _LINK = re.compile(r"/pull/(\d+)(?:/commits/([0-9a-f]+))?")
 JOBS_SHOWN = 100
+MAX_JOBS = 100_000  # every kept job (20 per target): a signed-in user's are picked from them
 WORST_SHOWN = 5
 
 
-def snapshot(queue: Queue) -> dict[str, Any]:
-    """Everything the page shows, as JSON (``/status.json``)."""
-    targets = queue.status.all()
+def snapshot(queue: Queue, repos: Collection[str] | None = None) -> dict[str, Any]:
+    """Everything the page shows, as JSON (``/status.json``); with ``repos`` (a user
+    signed in with GitHub), only the translations, books and jobs of those repositories.
+    The queue and the workers name no repository: everyone sees them."""
+    targets, sources = queue.status.all(), queue.status.sources()
+    jobs = queue.status.jobs(JOBS_SHOWN if repos is None else MAX_JOBS)
+    if repos is not None:
+        mine = {repo.lower() for repo in repos}
+        targets = [t for t in targets if t["target_repo"].lower() in mine]
+        sources = [s for s in sources if s["source_repo"].lower() in mine]
+        jobs = [j for j in jobs if (j.get("target") or "").lower() in mine][:JOBS_SHOWN]
     failures = [
         {"book": t.get("source_repo"), "target": t["target_repo"], **t["failure"]}
         for t in targets
@@ -35,11 +45,11 @@ def snapshot(queue: Queue) -> dict[str, Any]:
     ]
     return {
         "targets": targets,
-        "invalid_configs": [s for s in queue.status.sources() if s.get("config_error")],
+        "invalid_configs": [s for s in sources if s.get("config_error")],
         "failures": failures,
         "queue": queue.stats(),
         "workers": queue.status.workers(),
-        "jobs": queue.status.jobs(JOBS_SHOWN),
+        "jobs": jobs,
     }
 
 
@@ -51,14 +61,15 @@ def link_text(url: str) -> str:
     return f"#{match[1]}" + (f" {match[2][:8]}" if match[2] else "")
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: dict[str, Any], user: str | None = None) -> str:
+    """The page; ``user``: who signed in with GitHub (None: the operator)."""
     books: dict[str, list[dict[str, Any]]] = {}
     for record in data["targets"]:
         books.setdefault(record.get("source_repo") or "(unknown book)", []).append(
             _target_view(record)
         )
     return render_template_string(
-        _PAGE, books=books, plural=plural, number=number, link_text=link_text, **data
+        _PAGE, books=books, plural=plural, number=number, link_text=link_text, user=user, **data
     )
 
 
@@ -91,6 +102,9 @@ th{background:#f6f8fa}.nowrap{white-space:nowrap}code{font-size:90%}.error{color
 .stats span{margin-right:1.5rem}
 </style></head><body>
 <h1>AMTS status</h1>
+{% if user %}<form method="post" action="logout" id="user">Signed in with GitHub as
+<b>@{{ user }}</b>: the translations you can write to.
+<button type="submit">Sign out</button></form>{% endif %}
 <p class="muted">Keeps one pull request per translation current with the English source.
 JSON: <a href="status.json">status.json</a>.</p>
 <p id="catch-up">A push's pull request carries that push's English change only. The older

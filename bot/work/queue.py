@@ -206,6 +206,19 @@ class Queue:
         acquired."""
         return Lease(self.storage, name, self.lock_seconds)
 
+    def forget_installation(self, installation_id: int) -> list[str]:
+        """Drop an uninstalled installation's waiting jobs (revoked: a worker skips them),
+        queued flags and leases; the keys deleted."""
+        for huey in (self.huey, self.background):
+            for task in huey.pending() + huey.scheduled():
+                if _installation_of(task.args[0] if task.args else None) == installation_id:
+                    huey.revoke_by_id(task.id, revoke_once=True)
+        prefixes = (f"{QUEUED_PREFIX}{installation_id}:", f"lock:target:{installation_id}:")
+        gone = [key for key in self.storage.result_items() if key.startswith(prefixes)]
+        for key in gone:
+            self.storage.delete_data(key)
+        return gone
+
     def waiting(self) -> list[tuple[str, dict[str, Any]]]:
         """The queued and scheduled tasks as ``(task name, payload)``, the background lane's
         last: for tests and tools."""
@@ -270,6 +283,17 @@ def _unstamped(payload: Any) -> Any:
     if not isinstance(payload, dict):  # reconcile's installation id
         return payload
     return {key: value for key, value in payload.items() if key != "queued_at"}
+
+
+def _installation_of(payload: Any) -> int | None:
+    """The installation a task's payload belongs to: a job's, an event's, a reconcile's."""
+    if isinstance(payload, int):  # reconcile of one installation
+        return payload
+    if not isinstance(payload, dict):
+        return None
+    if "installation_id" in payload:
+        return payload["installation_id"]
+    return ((payload.get("data") or {}).get("installation") or {}).get("id")
 
 
 def _now() -> bytes:

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from amts.align.anchors import extractors
+from amts.align.anchors import extractors, merge, similarity
 from amts.align.glossary import load_glossary
 from amts.book.protect import protected_spans, strip_spans
 from tests.conftest import EXAMPLES, SHARED
@@ -54,3 +54,29 @@ def test_lowercased_matching_finds_the_same_terms_as_ignorecase() -> None:
                 paragraphs += 1
                 found += sum(new.values())
     assert paragraphs > 20 and found > 10  # the comparison saw terms on both sides
+
+
+def _counter_similarity(source, target) -> float | None:
+    """The formula :func:`similarity` computes, with ``Counter``'s own intersection."""
+    shared = sum((source.anchors & target.anchors).values()) + len(target.latin & source.latin)
+    total = sum(source.anchors.values()) + sum(target.anchors.values()) + 2 * len(target.latin)
+    return (2.0 * shared + 4.0 * 0.5) / (total + 4.0) if total else None
+
+
+def test_similarity_equals_the_counter_formula() -> None:
+    """Every pair of the sample book's paragraphs (English × Chinese, merged groups too)
+    scores exactly what the multiset formula gives."""
+    glossary_path = EXAMPLES / "zh" / "TERMINOLOGY.md"
+    source, target = extractors(load_glossary(glossary_path))
+    en = [source(p) for f in sorted((EXAMPLES / "en").rglob("*.md")) for p in _paragraphs(f)]
+    zh = [target(p) for f in sorted((EXAMPLES / "zh").rglob("*.md")) for p in _paragraphs(f)]
+    en += [merge(en[k : k + 3]) for k in range(0, len(en) - 3, 5)]
+    assert sum(1 for f in en if f.anchors) > 10 and sum(1 for f in zh if f.anchors) > 10
+    for a in en:
+        for b in zh:
+            assert similarity(a, b) == _counter_similarity(a, b)
+            assert similarity(b, a) == _counter_similarity(b, a)
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]

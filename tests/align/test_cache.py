@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -201,17 +205,24 @@ def _variants(count: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("on_disk", [False, True], ids=["in memory", "on disk"])
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "spawned"])
 def test_many_pairs_are_aligned_across_processes_with_the_same_result(
-    tmp_path: Path, on_disk: bool
+    tmp_path: Path, on_disk: bool, threaded: bool, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Past MIN_PARALLEL_PAIRS another process aligns a share; every alignment is the one
-    this process would have made, and reading them afterwards aligns nothing more."""
+    """Past MIN_PARALLEL_PAIRS other processes align pairs too (forked from a process with
+    one thread, spawned beside other threads); every alignment is the one this process would
+    have made, each pair is aligned once, and reading them afterwards aligns nothing more."""
     pairs = _variants(MIN_PARALLEL_PAIRS)
     aligner = Aligner("en", "zh", load_glossary(GLOSSARY))
     cache = AlignmentCache(tmp_path if on_disk else None)
-    assert cache.prefill(aligner, pairs) >= MIN_PARALLEL_PAIRS // 2 - 1
+    caplog.set_level(logging.INFO, logger="amts.align.cache")
+    with _another_thread() if threaded else contextlib.nullcontext():
+        method = "fork" if threading.active_count() == 1 else "spawn"
+        done = cache.prefill(aligner, pairs)
+    assert f"({method})" in caplog.text
+    assert threaded is (method == "spawn")
     aligned_here = cache.aligned
-    assert 0 < aligned_here <= MIN_PARALLEL_PAIRS // 2 + 1
+    assert done > 0 and aligned_here > 0 and done + aligned_here == len(pairs)
     for source, target in pairs:
         expected = Aligner("en", "zh", load_glossary(GLOSSARY)).align(
             document.parse(source), document.parse(target)
@@ -219,6 +230,24 @@ def test_many_pairs_are_aligned_across_processes_with_the_same_result(
         result = cache.align_texts(aligner, source, target)
         assert (result.blocks, result.sentences) == (expected.blocks, expected.sentences)
     assert cache.aligned == aligned_here
+    if on_disk:  # every process wrote its alignments where the next job finds them
+        later = AlignmentCache(tmp_path)
+        for source, target in pairs:
+            later.align_texts(aligner, source, target)
+        assert (later.parsed, later.aligned) == (0, 0)
+
+
+@contextlib.contextmanager
+def _another_thread() -> Iterator[None]:
+    """A thread that runs until the block ends, as the App's threads do."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_few_pairs_are_not_worth_a_process() -> None:

@@ -146,6 +146,11 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The app on werkzeug's threaded server on a free loopback port; yields its URL."""
+    yield from serving(app)
+
+
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port while the generator is open; its URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -190,3 +190,58 @@ def test_worker_on_redis_stops_on_sigint(tmp_path: Path, redis_url: str) -> None
     )
     stderr = stop(process, signal.SIGINT)
     assert process.returncode == 0, stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "variable"),
+    [
+        pytest.param({}, "AMTS_WEBHOOK_SECRET", id="no secret"),
+        pytest.param({"AMTS_WEBHOOK_SECRET": SECRET}, "AMTS_GITHUB_APP_ID", id="no app id"),
+        pytest.param(
+            {"AMTS_WEBHOOK_SECRET": SECRET, "AMTS_GITHUB_APP_ID": "1"},
+            "AMTS_GITHUB_PRIVATE_KEY",
+            id="no key",
+        ),
+        pytest.param(
+            {"AMTS_WEBHOOK_SECRET": SECRET, "AMTS_GITHUB_APP_ID": "1", "AMTS_PAUSED": "a/b/c"},
+            "AMTS_PAUSED",
+            id="bad pause",
+        ),
+    ],
+)
+def test_check_settings_names_what_to_fix(
+    tmp_path: Path, variables: dict[str, str], variable: str
+) -> None:
+    """Compose's ``check`` service: a bad setting of the web process or the workers is one
+    line naming the variable and a failure, so web and worker are never started."""
+    key = tmp_path / "key.pem"
+    key.write_text(PEM)
+    if "AMTS_GITHUB_APP_ID" in variables and variable != "AMTS_GITHUB_PRIVATE_KEY":
+        variables = {**variables, "AMTS_GITHUB_PRIVATE_KEY_FILE": str(key)}
+    done = subprocess.run(
+        [*_script(), "check-settings"],
+        env=clean_env(tmp_path, **variables),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"Error: {variable}: ")
+    assert done.stderr.count("\n") == 1 and SECRET not in done.stderr
+
+
+def test_check_settings_passes_what_web_and_worker_start_with(tmp_path: Path) -> None:
+    key = tmp_path / "key.pem"
+    key.write_text(PEM)
+    env = clean_env(
+        tmp_path,
+        AMTS_WEBHOOK_SECRET=SECRET,
+        AMTS_GITHUB_APP_ID="1",
+        AMTS_GITHUB_PRIVATE_KEY_FILE=str(key),
+        AMTS_QUEUE_URL="redis://redis:6379/0",
+    )
+    done = subprocess.run(
+        [*_script(), "check-settings"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "amts: settings are valid\n"

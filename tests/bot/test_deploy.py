@@ -127,7 +127,7 @@ def test_compose_file_runs_web_workers_and_redis() -> None:
     and the private key as a file secret rather than an environment variable."""
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert set(services) == {"web", "worker", "redis"}
+    assert set(services) == {"check", "web", "worker", "redis"}
     web, worker = services["web"], services["worker"]
     assert web["command"] == ["gunicorn", "-c", GUNICORN_CONFIG]
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
@@ -229,3 +229,29 @@ def test_the_lock_covers_the_app_and_ships_what_was_tested() -> None:
         except metadata.PackageNotFoundError:
             continue  # a dependency of another platform
         assert installed == version, f"{name}: {LOCK} has {version}, tested {installed}"
+
+
+def _compose() -> dict[str, Any]:
+    return yaml.safe_load((DEPLOY / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def test_a_configuration_error_does_not_restart_for_ever() -> None:
+    """A bad setting exits (2 or gunicorn's 3) and would fail the same way on every
+    restart: the settings are checked by a one-shot service that is never restarted, with
+    the App's own environment and secret, and the services that restart without bound
+    start only after it succeeded."""
+    services = _compose()["services"]
+    check = services["check"]
+    assert check["command"] == ["amts", "check-settings"]
+    assert check["restart"] == "no"
+    assert "check" not in check.get("depends_on", {})
+    for name in ("web", "worker"):
+        for key in ("env_file", "environment", "secrets", "image"):
+            assert check[key] == services[name][key], (name, key)
+    for name, service in services.items():
+        restart = service.get("restart", "no")
+        bounded = restart == "no" or re.fullmatch(r"on-failure:\d+", restart)
+        if bounded or service.get("image", "").startswith("redis:"):
+            continue
+        condition = service["depends_on"]["check"]["condition"]
+        assert condition == "service_completed_successfully", name

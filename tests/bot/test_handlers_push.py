@@ -55,6 +55,7 @@ def test_every_target_gets_its_job(tmp_path: Path) -> None:
         "targets:\n  - repo: d2l-ai/d2l-zh\n    lang: zh\n  - repo: d2l-ai/d2l-pt\n    lang: pt\n"
     )
     with book_world(tmp_path, config=config) as world:
+        world.emulator.add_repo("d2l-ai/d2l-pt", world.zh.path, installation_id=INSTALLATION)
         before = world.emulator.branch_sha(SOURCE, "main")
         after = world.push_english({"a.md": "# A\n"})
         world.dispatch("push", world.push_payload(before, after))

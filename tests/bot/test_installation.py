@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.event import Event
+from bot.github.mirrors import Mirrors
 from bot.handlers.installation import router
 from bot.services import Services
 from bot.work.queue import Queue
@@ -13,9 +14,10 @@ from tests.bot.webhooks import installation_payload
 
 
 def services_for(queue: Queue) -> Services:
-    """The handler uses only the queue: no GitHub client or mirrors needed."""
+    """The handlers use the queue and the data directory: no GitHub client needed."""
     assert queue.settings is not None
-    return Services(queue.settings, None, None, queue, queue.status)  # type: ignore[arg-type]
+    mirrors = Mirrors(queue.settings.data_dir)
+    return Services(queue.settings, None, mirrors, queue, queue.status)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

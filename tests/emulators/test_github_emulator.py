@@ -600,3 +600,60 @@ def test_a_failed_push_then_a_good_one(
 
     assert emulator.branch_sha(REPO, "amts/sync") == git("rev-parse", "HEAD", cwd=work)
     assert [u.kind for u in emulator.ref_updates] == [CREATE]
+
+
+def test_oauth_web_flow_gives_a_user_token_with_the_users_permissions(
+    emulator: GitHubEmulator,
+) -> None:
+    """GitHub's web flow over HTTP: authorize redirects back with the code and state, the
+    code is traded once with the client secret, and the user token reads the user and
+    repositories with that user's permissions (a private one with no role is a 404)."""
+    emulator.add_repo("d2l-ai/private", private=True)
+    emulator.set_permission(REPO, "writer", "write")
+    emulator.sign_in("writer")
+    back = "http://127.0.0.1:1/oauth/callback"
+    answer = requests.get(
+        f"{emulator.url}/login/oauth/authorize",
+        params={"client_id": emulator.client_id, "redirect_uri": back, "state": "s1"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    assert location.startswith(back + "?") and "state=s1" in location
+    code = location.split("code=")[1].split("&")[0]
+    exchange = {
+        "client_id": emulator.client_id,
+        "client_secret": emulator.client_secret,
+        "code": code,
+        "redirect_uri": back,
+    }
+    url = f"{emulator.url}/login/oauth/access_token"
+    json_accept = {"Accept": "application/json"}
+    wrong = requests.post(url, data={**exchange, "client_secret": "x"}, headers=json_accept)
+    assert wrong.json() == {"error": "incorrect_client_credentials"}
+    token = requests.post(url, data=exchange, headers=json_accept, timeout=10).json()
+    assert token["access_token"].startswith("ghu_") and token["token_type"] == "bearer"
+    again = requests.post(url, data=exchange, headers=json_accept, timeout=10).json()
+    assert again == {"error": "bad_verification_code"}  # a code is good once
+    user = {"Authorization": f"Bearer {token['access_token']}"}
+    me = requests.get(f"{emulator.url}/user", headers=user, timeout=10)
+    assert me.json()["login"] == "writer"
+    repo = requests.get(f"{emulator.url}/repos/{REPO}", headers=user, timeout=10).json()
+    assert repo["permissions"]["push"] is True
+    emulator.set_permission(REPO, "writer", "read")
+    repo = requests.get(f"{emulator.url}/repos/{REPO}", headers=user, timeout=10).json()
+    assert repo["permissions"] == {**repo["permissions"], "pull": True, "push": False}
+    hidden = requests.get(f"{emulator.url}/repos/d2l-ai/private", headers=user, timeout=10)
+    assert hidden.status_code == 404
+    # a user token is not an installation's: the App's other endpoints refuse it
+    branches = requests.get(f"{emulator.url}/repos/{REPO}/branches", headers=user, timeout=10)
+    assert branches.status_code == 401
+    emulator.sign_in(None)
+    nobody = requests.get(
+        f"{emulator.url}/login/oauth/authorize",
+        params={"client_id": emulator.client_id, "redirect_uri": back},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert nobody.status_code == 401

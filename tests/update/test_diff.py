@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+
 import pytest
 
 from amts.book.document import parse
+from amts.update import diff
 from amts.update.changes import ChangeKind
 from amts.update.diff import (
     MODIFIED_THRESHOLD,
@@ -15,6 +19,7 @@ from amts.update.diff import (
     pair_similar,
     similarity,
 )
+from tests.conftest import EXAMPLES
 
 UNCHANGED, MODIFIED = ChangeKind.UNCHANGED, ChangeKind.MODIFIED
 INSERTED, DELETED, MOVED = ChangeKind.INSERTED, ChangeKind.DELETED, ChangeKind.MOVED
@@ -263,3 +268,20 @@ def test_diff_blocks_deleted():
         Edit(DELETED, 5, None),
         Edit(UNCHANGED, 7, 5),
     ]
+
+
+def test_compiled_matcher_finds_difflib_matches() -> None:
+    """The matcher ``diff`` uses (cydifflib when installed) scores and opcodes pairs of the
+    sample book's code blocks and paragraphs exactly as the standard library's difflib does."""
+    words = re.compile(r"\w+|[^\w\s]")
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.rglob("*.md"))]
+    code = [block for text in texts for block in text.split("```")[1::2]]
+    prose = [block for text in texts for block in text.split("\n\n")][:60]
+    blocks = [words.findall(block) for block in code + prose]
+    assert len(code) >= 10
+    for a in blocks:
+        for b in blocks:
+            ours = diff.SequenceMatcher(None, a, b, autojunk=False)
+            theirs = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            assert ours.ratio() == theirs.ratio()
+            assert ours.get_opcodes() == theirs.get_opcodes()

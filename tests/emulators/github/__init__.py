@@ -17,10 +17,10 @@ The modules: :mod:`.emulator` (the object, the request path and the test control
 :mod:`.app` (Flask and the server), :mod:`.web` (what every endpoint shares),
 :mod:`.protocol` (errors, timestamps, paging), :mod:`.auth` (JWT and tokens),
 one module per group of endpoints (:mod:`.apps`, :mod:`.repos`, :mod:`.pulls`,
-:mod:`.issues`, :mod:`.checks`), :mod:`.shapes` (shared JSON shapes), :mod:`.state`
-(records), :mod:`.history` and :mod:`.conversation` (the test controls over git history
-and over pull requests), :mod:`.gitrepo` (the bare repositories), :mod:`.git_http` (``git
-http-backend``) and :mod:`.faults`.
+:mod:`.issues`, :mod:`.checks`, :mod:`.oauth` for signing in with GitHub), :mod:`.shapes`
+(shared JSON shapes), :mod:`.state` (records), :mod:`.history` and :mod:`.conversation`
+(the test controls over git history and over pull requests), :mod:`.gitrepo` (the bare
+repositories), :mod:`.git_http` (``git http-backend``) and :mod:`.faults`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The REST side's Flask application, and the HTTP server both sides run on.
 
 Routing only: each resource module (:mod:`.apps`, :mod:`.repos`, :mod:`.pulls`,
-:mod:`.issues`, :mod:`.checks`) brings its blueprint. Errors leave as GitHub's JSON;
+:mod:`.issues`, :mod:`.checks`, :mod:`.oauth`) brings its blueprint. Errors leave as GitHub's JSON;
 an emulator bug becomes a 500 whose traceback is kept in
 :attr:`GitHubEmulator.server_errors`, so a test can show it instead of a bare 500.
 """
@@ -17,7 +17,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from . import apps, checks, issues, pulls, repos, tracker
+from . import apps, checks, issues, oauth, pulls, repos, tracker
 from .protocol import ApiError, rate_limit_headers, request_id
 from .web import respond
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def create_app(emulator: GitHubEmulator) -> Flask:
     app = Flask("github_emulator")
     app.extensions["github_emulator"] = emulator
-    for module in (apps, repos, pulls, issues, tracker, checks):
+    for module in (apps, repos, pulls, issues, tracker, checks, oauth):
         app.register_blueprint(module.blueprint)
 
     @app.errorhandler(ApiError)

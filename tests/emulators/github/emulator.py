@@ -41,6 +41,7 @@ from .conversation import ConversationControls
 from .faults import Faults, primary_rate_limit, secondary_rate_limit, server_error
 from .gitrepo import BareRepo
 from .history import HistoryControls
+from .oauth import USER_TOKEN_PREFIX, OAuthControls
 from .protocol import JSON_CONTENT_TYPE, ApiError
 from .shapes import Shapes
 from .state import Installation, Repo, State
@@ -51,7 +52,8 @@ class LoggedRequest:
     """One request as the emulator received it and the status it answered.
 
     ``auth`` says how the caller identified itself: ``"app"`` (a JWT), ``"installation"``
-    (a token), ``"basic"`` (git's Basic auth) or ``""``; never the credential itself.
+    (a token), ``"user"`` (a user's OAuth token), ``"basic"`` (git's Basic auth) or ``""``;
+    never the credential itself.
     """
 
     method: str
@@ -62,7 +64,7 @@ class LoggedRequest:
     auth: str
 
 
-class GitHubEmulator(HistoryControls, ConversationControls):
+class GitHubEmulator(HistoryControls, ConversationControls, OAuthControls):
     """GitHub's REST API and git over HTTP on ``127.0.0.1``, for one App.
 
     ``root`` is a directory the emulator owns (bare repositories go under it).
@@ -175,6 +177,8 @@ class GitHubEmulator(HistoryControls, ConversationControls):
         auth = {"basic": "basic", "token": "installation"}.get(scheme, "")
         if scheme == "bearer":
             auth = "app" if looks_like_jwt(credential) else "installation"
+        if auth == "installation" and credential.startswith(USER_TOKEN_PREFIX):
+            auth = "user"
         parsed = None
         if body and "json" in environ.get("CONTENT_TYPE", ""):
             try:

@@ -13,6 +13,7 @@ import urllib.parse
 from flask import Blueprint, Response, request
 
 from .gitrepo import TreeEntry
+from .oauth import token_user
 from .protocol import ApiError, not_found, validation_failed
 from .state import Repo
 from .web import emulator, page, repo_access, respond
@@ -33,9 +34,21 @@ CONTENT_TYPES = {"blob": "file", "tree": "dir", "commit": "submodule"}
 
 @blueprint.get("/repos/<owner>/<name>")
 def get_repo(owner: str, name: str) -> Response:
-    repo = repo_access(owner, name)
+    """As the App's installation sees it, or as a signed-in user does: ``permissions``
+    are then that user's, and a private repository they have no role on is a 404."""
+    login = token_user()
+    if login is None:
+        repo = repo_access(owner, name)
+        role = "write"
+    else:
+        with emulator().state.lock:
+            repo = emulator().state.repo(f"{owner}/{name}")
+            role = repo.role(login)
+        if role == "none" and repo.private:
+            raise not_found()
+        role = "read" if role == "none" else role  # anyone reads a public repository
     with emulator().state.lock:
-        return respond(emulator().shapes.repo(repo))
+        return respond(emulator().shapes.repo(repo, viewer_role=role))
 
 
 @blueprint.get("/repos/<owner>/<name>/branches")

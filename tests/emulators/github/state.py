@@ -167,6 +167,8 @@ class State:
     check_runs: dict[int, CheckRun] = field(default_factory=dict)
     account_types: dict[str, str] = field(default_factory=dict)  # login (lower) -> type
     user_ids: dict[str, int] = field(default_factory=dict)
+    user_tokens: dict[str, str] = field(default_factory=dict)  # ghu_… -> login (.oauth)
+    oauth_codes: dict[str, Any] = field(default_factory=dict)  # code -> oauth.Code
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     def next_id(self) -> int:
