@@ -252,7 +252,7 @@ class TranslationMemory:
         entry = self._entries.get(key)
         if entry is not None:
             return MemoryMatch(entry.preferred()[0], "exact", 1.0, entry.source)
-        if not key:
+        if not key or not self._by_skeleton:
             return None
         skeleton, tokens = _tokenize(sentence)
         candidates = self._by_skeleton.get(skeleton)

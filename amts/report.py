@@ -21,7 +21,7 @@ from pathlib import Path
 from amts.book.protect import SpanKind, protected_spans
 from amts.files import atomic_output
 from amts.quality import format_score
-from amts.update.changes import BlockChange, ChangeKind, Origin, UpdateReport
+from amts.update.changes import BlockChange, ChangeKind, Origin, Quality, UpdateReport
 
 MAX_BODY_CHARS = 60_000  # below GitHub's 65,536 with room for what a bot appends
 LOW_CONFIDENCE = 0.5  # an old English ↔ translation link below this needs a look
@@ -204,17 +204,6 @@ class _Tally:
         return f"**{REVIEW.capitalize()}:** {', '.join(items)}; marked *{REVIEW}* below."
 
 
-def review_counts(reports: Sequence[UpdateReport]) -> dict[str, int]:
-    """What a set of file updates asks of reviewers, as the status views show it."""
-    tally = _tally(reports)
-    return {
-        "files": tally.files,
-        "untranslated": tally.untranslated,
-        "low_confidence": tally.low_confidence,
-        "chars_sent": tally.chars_sent,
-    }
-
-
 def _tally(reports: Sequence[UpdateReport]) -> _Tally:
     tally = _Tally()
     for report in reports:
@@ -222,30 +211,95 @@ def _tally(reports: Sequence[UpdateReport]) -> _Tally:
     return tally
 
 
-def _summary(reports: Sequence[UpdateReport], title: str | None) -> str:
-    tally = _tally(reports)
-    engines = ", ".join(dict.fromkeys(r.engine for r in reports if r.engine)) or "none"
-    whole = "whole file" if len(reports) == 1 else "whole files"
-    paragraph = " ".join(
-        [
-            f"{_plural(tally.files, 'file')}, {tally.blocks()}; engine: {engines}.",
-            tally.sentences(),
-            tally.cost(whole),
-        ]
-    )
-    parts = [f"## {title or 'AMTS translation update'}", paragraph, tally.review()]
-    scored = [report for report in reports if report.quality]
-    if len(reports) == 1 and scored:
-        parts.append(f"Quality on this file: {format_score(scored[0].quality)}")
-    elif scored:
-        parts.append(
-            "Quality, file by file:\n\n"
-            + "\n".join(f"- {_code(r.path)}: {format_score(r.quality)}" for r in scored)
+class ReportDigest:
+    """The reports of many files folded one by one into what a body and the status views
+    show: counts over all of them and the file sections a body can reach (see
+    :class:`_Layout`). A sync of thousands of files keeps this, not every report.
+    """
+
+    def __init__(self, budget: int = MAX_BODY_CHARS) -> None:
+        self.count = 0
+        self.tally = _Tally()
+        self.engines: dict[str, None] = {}  # in order of first use
+        self.signatures: dict[str, None] = {}
+        self.scored: list[tuple[str, Quality]] = []  # (path, quality) of each scored file
+        self.layout = _Layout(budget)
+        self._lone: UpdateReport | None = None  # a lone file's section has no counts of its own
+
+    @classmethod
+    def of(cls, reports: Sequence[UpdateReport], budget: int = MAX_BODY_CHARS) -> ReportDigest:
+        digest = cls(budget)
+        for report in reports:
+            digest.add(report)
+        return digest
+
+    def add(self, report: UpdateReport) -> None:
+        self.count += 1
+        self.tally.add(report)
+        if report.engine:
+            self.engines.setdefault(report.engine)
+        if report.signature:
+            self.signatures.setdefault(report.signature)
+        if report.quality:
+            self.scored.append((report.path, report.quality))
+        if self.count == 1:
+            self._lone = report
+            return
+        if self._lone is not None:
+            self.layout.add(_section(self._lone, alone=False))
+            self._lone = None
+        self.layout.add(_section(report, alone=False))
+
+    def review_counts(self) -> dict[str, int]:
+        """What the files ask of reviewers, as the status views show it."""
+        return {
+            "files": self.tally.files,
+            "untranslated": self.tally.untranslated,
+            "low_confidence": self.tally.low_confidence,
+            "chars_sent": self.tally.chars_sent,
+        }
+
+    def render(
+        self,
+        *,
+        title: str | None = None,
+        retry_command: str | None = None,
+        json_report: str | None = None,
+        limit: int = MAX_BODY_CHARS,
+    ) -> str:
+        """The body of :func:`render_markdown`; ``limit`` at most the digest's budget."""
+        if limit > self.layout.budget:
+            raise ValueError(f"a body of {limit} characters from a digest of {self.layout.budget}")
+        layout = self.layout
+        if self._lone is not None:
+            layout = _Layout(self.layout.budget)
+            layout.add(_section(self._lone, alone=True))
+        tail = f"To retry: {_code(retry_command)}" if retry_command else ""
+        where = f"the JSON report {_code(json_report)}" if json_report else "the JSON report"
+        return layout.render(self._summary(title), tail, where, limit)
+
+    def _summary(self, title: str | None) -> str:
+        tally = self.tally
+        engines = ", ".join(self.engines) or "none"
+        whole = "whole file" if self.count == 1 else "whole files"
+        paragraph = " ".join(
+            [
+                f"{_plural(tally.files, 'file')}, {tally.blocks()}; engine: {engines}.",
+                tally.sentences(),
+                tally.cost(whole),
+            ]
         )
-    signatures = list(dict.fromkeys(r.signature for r in reports if r.signature))
-    if signatures:
-        parts.append("AMTS report signature: " + ", ".join(_code(s) for s in signatures))
-    return "\n\n".join(parts)
+        parts = [f"## {title or 'AMTS translation update'}", paragraph, tally.review()]
+        if self.count == 1 and self.scored:
+            parts.append(f"Quality on this file: {format_score(self.scored[0][1])}")
+        elif self.scored:
+            parts.append(
+                "Quality, file by file:\n\n"
+                + "\n".join(f"- {_code(path)}: {format_score(q)}" for path, q in self.scored)
+            )
+        if self.signatures:
+            parts.append("AMTS report signature: " + ", ".join(map(_code, self.signatures)))
+        return "\n\n".join(parts)
 
 
 def _sentence_table(change: BlockChange) -> str:
@@ -359,47 +413,95 @@ def render_markdown(
     ``json_report`` names the JSON report that a shortened body points to for the
     block details it had to leave out.
     """
-    top = _summary(reports, title)
-    sections = [_section(report, alone=len(reports) == 1) for report in reports]
-    tail = f"To retry: {_code(retry_command)}" if retry_command else ""
-    where = f"the JSON report {_code(json_report)}" if json_report else "the JSON report"
-    total = sum(len(section.details) for section in sections)
+    digest = ReportDigest.of(reports, budget=limit)
+    return digest.render(
+        title=title, retry_command=retry_command, json_report=json_report, limit=limit
+    )
 
-    def build(keep: int, files: int = len(sections)) -> str:
-        parts = [top]
+
+class _Layout:
+    """The file sections of a body, measured as they come and kept only as far as a body
+    of ``budget`` characters can reach: a push of thousands of files holds a body's worth
+    of text, not every file's, and the fitting is arithmetic on lengths rather than a
+    body built for each try."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.heads: list[str] = []  # the first heads, as far as ``budget`` reaches
+        self.details: list[str] = []  # the first details, likewise
+        self.head_ends = [0]  # running total of the heads' lengths
+        self.detail_ends = [0]  # running total of the details' lengths, in body order
+        self.section_details = [0]  # running total of the details, by section
+
+    def add(self, section: _Section) -> None:
+        if self.head_ends[-1] + len(section.head) <= self.budget:
+            self.heads.append(section.head)
+        self.head_ends.append(self.head_ends[-1] + len(section.head))
+        for detail in section.details:
+            if self.detail_ends[-1] + len(detail) <= self.budget:
+                self.details.append(detail)
+            self.detail_ends.append(self.detail_ends[-1] + len(detail))
+        self.section_details.append(len(self.detail_ends) - 1)
+
+    def render(self, top: str, tail: str, where: str, limit: int) -> str:
+        sections, total = len(self.section_details) - 1, len(self.detail_ends) - 1
+        if self._length(top, tail, where, total, sections) <= limit:
+            return self._build(top, tail, where, total, sections)
+        low, high = 0, total - 1  # the largest number of details kept that fits
+        while low < high:
+            middle = (low + high + 1) // 2
+            fits = self._length(top, tail, where, middle, sections) <= limit
+            low, high = (middle, high) if fits else (low, middle - 1)
+        keep, files = low, sections
+        if self._length(top, tail, where, keep, files) > limit:
+            keep = 0
+            for files in range(sections - 1, -1, -1):  # then whole sections, from the end
+                if self._length(top, tail, where, 0, files) <= limit:
+                    break
+        body = self._build(top, tail, where, keep, files)
+        if len(body) <= limit:
+            return body
+        notice = f"\n\n> **Cut** at {_number(limit)} characters: see {where}.\n"
+        cut = body[: max(limit - len(notice), 0)]
+        return cut[: cut.rfind("\n") + 1 or len(cut)].rstrip() + notice
+
+    def _shortened(self, where: str, keep: int, files: int) -> str:
+        """The notice of what a body with ``keep`` details and ``files`` sections leaves out."""
+        total, sections = len(self.detail_ends) - 1, len(self.section_details) - 1
         dropped = [
             _plural(total - keep, "changed block's details", "changed blocks' details")
             if keep < total
             else "",
-            _plural(len(sections) - files, "file section") if files < len(sections) else "",
+            _plural(sections - files, "file section") if files < sections else "",
         ]
-        if any(dropped):
-            left_out = " and ".join(d for d in dropped if d)
-            parts.append(
-                f"> **Shortened** to fit GitHub's limit on a pull-request body: {left_out} "
-                f"left out, from the end. {where[0].upper()}{where[1:]} has the full details."
-            )
-        left = keep
-        for section in sections[:files]:
-            parts.append(section.head)
-            parts += section.details[:left]
-            left -= min(left, len(section.details))
+        if not any(dropped):
+            return ""
+        left_out = " and ".join(d for d in dropped if d)
+        return (
+            f"> **Shortened** to fit GitHub's limit on a pull-request body: {left_out} "
+            f"left out, from the end. {where[0].upper()}{where[1:]} has the full details."
+        )
+
+    def _kept(self, keep: int, files: int) -> int:
+        """How many details a body with ``keep`` details and ``files`` sections shows."""
+        return min(keep, self.section_details[files])
+
+    def _length(self, top: str, tail: str, where: str, keep: int, files: int) -> int:
+        notice = self._shortened(where, keep, files)
+        kept = self._kept(keep, files)
+        parts = 1 + bool(notice) + files + kept + bool(tail)
+        text = len(top) + len(notice) + self.head_ends[files] + self.detail_ends[kept] + len(tail)
+        return text + 2 * (parts - 1) + 1
+
+    def _build(self, top: str, tail: str, where: str, keep: int, files: int) -> str:
+        parts = [top]
+        if notice := self._shortened(where, keep, files):
+            parts.append(notice)
+        kept = self._kept(keep, files)
+        for index in range(files):
+            parts.append(self.heads[index])
+            first, end = self.section_details[index], self.section_details[index + 1]
+            parts += self.details[first : min(end, kept)]
         if tail:
             parts.append(tail)
         return "\n\n".join(parts) + "\n"
-
-    body = build(total)
-    if len(body) <= limit:
-        return body
-    low, high = 0, total - 1  # the largest number of details kept that fits
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if len(build(middle)) <= limit else (low, middle - 1)
-    if len(body := build(low)) <= limit:
-        return body
-    for files in range(len(sections) - 1, -1, -1):  # then whole file sections, from the end
-        if len(body := build(0, files)) <= limit:
-            return body
-    notice = f"\n\n> **Cut** at {_number(limit)} characters: see {where}.\n"
-    cut = body[: max(limit - len(notice), 0)]
-    return cut[: cut.rfind("\n") + 1 or len(cut)].rstrip() + notice

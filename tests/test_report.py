@@ -16,6 +16,7 @@ from amts.update.changes import (
     SentenceResult,
     UpdateReport,
 )
+from tests import report_reference
 
 SIGNATURE = "amts:0.1.0|engine:amazon|align:0.5"
 BLEU_SIG = "nrefs:1|case:mixed|eff:no|tok:zh|smooth:exp|version:2.6.0"
@@ -318,3 +319,19 @@ def test_memory_engine_cost_is_what_a_paid_engine_would_be_sent() -> None:
     text = render_markdown([report])
     assert "Characters a paid engine would be sent (nothing left this machine): 120" in text
     assert "Characters sent to the engine" not in text
+
+
+@pytest.mark.parametrize("files", [0, 1, 2, 7, 40])
+@pytest.mark.parametrize("limit", [150, 1_000, 5_000, 20_000, 60_000, 10_000_000])
+def test_markdown_fits_as_the_body_built_per_try_did(files: int, limit: int) -> None:
+    """The layout measured as sections come gives the reference's body, byte for byte,
+    whether it keeps everything, drops details, drops file sections or cuts."""
+    reports = [_big_report(1 + (7 * n) % 23) if n % 3 else _report() for n in range(files)]
+    for retry, json_report in ((None, None), ("amts sync", "report.json")):
+        expected = report_reference.render_markdown(
+            reports, retry_command=retry, json_report=json_report, limit=limit
+        )
+        assert (
+            render_markdown(reports, retry_command=retry, json_report=json_report, limit=limit)
+            == expected
+        )

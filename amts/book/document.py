@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amts import files
+from amts.collector import without_collection
 from amts.errors import InputError, MarkupError
 
 if TYPE_CHECKING:
@@ -307,6 +308,7 @@ class _Builder:
         self.blocks.append(Block(kind, text, self.offsets[first], first + 1))
 
 
+@without_collection
 def parse(text: str, path: str | None = None) -> Document:
     """Parse d2lbook markdown; raises :class:`MarkupError` for a code fence never closed or
     nesting too deep to follow."""

@@ -99,7 +99,14 @@ def sync(
     with GitRepo(source_repo, "source") as source, GitRepo(target_repo, "target") as target:
         excluded = (*DEFAULT_EXCLUDE, *exclude)
         limit = max_file_bytes or MAX_FILE_BYTES
-        synchronizer = Synchronizer(source, target, updater, excluded, max_file_bytes=limit)
+        synchronizer = Synchronizer(
+            source,
+            target,
+            updater,
+            excluded,
+            max_file_bytes=limit,
+            keep_reports=report_path is not None,  # the JSON report has every block
+        )
         if catch_up:
             if from_rev:
                 raise InputError(

@@ -91,6 +91,11 @@ class Change:
         return self.new_path or self.old_path or ""
 
 
+class StoredBlob(str):
+    """A file's content already written into the object database (its SHA): a commit
+    takes it as it is, so a sync of thousands of files holds their names, not their text."""
+
+
 class GitRepo:
     """A git repository opened for a sync; ``role`` ("source", "target") names it in errors."""
 
@@ -303,7 +308,7 @@ class GitRepo:
     def commit(
         self,
         parent: str,
-        files: Mapping[str, bytes | None],
+        files: Mapping[str, bytes | StoredBlob | None],
         message: str,
         branch: str,
         *,
@@ -322,7 +327,7 @@ class GitRepo:
         modes = dict(modes or {})
         written = sorted(path for path, data in files.items() if data is not None)
         with tempfile.TemporaryDirectory(prefix="amts-commit-") as tmp:
-            blobs = self._store(Path(tmp), [files[path] for path in written])
+            blobs = self.store_blobs([files[path] for path in written], Path(tmp))
             zero = "0" * len(parent)
             entries = [
                 f"{modes.get(p) or self.mode(parent, p) or FILE_MODE} {sha}\t{p}\0"
@@ -379,17 +384,29 @@ class GitRepo:
             "or pass another name with --branch"
         )
 
-    def _store(self, tmp: Path, contents: list[bytes | None]) -> list[str]:
-        """Write blobs into the object database, as-is (no filters), in one git call."""
-        if not contents:
-            return []
+    def store_file(self, path: Path) -> StoredBlob:
+        """Write the file at ``path`` into the object database as a blob, as-is."""
+        return StoredBlob(self._git("hash-object", "-w", "--no-filters", str(path)).strip())
+
+    def store_blobs(
+        self, contents: list[bytes | StoredBlob], tmp: Path | None = None
+    ) -> list[StoredBlob]:
+        """Write blobs into the object database, as-is (no filters), in one git call; one
+        already a :class:`StoredBlob` is not written again."""
+        new = [data for data in contents if not isinstance(data, StoredBlob)]
+        if not new:
+            return list(contents)
+        if tmp is None:
+            with tempfile.TemporaryDirectory(prefix="amts-blobs-") as folder:
+                return self.store_blobs(contents, Path(folder))
         names = []
-        for number, data in enumerate(contents):
+        for number, data in enumerate(new):
             name = tmp / f"blob-{number}"
-            name.write_bytes(data or b"")
+            name.write_bytes(data)
             names.append(str(name))
         listing = tmp / "paths"
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
         with listing.open("rb") as stdin:
             out = self._git("hash-object", "-w", "--no-filters", "--stdin-paths", istream=stdin)
-        return out.split()
+        shas = iter(map(StoredBlob, out.split()))
+        return [data if isinstance(data, StoredBlob) else next(shas) for data in contents]

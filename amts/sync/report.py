@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amts.files import atomic_output
-from amts.report import MAX_BODY_CHARS, render_markdown
+from amts.report import MAX_BODY_CHARS, ReportDigest
 from amts.update.changes import UpdateReport
 
 #: Outcomes that change the target; "unchanged" and "skipped" do not.
@@ -47,6 +47,8 @@ class SyncResult:
     title: str = ""
     nothing: str = ""  # why there is no commit
     failed: bool = False  # an English change could not be carried
+    # Every file's report, folded as the sync goes (see Synchronizer's keep_reports).
+    digest: ReportDigest = field(default_factory=ReportDigest, repr=False)
 
     def count(self, status: str) -> int:
         return sum(f.status == status for f in self.files)
@@ -64,6 +66,11 @@ class SyncResult:
     @property
     def reports(self) -> list[UpdateReport]:
         return [f.report for f in self.files if f.report is not None]
+
+    def report_digest(self) -> ReportDigest:
+        """The reports as the body and the status views show them: the sync's own digest,
+        or, for a result put together by hand, one of its files' reports."""
+        return self.digest if self.digest.count else ReportDigest.of(self.reports)
 
     def to_dict(self) -> dict:
         keys = ("title", "base", "to", "branch", "commit", "nothing", "failed", "ignored")
@@ -175,11 +182,11 @@ def render_pr_body(
             + "\n".join(f"- {line}" for line in lagging)
         )
     head = "\n\n".join(parts)
-    if not result.reports:
+    digest = result.report_digest()
+    if not digest.count:
         tail = f"To retry: `{retry_command}`\n" if retry_command else ""
         return f"{head}\n\n{tail}"
-    details = render_markdown(
-        result.reports,
+    details = digest.render(
         title="Translation changes",
         retry_command=retry_command,
         json_report=json_report,

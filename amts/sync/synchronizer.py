@@ -32,13 +32,13 @@ from amts.errors import AmtsError, InputError
 from amts.files import MAX_FILE_BYTES, atomic_output
 from amts.memory import TranslationMemory
 from amts.sync.filejob import FileJob, origin_path
-from amts.sync.git import Change, GitRepo
+from amts.sync.git import Change, GitRepo, StoredBlob
 from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
 from amts.sync.mining import mine_memory
 from amts.sync.report import FileResult, SyncResult, commit_message, pr_title
 from amts.sync.state import STATE_PATH, Pending, SyncState
 from amts.sync.work import Work as _Work
-from amts.sync.written import WRITTEN_PATH, WrittenRecord, written_by
+from amts.sync.written import WRITTEN_PATH, WrittenRecord, WrittenSpool, written_by
 from amts.update.behind import aligned_lag, origin_lag, untranslated
 from amts.update.englishmerge import merge_english
 from amts.update.updater import Updater
@@ -75,8 +75,13 @@ class Synchronizer:
         max_file_bytes: int = MAX_FILE_BYTES,
         checkpoint: Callable[[], None] | None = None,
         files_per_batch: int = FILES_PER_BATCH,
+        keep_reports: bool = True,
     ) -> None:
         self.source, self.target, self.updater = source, target, updater
+        # Each file's whole report stays on its FileResult (for a JSON report of the run);
+        # without, only the result's digest and the sentences written are kept, so that
+        # the memory a push takes does not grow with its files.
+        self.keep_reports = keep_reports
         self.exclude = tuple(exclude)
         self.max_file_bytes = max_file_bytes
         self.files_per_batch = files_per_batch
@@ -154,6 +159,9 @@ class Synchronizer:
         """Plan every file, translate once, finish and commit; ``state``: record ``to`` as
         the English the target now follows (a catch-up does not: other files still lag)."""
         move_from = self._refuse_unsafe(branch)
+        # A commit that continues a branch adds to its records; a new branch starts anew.
+        continuing = move_from is not None
+        self._spool_written(continuing)
         if self.updater.memory is None:
             self.updater.memory = self._mine()
             if self.updater.paid:
@@ -175,6 +183,7 @@ class Synchronizer:
                 if job is not None:
                     self._complete_safely(job)
                     job.plan = None
+                self._fold(result, outcome)
                 if outcome.status != "skipped":
                     files.update(outcome.files)
                     modes.update(outcome.modes)
@@ -182,6 +191,7 @@ class Synchronizer:
                 if outcome.status == "skipped":
                     pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
                     result.failed |= not work.retry  # still failing is no news; a new one is
+            self._store(files, [outcome for _, (outcome, _) in carried])
         if not result.carried:
             result.nothing = (
                 "no file could be carried"
@@ -198,8 +208,6 @@ class Synchronizer:
             new_state.pending = [p for p in pending if p.path]
             files[STATE_PATH] = new_state.to_bytes()
         result.title = pr_title(result, self.updater.src_lang, catch_up=not state)
-        # A commit that continues a branch adds to its records; a new branch starts anew.
-        continuing = move_from is not None
         files.update(self._records(result, continuing))
         message = commit_message(result, self.source.remote_url() or str(self.source.path))
         self.checkpoint()
@@ -210,13 +218,47 @@ class Synchronizer:
         log.info("sync.committed: %s on %s", result.commit, branch)
         return result
 
-    def _records(self, result: SyncResult, continuing: bool) -> dict[str, bytes]:
+    def _store(self, files: dict[str, bytes | None], outcomes: list[FileResult]) -> None:
+        """A batch's new files into the target's object database: what the commit holds
+        is their SHAs, so the text of a push's files is not all in memory at once."""
+        paths = [path for path, data in files.items() if isinstance(data, bytes)]
+        stored = self.target.store_blobs([files[path] for path in paths])
+        files.update(zip(paths, stored, strict=True))
+        for outcome in outcomes:
+            outcome.files = {path: files.get(path, data) for path, data in outcome.files.items()}
+
+    def _fold(self, result: SyncResult, outcome: FileResult) -> None:
+        """A finished file's report into the result's digest and its written sentences
+        into the record's; the report itself only if it is kept."""
+        if outcome.report is None:
+            return
+        result.digest.add(outcome.report)
+        self.written.add(written_by([outcome]))
+        if not self.keep_reports:
+            outcome.report = None
+
+    def _spool_written(self, continuing: bool) -> None:
+        """``.amts/written.json`` of the commit, written to a file as the sentences come:
+        the branch's record first when the commit continues it."""
+        folder = Path(tempfile.mkdtemp(prefix="amts-written-"))
+        self._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+        self.written_path = folder / "written.json"
+        self.written = WrittenSpool(self.written_path.open("wb"))
+        self._cleanup.append(self.written.out.close)
+        if continuing:
+            where = f"{self.target.path}: {WRITTEN_PATH} at {self.head[:8]}"
+            old = WrittenRecord.from_bytes(self.target.read(self.head, WRITTEN_PATH), where)
+            self.written.add(old.sentences)
+
+    def _records(self, result: SyncResult, continuing: bool) -> dict[str, bytes | StoredBlob]:
         """``.amts/written.json`` (and with ``history``, ``.amts/report.json``) of the commit."""
         where = f"{self.target.path}: {{}} at {self.head[:8]}"
         read = (lambda path: self.target.read(self.head, path)) if continuing else (lambda _: None)
-        written = WrittenRecord.from_bytes(read(WRITTEN_PATH), where.format(WRITTEN_PATH))
-        written.add(written_by(result.files))
-        records = {WRITTEN_PATH: written.to_bytes()}
+        self.written.finish()
+        self.written.out.close()
+        records: dict[str, bytes | StoredBlob] = {
+            WRITTEN_PATH: self.target.store_file(self.written_path)
+        }
         if self.history:
             history = SyncHistory.from_bytes(read(HISTORY_PATH), where.format(HISTORY_PATH))
             history.syncs.append(SyncEntry.of(result, self.updater.src_lang, self.note))

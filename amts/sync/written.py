@@ -13,9 +13,12 @@ again.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import BinaryIO
 
 from amts.errors import InputError
 from amts.sync.report import FileResult
@@ -59,8 +62,10 @@ class WrittenRecord:
             ) from exc
 
     def to_bytes(self) -> bytes:
-        data = {"version": VERSION, "sentences": [asdict(s) for s in self.sentences]}
-        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        """The record as ``json.dumps(..., indent=2)`` writes it."""
+        spool = io.BytesIO()
+        WrittenSpool(spool, unique=False).add(self.sentences).finish()
+        return spool.getvalue()
 
     def add(self, sentences: Iterable[WrittenSentence]) -> None:
         """Append ``sentences``, skipping exact repeats of an entry already recorded."""
@@ -69,6 +74,49 @@ class WrittenRecord:
             if sentence not in seen:
                 seen.add(sentence)
                 self.sentences.append(sentence)
+
+
+class WrittenSpool:
+    """A record written into ``out`` (a file) as the sentences come, with
+    ``json.dumps(..., indent=2)``'s bytes: a push of thousands of files records a hundred
+    thousand sentences, which a sync then holds as a short digest each, not as text.
+    With ``unique``, repeats of a sentence added before are skipped, as
+    :meth:`WrittenRecord.add` does."""
+
+    _HEAD = f'{{\n  "version": {VERSION},\n  "sentences": [\n'.encode()
+
+    def __init__(self, out: BinaryIO, *, unique: bool = True) -> None:
+        self.out, self.unique = out, unique
+        self.count = 0
+        self._seen: set[bytes] = set()
+        self._names = [f.name for f in fields(WrittenSentence)]
+
+    def add(self, sentences: Iterable[WrittenSentence]) -> WrittenSpool:
+        for sentence in sentences:
+            item = self._item(sentence)
+            if self.unique:
+                key = hashlib.blake2b(item, digest_size=16).digest()
+                if key in self._seen:
+                    continue
+                self._seen.add(key)
+            self.out.write(b",\n" + item if self.count else self._HEAD + item)
+            self.count += 1
+        return self
+
+    def finish(self) -> None:
+        if self.count:
+            self.out.write(b"\n  ]\n}\n")
+        else:
+            empty = json.dumps({"version": VERSION, "sentences": []}, indent=2) + "\n"
+            self.out.write(empty.encode())
+
+    def _item(self, sentence: WrittenSentence) -> bytes:
+        """One sentence of the record, indented as the list's item."""
+        lines = ",\n".join(
+            f"      {json.dumps(name)}: {json.dumps(getattr(sentence, name), ensure_ascii=False)}"
+            for name in self._names
+        )
+        return f"    {{\n{lines}\n    }}".encode()
 
 
 def written_by(files: Iterable[FileResult]) -> list[WrittenSentence]:

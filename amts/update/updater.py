@@ -21,6 +21,7 @@ from amts.align.cache import AlignmentCache
 from amts.align.glossary import Glossary
 from amts.book.document import Document, parse
 from amts.book.sentences import normalize_language
+from amts.collector import without_collection
 from amts.corpus.parallel import unit_text
 from amts.engines.base import Engine
 from amts.errors import AlignmentError
@@ -79,6 +80,7 @@ class Updater:
         self.translate([plan])
         return self.finish(plan)
 
+    @without_collection
     def plan(
         self, old_source: Document, new_source: Document, old_target: Document, path: str = ""
     ) -> FilePlan:
@@ -174,6 +176,7 @@ class Updater:
             if id(plan) in by_plan:
                 plan.report.quality = score_sample(*by_plan[id(plan)], self.tgt_lang)
 
+    @without_collection
     def finish(self, plan: FilePlan) -> tuple[str, UpdateReport]:
         """Write the planned edits: the new translation and its report."""
         return plan.apply()

@@ -13,7 +13,10 @@ no git fetch for a book that is up to date.
 It runs in the background lane, so it never holds up a sync; still, its calls are bounded:
 each try by :data:`TRY_SECONDS`, each target's calls (and a book's, a listing's) by a
 :func:`~bot.github.client.deadline` of :data:`TARGET_SECONDS`. A GitHub that hangs costs a
-target seconds, and the next reconcile tries it again.
+target seconds, and the next reconcile tries it again. The whole job, of every installation
+or of one, has the job time limit (``AMTS_JOB_SECONDS``, :mod:`bot.work.timelimit`): an
+installation of thousands of books cannot hold the lane, and an abandoned reconcile stops
+before its next book or target.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from bot.sync.pr import source_repository
 from bot.sync.premine import enqueue_premines
 from bot.sync.publish import finish_publish
 from bot.work.jobs import SyncJob, Tenant
+from bot.work.timelimit import JobTimeout, checkpoint
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -67,15 +71,28 @@ def reconcile(services: Services, installation_id: int | None = None) -> list[Ve
         installations = [installation_id]
     else:
         installations = [i.id for i in _listed(services.github.integration().get_installations())]
-    for installation in installations:
-        with deadline(TARGET_SECONDS):
-            gh = services.github.client(installation, timeout=TRY_SECONDS)
-        for repo in _listed(installation_repositories(gh)):
-            try:
-                verdicts += reconcile_book(services, gh, repo, installation)
-            except Exception as exc:  # one tenant's book never stops the others
-                with deadline(TARGET_SECONDS):
-                    report_broken_book(services, repo, exc)
+    try:
+        for installation in installations:
+            checkpoint()
+            with deadline(TARGET_SECONDS):
+                gh = services.github.client(installation, timeout=TRY_SECONDS)
+            for repo in _listed(installation_repositories(gh)):
+                checkpoint()
+                try:
+                    verdicts += reconcile_book(services, gh, repo, installation)
+                except JobTimeout:
+                    raise
+                except Exception as exc:  # one tenant's book never stops the others
+                    with deadline(TARGET_SECONDS):
+                        report_broken_book(services, repo, exc)
+    except JobTimeout:
+        logger.warning(
+            "reconcile.stopped installation=%s targets=%d (past its time limit, "
+            "AMTS_JOB_SECONDS; the next reconcile goes on)",
+            installation_id if installation_id is not None else "all",
+            len(verdicts),
+        )
+        raise
     behind = sum(v.queued for v in verdicts)
     logger.info("reconcile.done targets=%d queued=%d", len(verdicts), behind)
     return verdicts
@@ -131,6 +148,7 @@ def reconcile_book(services: Services, gh: Any, repo: Any, installation_id: int)
         head = repo.get_branch(branch).commit.sha
     verdicts = []
     for target in config.targets:
+        checkpoint()  # an installation of many books stops where its time limit passed
         with deadline(TARGET_SECONDS):  # the target's every call, publishing included
             try:  # as at push time: only a target that is the book's or opted in to it
                 check_target(services, Tenant(installation_id, repo.full_name, target.repo))

@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any
 from github import GithubException
 
 from amts.errors import AmtsError, InputError
-from amts.report import review_counts
 from amts.sync.state import STATE_PATH
 from bot.books.config import BookConfig, Target, load_config
 from bot.books.spending import check_engine, resource_name
@@ -176,7 +175,7 @@ class _Sync:
                 return self._nothing(result, plan, english)
             checkpoint()
             mirrors.push(target_repo.full_name, token, result.commit, plan.branch, plan.remote_old)
-            self.asks = review_counts(result.reports)
+            self.asks = result.report_digest().review_counts()
             checkpoint()
             return self._publish(tgt, target_repo, config, plan, result.commit, result.to)
 
@@ -210,6 +209,7 @@ class _Sync:
                         (*DEFAULT_EXCLUDE, *config.exclude),
                         max_file_bytes=self.services.settings.max_file_bytes,
                         checkpoint=checkpoint,
+                        keep_reports=False,  # the PR body and the status need the digest
                     )
                     where = {"parent": plan.parent, "update_branch": True, "history": True}
                     if self.catch_up:  # to the English the branch follows, not the head

@@ -143,10 +143,11 @@ def register_tasks(
         if _paused(settings, "reconcile", "", "*"):
             return
         if installation_id is not None:
+            run_one = lambda: job("reconcile")(get_services(), installation_id)  # noqa: E731
             _logged(
                 queue,
                 _JobRecord("reconcile", "installation", "", installation_id),
-                lambda: job("reconcile")(get_services(), installation_id),
+                lambda: _limited(queue, "reconcile", "", run_one),
                 target=None,
             )
             return

@@ -5,6 +5,7 @@ sync branch forward only, and the records a sync keeps (``.amts/written.json``,
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from amts.errors import InputError
 from amts.sync.git import GitRepo
 from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
 from amts.sync.synchronizer import Synchronizer
-from amts.sync.written import WRITTEN_PATH, WrittenRecord
+from amts.sync.written import WRITTEN_PATH, WrittenRecord, WrittenSentence
 from amts.update.updater import Updater
 from tests.gitrepos import (
     AUTOGRAD_EN,
@@ -183,3 +184,19 @@ def test_a_pull_request_of_catch_ups_only_says_so() -> None:
 def test_broken_records_name_the_file() -> None:
     with pytest.raises(InputError, match=r"written\.json"):
         WrittenRecord.from_bytes(b"[]", ".amts/written.json")
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_written_json_is_what_json_dumps_writes(count: int) -> None:
+    """Made one sentence at a time, the record has json.dumps(indent=2)'s bytes."""
+    sentences = [
+        WrittenSentence(
+            f"ch/{n}.md", 'A "quoted"\\ line\n\tand \u2028 more.', "张量 «x» 🙂", "memory"
+        )
+        for n in range(count)
+    ]
+    record = WrittenRecord(sentences)
+    data = {"version": 1, "sentences": [asdict(s) for s in sentences]}
+    expected = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    assert record.to_bytes() == expected
+    assert WrittenRecord.from_bytes(record.to_bytes()).sentences == sentences
