@@ -40,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,9 +132,17 @@ def _count(repo: Path) -> int:
 
 
 @contextmanager
-def amts_serve(github: Any, data_dir: Path, log: Path) -> Iterator[str]:
-    """``amts serve`` in its own process, acting as the emulator's App; yields its URL."""
+def amts_serve(
+    github: Any,
+    data_dir: Path,
+    log: Path,
+    args: Sequence[str] = ("--workers", "2"),
+    extra: dict[str, str] | None = None,
+) -> Iterator[tuple[str, int]]:
+    """``amts serve ARGS`` in its own process, acting as the emulator's App (``extra``: more
+    environment); yields its URL and process id."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AMTS_", "GIT_"))}
+    env.update(extra or {})
     env.update(
         AMTS_WEBHOOK_SECRET=SECRET,
         AMTS_GITHUB_APP_ID=str(github.app_id),
@@ -145,7 +153,7 @@ def amts_serve(github: Any, data_dir: Path, log: Path) -> Iterator[str]:
     )
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*AMTS, "serve", "--port", "0", "--workers", "2"],
+            [*AMTS, "serve", "--port", "0", *args],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -153,17 +161,24 @@ def amts_serve(github: Any, data_dir: Path, log: Path) -> Iterator[str]:
         )
     try:
         deadline = time.monotonic() + 60
-        while True:
-            found = re.search(r"listening on (http://\S+)", log.read_text(errors="replace"))
-            if found:
-                yield found.group(1)
-                break
+        while not (
+            found := re.search(r"listening on (http://\S+)", log.read_text(errors="replace"))
+        ):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"amts serve did not start:\n{log.read_text()}")
+                raise RuntimeError(f"amts serve did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.05)
+        yield found.group(1), process.pid
     finally:
         process.terminate()
-        process.wait(timeout=60)
+        process.wait(timeout=120)
+
+
+def wait_log(log: Path, text: str, count: int = 1, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while log.read_text("utf-8", "replace").count(text) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{text!r} never logged:\n{log.read_text()[-3000:]}")
+        time.sleep(0.01)
 
 
 def wait_for_pull(github: Any, log: Path, timeout: float = 600.0) -> dict[str, Any]:
@@ -184,16 +199,18 @@ def reset(github: Any) -> None:
         github.delete_branch(TARGET, pull["head"]["ref"])
 
 
-def cache_memory(book: Book, data_dir: Path) -> Path:
+def cache_memory(chinese: Path, data_dir: Path) -> Path:
     """The translation memory a merged sync PR leaves in the App's cache (``bot.sync.refresh``'s
-    code, on the target's head); also handed to ``amts sync --parallel-data``."""
+    code, on the target's head, under the emulator's installation 1); also handed to
+    ``amts sync --parallel-data``."""
     from amts.sync.git import GitRepo
     from bot.sync.refresh import MemoryCache, mine
+    from bot.work.jobs import Tenant
 
-    with GitRepo(book.chinese, "target") as target:
+    with GitRepo(chinese, "target") as target:
         rev = target.resolve("HEAD")
         pairs = mine(target, rev, None, None, src_lang="en", tgt_lang="zh")
-    cache = MemoryCache.of(data_dir, TARGET, "zh")
+    cache = MemoryCache.of(data_dir, Tenant(1, SOURCE, TARGET), "zh")
     cache.write(pairs, "en", "zh", rev)
     return cache.tsv
 
@@ -204,19 +221,20 @@ def time_bot(
     emulator = load_emulator()
     log = root / "amts-serve.log"
     data_dir = root / "amts-data"
-    memory = cache_memory(book, data_dir) if cached else None
+    memory = cache_memory(book.chinese, data_dir) if cached else None
     times: list[float] = []
     with emulator.GitHubEmulator(root / "github") as github:
         github.add_repo(SOURCE, book.english)
         github.add_repo(TARGET, book.chinese)
         payload = push_payload(github, SOURCE, book.before, book.after)
-        with amts_serve(github, data_dir, log) as url:
+        with amts_serve(github, data_dir, log) as (url, _):
             pull: dict[str, Any] = {}
             for run in range(runs + 1):  # run 0 warms the mirrors, untimed
                 reset(github)
                 if not cached:  # every timed run is a target's first sync: it mines
                     shutil.rmtree(data_dir / MEMORY_DIR, ignore_errors=True)
                     shutil.rmtree(data_dir / CACHE_DIR, ignore_errors=True)
+                done = log.read_text("utf-8", "replace").count("sync.done")
                 started = time.monotonic()
                 status = deliver(url, SECRET, "push", payload)
                 if status != 202:
@@ -224,6 +242,9 @@ def time_bot(
                 pull = wait_for_pull(github, log)
                 if run:
                     times.append(time.monotonic() - started)
+                # the job's tail (its status views) holds the target's lock: the next push
+                # would wait for it
+                wait_log(log, "sync.done", done + 1)
             files = github.git(
                 TARGET, "diff", "--name-only", f"{pull['base']['sha']}...{pull['head']['sha']}"
             ).splitlines()

@@ -32,9 +32,9 @@ Exit status 2 when ``../shared/d2l`` is absent.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -49,7 +49,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import push_to_pr_bench
-from push_to_pr_bench import AMTS, SECRET, commit, d2l_book, write_followed_english
+from push_to_pr_bench import (
+    AMTS,
+    SECRET,
+    amts_serve,
+    cache_memory,
+    commit,
+    d2l_book,
+    wait_log,
+    write_followed_english,
+)
 from webhook_bench import fire, make_deliveries
 
 from amts import cores
@@ -75,39 +84,14 @@ def load_note() -> str:
 # -- the App against the emulator ---------------------------------------------------------
 
 
-@contextmanager
 def serve(
     github: Any, data_dir: Path, log: Path, args: Sequence[str], extra: dict[str, str] | None = None
-) -> Iterator[tuple[str, int]]:
-    """``amts serve ARGS`` as the emulator's App (``extra``: more environment); yields its
-    URL and process id."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AMTS_", "GIT_"))}
-    env.update(extra or {})
-    env.update(
-        AMTS_WEBHOOK_SECRET=SECRET,
-        AMTS_GITHUB_APP_ID=str(github.app_id),
-        AMTS_GITHUB_PRIVATE_KEY=github.private_key_pem,
-        AMTS_GITHUB_API_URL=github.api_url,
-        AMTS_DATA_DIR=str(data_dir),
-        AMTS_RECONCILE_MINUTES="1440",  # no scheduled reconcile (and premine) mid-bench
-        PYTHONUNBUFFERED="1",
+) -> contextlib.AbstractContextManager[tuple[str, int]]:
+    """``amts serve ARGS`` as the emulator's App, with no scheduled reconcile (and premine)
+    mid-bench; yields its URL and process id."""
+    return amts_serve(
+        github, data_dir, log, args, {**(extra or {}), "AMTS_RECONCILE_MINUTES": "1440"}
     )
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*AMTS, "serve", "--port", "0", *args], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not (
-            found := re.search(r"listening on (http://\S+)", log.read_text("utf-8", "replace"))
-        ):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"amts serve did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.05)
-        yield found.group(1), process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=120)
 
 
 def descendants(pid: int) -> list[int]:
@@ -157,14 +141,6 @@ def wait_pulls(github: Any, repos: Sequence[str], log: Path, timeout: float = 90
         if time.monotonic() > deadline:
             raise RuntimeError(f"no pull requests after {timeout:g} s:\n{log.read_text()[-3000:]}")
         time.sleep(0.02)
-
-
-def wait_log(log: Path, text: str, count: int = 1, timeout: float = 900) -> None:
-    deadline = time.monotonic() + timeout
-    while log.read_text("utf-8", "replace").count(text) < count:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{text!r} never logged:\n{log.read_text()[-3000:]}")
-        time.sleep(0.01)
 
 
 class World:
@@ -354,7 +330,7 @@ def section_changed(root: Path, runs: int) -> None:
     init_repo(chinese, "Chinese Translator")
     shutil.copytree(SHARED_D2L / "zh", chinese, dirs_exist_ok=True)
     commit(chinese, "The Chinese translation")
-    memory = cached_memory(chinese, root / "changed-memory")
+    memory = cache_memory(chinese, root / "changed-memory")
     print(
         f"\n[changed] amts sync of {len(changed)} changed English files into d2l-zh; {load_note()}"
     )
@@ -458,20 +434,6 @@ def followed_count(changed: Sequence[str]) -> str:
         f"{len(same)} the same as the pinned English, {len(gone)} no longer in it (moved "
         "chapters; not part of the range)"
     )
-
-
-def cached_memory(chinese: Path, folder: Path) -> Path:
-    """The memory the App caches for the target (``bot.sync.refresh``'s mining, at its head)."""
-    from amts.sync.git import GitRepo
-    from bot.sync.refresh import MemoryCache, mine
-    from bot.work.jobs import Tenant
-
-    with GitRepo(chinese, "target") as target:
-        rev = target.resolve("HEAD")
-        pairs = mine(target, rev, None, None, src_lang="en", tgt_lang="zh")
-    cache = MemoryCache.of(folder, Tenant(1, SOURCE, ZH), "zh")
-    cache.write(pairs, "en", "zh", rev)
-    return cache.tsv
 
 
 # -- helpers --------------------------------------------------------------------------------
