@@ -54,3 +54,14 @@ def without_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:
             return function(*args, **kwargs)
 
     return paused
+
+
+def keep_loaded() -> None:
+    """Take every object alive now out of the collector's sight for good (``gc.freeze``).
+
+    For a one-shot command once it has loaded what it keeps to the end (the translation
+    memory, the glossary, the modules): a sync's full collections scanned those tens of
+    thousands of objects each time, 0.15 s of a warm ``amts sync``. Frozen objects are
+    never collected, so a long-lived process (an App worker) must not call this per job.
+    """
+    gc.freeze()
