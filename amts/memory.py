@@ -24,6 +24,7 @@ from typing import Literal, NamedTuple
 from amts.align.aligner import Alignment
 from amts.book.protect import NUMBER as NUMBER_PATTERN
 from amts.book.protect import SpanKind, protected_spans
+from amts.collector import without_collection
 from amts.corpus.formats import read_pairs
 from amts.corpus.parallel import unit_text
 from amts.errors import InputError
@@ -200,6 +201,7 @@ class TranslationMemory:
             self._unindexed.setdefault(_prefix(key), []).append(entry)
         entry.targets[target] = entry.targets.get(target, 0) + 1
 
+    @without_collection  # a memory file's entries all live on: no collection finds garbage
     def add_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
         for source, target in pairs:
             self.add(source, target)
