@@ -54,9 +54,10 @@ log = logging.getLogger(__name__)
 #: A batch engine job per batch; d2l's whole book (~200 files) is one.
 FILES_PER_BATCH = 500
 
-#: Fewer files than this are carried in this process alone: a warm file costs ~30 ms,
-#: so a handful are done before another process has started (see ``_carry_batch``).
-MIN_SPREAD_FILES = 16
+#: Files per process when a sync spreads them over cores: a warm file costs ~30 ms, so
+#: fewer are done before another process is worth starting; fewer than twice this many
+#: stay in this process (see ``_carry_batch``).
+FILES_PER_PROCESS = 8
 
 #: The repository's own pages, not the book: each language repo keeps its own.
 DEFAULT_EXCLUDE = ("README.md", "CONTRIBUTING.md", "STYLE_GUIDE.md", ".github/*")
@@ -419,12 +420,13 @@ class Synchronizer:
         """Each file's outcome. Many files with the offline engine are shared with
         processes on spare cores (:mod:`amts.spread`); a paid engine gets one call for the
         whole batch (for Amazon Translate, one batch job), so its files stay here."""
+        others = min(cores.available_cores(), len(works) // FILES_PER_PROCESS) - 1
         if (
-            len(works) >= MIN_SPREAD_FILES
+            others > 0
             and not self.updater.paid
             and spread.start_method() == "fork"  # a child inherits this sync as it is
         ):
-            with cores.claim(cores.available_cores() - 1) as spare:  # cores no job is using
+            with cores.claim(others) as spare:  # cores no other job is using
                 if spare:
                     return self._spread(works, 1 + spare)
         return self._carry_together(works)

@@ -24,7 +24,7 @@ from amts.errors import AmtsError
 from amts.sync.filejob import follow_layout
 from amts.sync.git import GitRepo
 from amts.sync.report import render_pr_body
-from amts.sync.synchronizer import MIN_SPREAD_FILES, Synchronizer
+from amts.sync.synchronizer import FILES_PER_PROCESS, Synchronizer
 from amts.update.updater import Updater
 from tests.gitrepos import (
     AUTOGRAD_EN,
@@ -545,12 +545,12 @@ def _many_files(books: Books, count: int) -> str:
 def test_many_files_carried_across_processes_make_the_same_commit(
     books: Books, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Past MIN_SPREAD_FILES, a forked process on the spare core carries files too; the
-    commit, its message, the pull-request body and each file's outcome are those of one
-    process carrying them all (with every core held, nothing is spread)."""
+    """With twice FILES_PER_PROCESS files, a forked process on the spare core carries
+    files too; the commit, its message, the pull-request body and each file's outcome are
+    those of one process carrying them all (with every core held, nothing is spread)."""
     if cores.available_cores() < 2:
         pytest.skip("one core: nothing to spread over")
-    base = _many_files(books, MIN_SPREAD_FILES + 4)
+    base = _many_files(books, 2 * FILES_PER_PROCESS + 4)
     caplog.set_level(logging.INFO, logger="amts.sync.synchronizer")
     runs = {}
     for spread in (False, True):
@@ -575,7 +575,7 @@ def test_many_files_carried_across_processes_make_the_same_commit(
     assert "by 1 other processes" in spread_log[0] and " 0 by" not in spread_log[0]
     assert runs[True] == runs[False]
     statuses = [status for _, status, _, _ in runs[True][3]]
-    assert statuses.count("updated") == MIN_SPREAD_FILES + 3 and statuses.count("skipped") == 1
+    assert statuses.count("updated") == 2 * FILES_PER_PROCESS + 3 and statuses.count("skipped") == 1
 
 
 def test_follow_layout_restores_the_english_blank_lines() -> None:
