@@ -233,6 +233,7 @@ class ReportDigest:
         self.scored: list[tuple[str, Quality]] = []  # (path, quality) of each scored file
         self.layout = _Layout(budget)
         self._lone: UpdateReport | None = None  # a lone file's section has no counts of its own
+        self._lone_section: FileSection | None = None
 
     @classmethod
     def of(cls, reports: Sequence[UpdateReport], budget: int = MAX_BODY_CHARS) -> ReportDigest:
@@ -241,7 +242,9 @@ class ReportDigest:
             digest.add(report)
         return digest
 
-    def add(self, report: UpdateReport) -> None:
+    def add(self, report: UpdateReport, section: FileSection | None = None) -> None:
+        """Fold ``report`` in; ``section``: its :func:`file_section`, if made already (where
+        the file was carried, in another process)."""
         self.count += 1
         self.tally.add(report)
         if report.engine:
@@ -251,12 +254,12 @@ class ReportDigest:
         if report.quality:
             self.scored.append((report.path, report.quality))
         if self.count == 1:
-            self._lone = report
+            self._lone, self._lone_section = report, section
             return
         if self._lone is not None:
-            self.layout.add(_section(self._lone, alone=False))
-            self._lone = None
-        self.layout.add(_section(report, alone=False))
+            self.layout.add(self._lone_section or file_section(self._lone))
+            self._lone = self._lone_section = None
+        self.layout.add(section or file_section(report))
 
     def review_counts(self) -> dict[str, int]:
         """What the files ask of reviewers, as the status views show it."""
@@ -377,12 +380,18 @@ def _block_table(shown: list[BlockChange]) -> str:
 
 
 @dataclass
-class _Section:
+class FileSection:
     head: str  # heading, file summary, notes, block table: never dropped before details
     details: list[str]
 
 
-def _section(report: UpdateReport, *, alone: bool) -> _Section:
+def file_section(report: UpdateReport) -> FileSection:
+    """A file's section in the body of a sync of several files: what most of a digest's
+    cost is, so a sync that carries files in several processes makes it there."""
+    return _section(report, alone=False)
+
+
+def _section(report: UpdateReport, *, alone: bool) -> FileSection:
     """A file's heading, notes and block table; its own counts only when there are several."""
     shown = [change for change in report.changes if _shown(change)]
     parts = [f"### {_code(report.path)} ({report.src_lang} → {report.tgt_lang})"]
@@ -402,7 +411,7 @@ def _section(report: UpdateReport, *, alone: bool) -> _Section:
         parts.append(f"Notes ({REVIEW}):\n\n{notes}")
     parts.append(_block_table(shown) if shown else "No block changed.")
     details = [_details(number, change) for number, change in enumerate(shown, start=1)]
-    return _Section("\n\n".join(parts), details)
+    return FileSection("\n\n".join(parts), details)
 
 
 # -------------------------------------------------------------------------- markdown
@@ -441,7 +450,7 @@ class _Layout:
         self.detail_ends = [0]  # running total of the details' lengths, in body order
         self.section_details = [0]  # running total of the details, by section
 
-    def add(self, section: _Section) -> None:
+    def add(self, section: FileSection) -> None:
         if self.head_ends[-1] + len(section.head) <= self.budget:
             self.heads.append(section.head)
         self.head_ends.append(self.head_ends[-1] + len(section.head))

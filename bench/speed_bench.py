@@ -16,7 +16,8 @@ Over the pinned d2l books in ``../shared/d2l`` (memory engine), five sections:
 ``changed``  ``amts sync`` of every English file the zh translation is behind on (its
              ``_origin.md`` files against the pinned English): first (no memory, no
              cache), with a cached memory and no alignment cache (the figure before the
-             cache), and warm (memory and alignment cache); goal warm ≤ 4 s.
+             cache), and warm (memory and alignment cache), pinned to one core (the
+             files carried in one process) and with every core; goal warm ≤ 4 s.
 ``corpus``   ``amts parallel-data`` of the whole d2l-zh: without ``AMTS_DATA_DIR`` (a cache
              for the run only), with an empty one (cold) and again (warm); all align
              across processes when cold; outputs compared byte for byte; goals ≤ 5 s
@@ -336,15 +337,16 @@ def section_changed(root: Path, runs: int) -> None:
     )
     print(f"  {followed_count(changed)}")
     data_dir = root / "data-changed"
-    rows = (
-        ("first (no memory, no cache)", False, None),
-        ("cached memory, no alignment cache", False, memory),
-        ("warm (memory and alignment cache)", True, memory),
+    rows = (  # label, alignment cache, memory, the only core (none: all of them)
+        ("first (no memory, no cache)", False, None, None),
+        ("cached memory, no alignment cache", False, memory, None),
+        ("warm, one core (taskset -c 0)", True, memory, "0"),
+        ("warm (memory and alignment cache)", True, memory, None),
     )
     warm_seconds = None
-    for label, cached, tsv in rows:
+    for label, cached, tsv, core in rows:
         times, cpu = [], []
-        for run in range(runs + (1 if cached else 0)):  # the warm row's run 0 fills the cache
+        for run in range(runs + (1 if cached else 0)):  # a warm row's run 0 fills the cache
             args = [
                 "sync",
                 "--source-repo",
@@ -364,12 +366,12 @@ def section_changed(root: Path, runs: int) -> None:
             ]
             if tsv is not None and tsv.is_file():
                 args += ["--parallel-data", str(tsv)]
-            seconds, _ = _amts(args, data_dir if cached else None)
+            seconds, _ = _amts(args, data_dir if cached else None, core=core)
             if not cached or run:
                 times.append(seconds)
                 cpu.append(LAST_CPU[0])
         median = statistics.median(times)
-        warm_seconds = median if cached else warm_seconds
+        warm_seconds = median if cached and core is None else warm_seconds
         print(
             f"  {label:36} median {median:6.2f} s  (runs: {_runs(times)})  "
             f"CPU {statistics.median(cpu):.2f} s"
@@ -444,16 +446,20 @@ def followed_count(changed: Sequence[str]) -> str:
 LAST_CPU = [0.0]
 
 
-def _amts(args: list[str], data_dir: Path | None, check: bool = True) -> tuple[float, float]:
-    """Run ``amts ARGS`` (start-up included); its seconds and the peak memory in MB of its
-    largest process (children included); its CPU time goes to :data:`LAST_CPU`."""
+def _amts(
+    args: list[str], data_dir: Path | None, check: bool = True, core: str | None = None
+) -> tuple[float, float]:
+    """Run ``amts ARGS`` (start-up included), on ``core`` alone if given; its seconds and
+    the peak memory in MB of its largest process (children included); its CPU time goes
+    to :data:`LAST_CPU`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMTS_")}
     if data_dir is not None:
         env["AMTS_DATA_DIR"] = str(data_dir)
     with tempfile.TemporaryFile() as err:
         started = time.monotonic()
+        pinned = ["taskset", "-c", core] if core is not None else []
         process = subprocess.Popen(
-            [*AMTS, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
+            [*pinned, *AMTS, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
         )
         # wait4: this child's own usage, its peak the largest of it and its children's.
         _, status, usage = os.wait4(process.pid, 0)

@@ -21,18 +21,14 @@ import hashlib
 import itertools
 import json
 import logging
-import multiprocessing
 import os
 import tempfile
-import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amts import cores, files
+from amts import cores, files, spread
 from amts.align.aligner import Alignment, Link, Segment, SentenceLink
 from amts.book import document
 from amts.book.document import Block, Document, Kind
@@ -158,9 +154,9 @@ class AlignmentCache:
         This process aligns pairs meanwhile. With two cores a spawned process costs
         ~0.4 s to start and d2l's files ~25 ms each, so below :data:`MIN_PARALLEL_PAIRS`
         pairs it is not worth it and nothing happens here. A process with no other thread
-        forks instead (see :func:`_start_method`), which costs milliseconds. Only cores no
-        other job holds are used (:mod:`amts.cores`): with every core busy, nothing happens
-        here either.
+        forks instead (see :func:`amts.spread.start_method`), which costs milliseconds.
+        Only cores no other job holds are used (:mod:`amts.cores`): with every core busy,
+        nothing happens here either.
         """
         todo = [pair for pair in pairs if not self._has(aligner, *pair)]
         if len(todo) < MIN_PARALLEL_PAIRS:
@@ -169,34 +165,23 @@ class AlignmentCache:
             return self._prefill(aligner, todo, 1 + spare) if spare else 0
 
     def _prefill(self, aligner: Aligner, todo: list[tuple[str, str]], processes: int) -> int:
-        # Largest first: the other processes take pairs from the front, this one takes the
-        # pairs none has started from the back, until they meet. However late they start or
-        # slow they run, every process ends on small pairs, so none waits long for another.
-        todo.sort(key=lambda pair: len(pair[0]) + len(pair[1]), reverse=True)
-        method = _start_method()
+        todo.sort(key=lambda pair: len(pair[0]) + len(pair[1]), reverse=True)  # largest first
+        method = spread.start_method()
         if method == "fork":  # the workers inherit the parser instead of importing it
             document.load_parser()
         # A worker writes what it aligns where this cache keeps its files, and hands the
         # parsed objects back (pickled: no second reading of the files here).
-        with ProcessPoolExecutor(
-            max_workers=processes - 1,
-            mp_context=multiprocessing.get_context(method),
+        results = spread.spread(
+            todo,
+            lambda pair: self._align_here(aligner, *pair),
+            _align_in_worker,
+            processes,
+            method=method,
             initializer=_start_worker,
             initargs=(self.root, (aligner.src_lang, aligner.tgt_lang, aligner.glossary)),
-        ) as pool:
-            futures = [pool.submit(_align_in_worker, *pair) for pair in todo]
-            for future, (source, target) in zip(reversed(futures), reversed(todo), strict=True):
-                if not future.cancel():  # a worker has it: so it has every larger one
-                    break
-                with contextlib.suppress(AmtsError):
-                    self.align_texts(aligner, source, target)
-            try:
-                results = [future.result() for future in futures if not future.cancelled()]
-            except (BrokenProcessPool, OSError) as exc:  # the caller aligns the rest itself
-                log.warning("align_cache.workers_failed: %s; aligning in this process", exc)
-                return 0
+        )
         for entries in results:
-            for key, value in entries:
+            for key, value in entries or ():
                 self._remember(key, value)
         done = sum(1 for entries in results if entries)
         log.info(
@@ -207,6 +192,12 @@ class AlignmentCache:
             method,
         )
         return done
+
+    def _align_here(self, aligner: Aligner, source: str, target: str) -> None:
+        """A pair prefill aligns in this process: cached as a read would; a file that does
+        not parse is left to the caller, who reports it."""
+        with contextlib.suppress(AmtsError):
+            self.align_texts(aligner, source, target)
 
     def _has(self, aligner: Aligner, source: str, target: str) -> bool:
         key = _text_key(aligner, source, target)
@@ -295,17 +286,6 @@ class AlignmentCache:
         return entries
 
 
-def _start_method() -> str:
-    """How prefill starts its processes: ``fork`` when this process runs no other thread
-    (the CLI; a child is ready in milliseconds with every module already imported, where a
-    spawned one spends ~0.5 s CPU importing them again), else ``spawn``: forking a process
-    whose other threads may hold locks (the App's web side, a threaded queue consumer) can
-    leave the child waiting on a lock no one will release."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
-
-
 #: A worker process's cache (its files where prefill's cache keeps them) and aligner.
 _worker: tuple[AlignmentCache, Aligner] | None = None
 
@@ -318,11 +298,12 @@ def _start_worker(directory: Path | None, spec: tuple) -> None:
     _worker = (AlignmentCache(directory), Aligner(*spec))
 
 
-def _align_in_worker(source: str, target: str) -> list[tuple[str, Any]]:
+def _align_in_worker(pair: tuple[str, str]) -> list[tuple[str, Any]]:
     """One pair, aligned in a worker process: its cache entries (the two documents and the
     alignment), none for a file that does not parse (left to the caller, who reports it)."""
     assert _worker is not None
     cache, aligner = _worker
+    source, target = pair
     try:
         cache.align_texts(aligner, source, target)
     except AmtsError:

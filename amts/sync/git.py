@@ -102,24 +102,36 @@ class GitRepo:
     def __init__(self, path: str | Path, role: str) -> None:
         self.path = Path(path)
         self.role = role
-        try:
-            self.repo = git.Repo(self.path)
-        except git.NoSuchPathError:
-            raise InputError(f"{self.path}: {role} repository not found") from None
-        except git.InvalidGitRepositoryError:
-            raise InputError(
-                f"{self.path}: the {role} repository is not a git repository; give the top "
-                "directory of a git clone"
-            ) from None
-        # GitPython starts git with a copy of os.environ plus these: every variable git may
-        # not see is overridden with an empty value, so no secret reaches git or its hooks.
-        allowed = git_environment()
-        self.repo.git.update_environment(**{k: "" for k in os.environ if k not in allowed})
+        self.repo = self._open()
         self._git("rev-parse", "--git-dir")  # surfaces "dubious ownership" and the like now
         self._trees: dict[tuple[str, str], git.Tree | None] = {}
         self._sizes: dict[str, int] = {}  # by blob id
         self._kept: OrderedDict[str, bytes] = OrderedDict()  # by blob id, least recent first
         self._kept_bytes = 0
+
+    def _open(self) -> git.Repo:
+        try:
+            repo = git.Repo(self.path)
+        except git.NoSuchPathError:
+            raise InputError(f"{self.path}: {self.role} repository not found") from None
+        except git.InvalidGitRepositoryError:
+            raise InputError(
+                f"{self.path}: the {self.role} repository is not a git repository; give the "
+                "top directory of a git clone"
+            ) from None
+        # GitPython starts git with a copy of os.environ plus these: every variable git may
+        # not see is overridden with an empty value, so no secret reaches git or its hooks.
+        allowed = git_environment()
+        repo.git.update_environment(**{k: "" for k in os.environ if k not in allowed})
+        return repo
+
+    def reopen_after_fork(self) -> None:
+        """In a forked child: git processes of its own. GitPython reads objects through a
+        ``git cat-file`` it keeps running, and the parent's must not get two readers. (The
+        child cannot stop the parent's: it is not the child's own, so dropping it here
+        only closes the child's copies of its pipes.)"""
+        self.repo = self._open()
+        self._trees.clear()  # their blobs read through the parent's process
 
     def __enter__(self) -> GitRepo:
         return self

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amts.files import atomic_output
-from amts.report import MAX_BODY_CHARS, ReportDigest
+from amts.report import MAX_BODY_CHARS, FileSection, ReportDigest
 from amts.update.changes import UpdateReport
 
 #: Outcomes that change the target; "unchanged" and "skipped" do not.
@@ -29,6 +29,8 @@ class FileResult:
     lag: int = 0  # English blocks the translation is still behind on after this sync
     not_carried: int = 0  # this push's English edits left as lag (their base block lags)
     report: UpdateReport | None = field(default=None, repr=False)
+    # The report's section of the pull-request body, when made where the file was carried.
+    section: FileSection | None = field(default=None, repr=False)
     # What the change writes into the target (None: delete), and file modes to keep.
     files: dict[str, bytes | None] = field(default_factory=dict, repr=False)
     modes: dict[str, str] = field(default_factory=dict, repr=False)

@@ -5,6 +5,8 @@ carried one by one with :class:`~amts.update.updater.Updater`, and the result be
 on a new branch of the target (see :mod:`amts.sync.git`), ready for a pull request. A file
 that cannot be carried is skipped with a note and recorded as *pending* in the target's
 state file, so that the next sync retries it from the English its translation follows.
+Many files carried with the offline engine are shared with a forked process per spare
+core (:mod:`amts.spread`): each file's outcome is the same wherever it was made.
 
 Translation repositories come in two layouts. d2l-zh keeps ``X_origin.md``, the English
 that ``X.md`` was translated from: that is the old English of an update, and it is
@@ -23,6 +25,7 @@ from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
+from amts import cores, spread
 from amts.align.cache import MIN_PARALLEL_PAIRS
 from amts.book import document
 from amts.book.document import Document
@@ -31,6 +34,7 @@ from amts.corpus.parallel import ORIGIN_SUFFIX
 from amts.errors import AmtsError, InputError
 from amts.files import MAX_FILE_BYTES, atomic_output
 from amts.memory import TranslationMemory
+from amts.report import file_section
 from amts.sync.filejob import FileJob, origin_path
 from amts.sync.git import Change, GitRepo, StoredBlob
 from amts.sync.history import HISTORY_PATH, SyncEntry, SyncHistory
@@ -49,6 +53,11 @@ log = logging.getLogger(__name__)
 #: Files planned (and sent to the engine) together: what a sync holds in memory at once.
 #: A batch engine job per batch; d2l's whole book (~200 files) is one.
 FILES_PER_BATCH = 500
+
+#: Files per process when a sync spreads them over cores: a warm file costs ~30 ms, so
+#: fewer are done before another process is worth starting; fewer than twice this many
+#: stay in this process (see ``_carry_batch``).
+FILES_PER_PROCESS = 8
 
 #: The repository's own pages, not the book: each language repo keeps its own.
 DEFAULT_EXCLUDE = ("README.md", "CONTRIBUTING.md", "STYLE_GUIDE.md", ".github/*")
@@ -170,19 +179,11 @@ class Synchronizer:
         modes: dict[str, str] = {}
         pending = []
         self._prefill(works)
-        # Plan a batch of files first, so that the engine is called once for all of them;
-        # only a batch's plans are held at a time, whatever the size of the push.
+        # Only a batch's plans are held at a time, whatever the size of the push.
         for first in range(0, len(works), self.files_per_batch):
-            carried = []
-            for work in works[first : first + self.files_per_batch]:
-                self.checkpoint()
-                carried.append((work, self._carry_safely(work)))
-            self._translate([job for _, (_, job) in carried if job is not None])
-            for work, (outcome, job) in carried:
-                self.checkpoint()
-                if job is not None:
-                    self._complete_safely(job)
-                    job.plan = None
+            batch = works[first : first + self.files_per_batch]
+            outcomes = self._carry_batch(batch)
+            for work, outcome in zip(batch, outcomes, strict=True):
                 self._fold(result, outcome)
                 if outcome.status != "skipped":
                     files.update(outcome.files)
@@ -191,7 +192,7 @@ class Synchronizer:
                 if outcome.status == "skipped":
                     pending.append(Pending(work.path or "", work.old_path, work.base, outcome.note))
                     result.failed |= not work.retry  # still failing is no news; a new one is
-            self._store(files, [outcome for _, (outcome, _) in carried])
+            self._store(files, outcomes)
         if not result.carried:
             result.nothing = (
                 "no file could be carried"
@@ -232,7 +233,8 @@ class Synchronizer:
         into the record's; the report itself only if it is kept."""
         if outcome.report is None:
             return
-        result.digest.add(outcome.report)
+        result.digest.add(outcome.report, outcome.section)
+        outcome.section = None
         self.written.add(written_by([outcome]))
         if not self.keep_reports:
             outcome.report = None
@@ -414,6 +416,75 @@ class Synchronizer:
         self._check_size(repo, rev, path)
         return repo.document(rev, path, self.parse)
 
+    def _carry_batch(self, works: list[_Work]) -> list[FileResult]:
+        """Each file's outcome. Many files with the offline engine are shared with
+        processes on spare cores (:mod:`amts.spread`); a paid engine gets one call for the
+        whole batch (for Amazon Translate, one batch job), so its files stay here."""
+        others = min(cores.available_cores(), len(works) // FILES_PER_PROCESS) - 1
+        if (
+            others > 0
+            and not self.updater.paid
+            and spread.start_method() == "fork"  # a child inherits this sync as it is
+        ):
+            with cores.claim(others) as spare:  # cores no other job is using
+                if spare:
+                    return self._spread(works, 1 + spare)
+        return self._carry_together(works)
+
+    def _carry_together(self, works: list[_Work]) -> list[FileResult]:
+        """Plan every file first, so that the engine is called once for all of them."""
+        carried = []
+        for work in works:
+            self.checkpoint()
+            carried.append(self._carry_safely(work))
+        self._translate([job for _, job in carried if job is not None])
+        for _, job in carried:
+            self.checkpoint()
+            if job is not None:
+                self._complete_safely(job)
+                job.plan = None
+        return [outcome for outcome, _ in carried]
+
+    def _spread(self, works: list[_Work], processes: int) -> list[FileResult]:
+        """:meth:`_carry_together`, a file at a time, in this process and forked ones,
+        largest English first; the outcomes come back in order (a file's outcome holds its
+        new text and report, nothing of the process that made it)."""
+        sizes = [(work.path and self.source.size(self.to, work.path)) or 0 for work in works]
+        order = sorted(range(len(works)), key=sizes.__getitem__, reverse=True)
+        here: list[_Work] = []  # what this process carried, for the log
+
+        def carry_here(work: _Work) -> FileResult:
+            here.append(work)
+            return self._carry_alone(work)
+
+        done = spread.spread(
+            [works[i] for i in order],
+            carry_here,
+            _carry_in_child,
+            processes,
+            method="fork",
+            initializer=_start_child,
+            initargs=(self,),
+        )
+        # A file the other processes left undone (one died) is carried here after all.
+        found = dict(zip(order, done, strict=True))
+        outcomes = [found[i] or carry_here(work) for i, work in enumerate(works)]
+        log.info(
+            "sync.spread: %d files, %d by %d other processes",
+            len(works),
+            len(works) - len(here),
+            processes - 1,
+        )
+        return outcomes
+
+    def _carry_alone(self, work: _Work) -> FileResult:
+        """One file carried with its own engine call, and its section of the pull-request
+        body made: the digest's share of the work done in the process that carries it."""
+        outcome = self._carry_together([work])[0]
+        if outcome.report is not None:
+            outcome.section = file_section(outcome.report)
+        return outcome
+
     def _carry_safely(self, work: _Work) -> tuple[FileResult, FileJob | None]:
         """Plan one change; a failure skips the file and writes none of it."""
         outcome = FileResult(work.path or work.old_path or "", work.kind, "skipped")
@@ -580,6 +651,22 @@ class Synchronizer:
         if self.origins and (origin := self._doc(self.target, self.head, origin_path(current))):
             return origin
         return self._doc(self.source, work.base, work.old_path) if work.old_path else None
+
+
+#: The sync a forked child carries files of (see :meth:`Synchronizer._spread`).
+_child: Synchronizer | None = None
+
+
+def _start_child(sync: Synchronizer) -> None:
+    global _child
+    _child = sync
+    sync.source.reopen_after_fork()
+    sync.target.reopen_after_fork()
+
+
+def _carry_in_child(work: _Work) -> FileResult:
+    assert _child is not None
+    return _child._carry_alone(work)
 
 
 def _size(count: int) -> str:

@@ -3,6 +3,8 @@ without touching the checkout."""
 
 from __future__ import annotations
 
+import gc
+import os
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,33 @@ def test_files_are_read_from_commits_byte_for_byte(repo: GitDir) -> None:
         assert git_repo.mode(head, "docs/run.sh") == "100755"
         assert git_repo.mode(head, "a.md") == "100644"
         assert set(git_repo.files(head)) == {"a.md", "docs/b.md", "docs/run.sh", "old name.md"}
+
+
+def test_a_forked_child_reads_through_git_processes_of_its_own(repo: GitDir) -> None:
+    """After :meth:`GitRepo.reopen_after_fork` a child reads every file right through its
+    own ``git cat-file``; the parent's keeps running and serving the parent, also after
+    the child has collected its garbage and exited."""
+    head = repo.rev("HEAD")
+    with GitRepo(repo.path, "source") as git_repo:
+        assert git_repo.read(head, "a.md") == b"# A\n"  # the parent's cat-file is running
+        parent_reader = git_repo.repo.git.cat_file_all.proc.pid
+        reading, writing = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child
+            git_repo.reopen_after_fork()
+            data = git_repo.read(head, "docs/b.md") or b""
+            own = git_repo.repo.git.cat_file_all.proc.pid != parent_reader
+            gc.collect()
+            os.write(writing, (b"own " if own else b"shared ") + data)
+            os._exit(0)
+        os.close(writing)
+        with os.fdopen(reading, "rb") as pipe:
+            said = pipe.read()
+        os.waitpid(child, 0)
+        assert said == b"own # B\r\nCRLF kept\r\n"
+        git_repo._kept.clear()  # read again through git, not from what was kept
+        assert git_repo.read(head, "a.md") == b"# A\n"
+        assert git_repo.repo.git.cat_file_all.proc.pid == parent_reader
 
 
 def test_dirty_paths_are_tracked_changes_only(repo: GitDir) -> None:

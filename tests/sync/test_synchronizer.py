@@ -4,6 +4,7 @@ translation (origin files) and a d2l-pt style one (same paths), through the real
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -15,18 +16,24 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from amts import cores
 from amts.book import document
 from amts.cli import main
 from amts.engines import create_engine
 from amts.errors import AmtsError
 from amts.sync.filejob import follow_layout
 from amts.sync.git import GitRepo
-from amts.sync.synchronizer import Synchronizer
+from amts.sync.report import render_pr_body
+from amts.sync.synchronizer import FILES_PER_PROCESS, Synchronizer
 from amts.update.updater import Updater
 from tests.gitrepos import (
     AUTOGRAD_EN,
     BASICS,
+    DATA_EN,
+    DATA_ZH,
     INDEX,
+    LINEAR_EN,
+    LINEAR_ZH,
     NUMEL_NEW,
     NUMEL_OLD,
     TENSORS,
@@ -505,6 +512,70 @@ def test_a_sync_in_batches_writes_what_one_batch_writes(books: Books) -> None:
         listing = books.zh.git("ls-tree", "-r", branch).splitlines()
         trees.append([line for line in listing if not line.endswith(STATE)])  # synced_at
     assert trees[0] == trees[1]
+
+
+def _many_files(books: Books, count: int) -> str:
+    """``count`` more translated files, then an English revision that edits, extends or
+    breaks each of them (every third gets a sentence the memory knows, one an unclosed
+    fence): the English revision's SHA."""
+    for i in range(count):
+        for repo, (linear, data) in (
+            (books.en, (LINEAR_EN, DATA_EN)),
+            (books.zh, (LINEAR_ZH, DATA_ZH)),
+        ):
+            repo.write(f"many/f{i:02}.md", linear.replace("sec_linear", f"sec_{i}") + "\n" + data)
+        books.zh.write(
+            f"many/f{i:02}_origin.md", LINEAR_EN.replace("sec_linear", f"sec_{i}") + "\n" + DATA_EN
+        )
+    books.en.commit("Many files")
+    books.zh.commit("Their translations")
+    base = books.en.rev("HEAD")
+    for i in range(count):
+        path = f"many/f{i:02}.md"
+        books.en.edit(path, "It fits a line", f"It fits a line ({i} times)")
+        if i % 3 == 0:
+            books.en.edit(
+                path, "Data comes in tables.", "Data comes in tables.\nIt fits a line to the data."
+            )
+    books.en.edit("many/f05.md", "# Data", "# Data" + UNCLOSED_FENCE)
+    books.en.commit("Edit them all")
+    return base
+
+
+def test_many_files_carried_across_processes_make_the_same_commit(
+    books: Books, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With twice FILES_PER_PROCESS files, a forked process on the spare core carries
+    files too; the commit, its message, the pull-request body and each file's outcome are
+    those of one process carrying them all (with every core held, nothing is spread)."""
+    if cores.available_cores() < 2:
+        pytest.skip("one core: nothing to spread over")
+    base = _many_files(books, 2 * FILES_PER_PROCESS + 4)
+    caplog.set_level(logging.INFO, logger="amts.sync.synchronizer")
+    runs = {}
+    for spread in (False, True):
+        updater = Updater("en", "zh", create_engine("memory"))
+        branch = f"sync/spread-{spread}"
+        with (
+            GitRepo(books.en.path, "source") as en,
+            GitRepo(books.zh.path, "target") as zh,
+            cores.claim(0 if spread else cores.available_cores()),  # held: nothing spare
+        ):
+            caplog.clear()
+            result = Synchronizer(en, zh, updater).run(base, "HEAD", branch)
+        spread_log = [r.getMessage() for r in caplog.records if "sync.spread" in r.msg]
+        assert bool(spread_log) is spread
+        listing = books.zh.git("ls-tree", "-r", branch).splitlines()
+        runs[spread] = (
+            [line for line in listing if not line.endswith(STATE)],
+            books.zh.git("log", "-1", "--format=%B", branch),
+            render_pr_body(result),
+            [(f.path, f.status, f.note, f.lag) for f in result.files],
+        )
+    assert "by 1 other processes" in spread_log[0] and " 0 by" not in spread_log[0]
+    assert runs[True] == runs[False]
+    statuses = [status for _, status, _, _ in runs[True][3]]
+    assert statuses.count("updated") == 2 * FILES_PER_PROCESS + 3 and statuses.count("skipped") == 1
 
 
 def test_follow_layout_restores_the_english_blank_lines() -> None:

@@ -1,0 +1,87 @@
+"""Many independent items shared between this process and others on spare cores.
+
+Aligning a book's files (:meth:`~amts.align.cache.AlignmentCache.prefill`) and carrying a
+push's files (:class:`~amts.sync.synchronizer.Synchronizer`) both do the same work for
+each of many items, in any order. :func:`spread` hands them out dynamically: the other
+processes take items from the front, this one takes those none has started from the
+back, until they meet. Callers give the largest items first, so however late the others
+start or however slow they run, every process ends on small items and none waits long.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import pickle
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
+
+def start_method() -> str:
+    """``fork`` when this process runs no other thread (the CLI, a worker between jobs' own
+    threads): a child is ready in milliseconds with every module imported and every object
+    built, where a spawned one spends ~0.5 s CPU importing them again. Otherwise ``spawn``:
+    forking a process whose other threads may hold locks (the App's web side, a threaded
+    queue consumer) can leave the child waiting on a lock no one will release."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+def spread(
+    items: Sequence[_Item],
+    here: Callable[[_Item], _Result],
+    there: Callable[[_Item], _Result],
+    processes: int,
+    *,
+    method: str | None = None,
+    initializer: Callable[..., Any] | None = None,
+    initargs: tuple = (),
+) -> list[_Result | None]:
+    """Each item's result, in order: ``here(item)`` in this process or ``there(item)`` in
+    one of ``processes - 1`` others (``there`` and the items must pickle under ``spawn``;
+    the results always must). An item is ``None`` when another process took it and died
+    (out of memory, killed), which breaks the pool: the caller does it itself; this
+    process does every item not yet handed out. What ``here`` or ``there`` raises
+    otherwise propagates.
+
+    Items are handed out two per other process at a time rather than all at once, so
+    that none is ever taken back: a pool that breaks cannot meet a cancelled future.
+    """
+    results: list[_Result | None] = [None] * len(items)
+    front, back = 0, len(items)  # the others take items[front], this process items[back - 1]
+    handed: dict[Future, int] = {}
+    broken = False
+    context = multiprocessing.get_context(method or start_method())
+    with ProcessPoolExecutor(
+        max_workers=processes - 1,
+        mp_context=context,
+        initializer=initializer,
+        initargs=initargs,
+    ) as pool:
+        while front < back or handed:
+            for future in [future for future in handed if future.done()]:
+                index = handed.pop(future)
+                try:
+                    results[index] = future.result()
+                except (BrokenProcessPool, OSError, pickle.PicklingError) as exc:
+                    if not broken:
+                        log.warning("spread.workers_failed: %s; the rest is done here", exc)
+                    broken = True
+            while not broken and front < back and len(handed) < 2 * (processes - 1):
+                handed[pool.submit(there, items[front])] = front
+                front += 1
+            if front < back:
+                back -= 1
+                results[back] = here(items[back])
+            elif handed:
+                wait(handed, return_when=FIRST_COMPLETED)
+    return results
