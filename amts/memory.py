@@ -14,6 +14,7 @@ Matching ignores line wrapping: runs of whitespace count as one space.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,6 +48,8 @@ _SLOT = re.compile(r"\x00[a-z_]+\x00")
 #: URL's "http", a link target's "(" or a number's digit (see :data:`SLOT_KINDS`). Two
 #: sentences with one skeleton agree up to their first slot, so up to the first of these.
 _SLOT_START = re.compile(r"[:`$(0-9]|http")
+#: Held while a lookup indexes entries (rare and brief: one lock serves every memory).
+_INDEXING = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,11 @@ class TranslationMemory:
             return None
         prefix = _prefix(key)
         if prefix in self._unindexed:
-            self._index(self._unindexed.pop(prefix))
+            with _INDEXING:  # a lookup in another thread may be indexing them: wait for it
+                entries = self._unindexed.get(prefix)
+                if entries is not None:
+                    self._index(entries)
+                    del self._unindexed[prefix]  # only once they are all indexed
         skeleton, tokens = _tokenize(sentence)
         candidates = self._by_skeleton.get(skeleton)
         if not candidates:

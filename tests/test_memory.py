@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -361,3 +363,21 @@ def test_lookups_are_those_of_a_memory_indexed_in_full():
     results = [lazy.lookup(query) for query in queries]
     assert results == [full.lookup(query) for query in queries]
     assert sum(match is not None and match.kind == "fuzzy" for match in results) > 100
+
+
+def test_lookups_in_threads_find_what_one_thread_finds():
+    """Lookups index the memory as they go; several threads looking up at once all wait for
+    an index being made, so none misses a candidate."""
+    sources = _fuzz_sentences(seed=9, count=2000)
+    queries = _fuzz_sentences(seed=10, count=2000)
+    alone = memory_of(*((source, f"译 {source}") for source in sources))
+    expected = [alone.lookup(query) for query in queries]
+    shared = memory_of(*((source, f"译 {source}") for source in sources))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            found = list(pool.map(lambda _: [shared.lookup(q) for q in queries], range(4)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert found == [expected] * 4
