@@ -25,6 +25,7 @@ _R = TypeVar("_R")
 _LOCK = threading.Lock()
 _depth = 0
 _was_enabled = False
+_freeze_at_exit = False  # registered (see one_shot)
 
 
 @contextmanager
@@ -80,6 +81,3 @@ def one_shot() -> Iterator[None]:
             if not _freeze_at_exit:
                 _freeze_at_exit = True
                 atexit.register(gc.freeze)
-
-
-_freeze_at_exit = False
