@@ -121,6 +121,7 @@ def forget_installation(services: Services, installation_id: int) -> list[str]:
     forgotten: storage keys and folders."""
     from bot.sync.refresh import installation_caches
 
+    services.github.forget(installation_id)
     gone = forget_claims(services, installation_id)
     gone += services.queue.forget_installation(installation_id)
     gone += services.status.forget_installation(installation_id)

@@ -45,6 +45,11 @@ log = logging.getLogger(__name__)
 JWT_ISSUED_AT = -60  # seconds: GitHub's clock may be a little behind ours
 JWT_EXPIRY = 540  # seconds; GitHub refuses more than 10 minutes
 TOKEN_MARGIN = timedelta(minutes=5)  # renew an installation token this long before it expires
+#: How long a repository's installation is remembered. The process that handles an
+#: uninstall forgets it at once (:meth:`GitHubApp.forget`); the others look it up again
+#: within this time, so a repository moved to another installation is not acted on with
+#: the old one for longer.
+INSTALLATION_SECONDS = 300.0
 RETRIES = 6
 MAX_RATE_LIMIT_WAIT = 300.0  # seconds: longer than this and the job fails and says so
 RETRY_STATUSES = (*range(500, 600), 403, 429)
@@ -176,7 +181,7 @@ class GitHubApp:
         self._retry = retry or make_retry()
         self._timeout = timeout
         self._tokens: dict[int, _Token] = {}
-        self._installations: dict[str, int] = {}
+        self._installations: dict[str, tuple[int, float]] = {}  # repo: (id, when looked up)
         self._lock = threading.Lock()
         self._auth = Auth.AppAuth(
             self.app_id,
@@ -238,20 +243,30 @@ class GitHubApp:
         )
 
     def installation_id(self, repo_full_name: str) -> int:
-        """The installation of the App on ``owner/name`` (cached)."""
+        """The installation of the App on ``owner/name``, remembered for
+        :data:`INSTALLATION_SECONDS`."""
         key = repo_full_name.lower()
-        if key not in self._installations:
-            owner, _, name = repo_full_name.partition("/")
-            try:
-                installation = self.integration().get_repo_installation(owner, name)
-            except GithubException as exc:
-                raise github_error(
-                    exc, f"finding the App's installation on {repo_full_name}"
-                ) from exc
-            self._installations[key] = installation.id
-        return self._installations[key]
+        known = self._installations.get(key)
+        if known is not None and time.monotonic() - known[1] < INSTALLATION_SECONDS:
+            return known[0]
+        owner, _, name = repo_full_name.partition("/")
+        try:
+            installation = self.integration().get_repo_installation(owner, name)
+        except GithubException as exc:
+            raise github_error(exc, f"finding the App's installation on {repo_full_name}") from exc
+        with self._lock:
+            self._installations[key] = (installation.id, time.monotonic())
+        return installation.id
 
     installation_for = installation_id  # the shared design's name
+
+    def forget(self, installation_id: int) -> None:
+        """Drop what this process remembers of an uninstalled installation: its token and
+        which repositories were its (they may be installed again, by someone else)."""
+        with self._lock:
+            self._tokens.pop(installation_id, None)
+            for repo in [r for r, (i, _) in self._installations.items() if i == installation_id]:
+                del self._installations[repo]
 
     def mask(self, text: object) -> str:
         """``text`` with every token this App holds (and any token-like string) masked."""

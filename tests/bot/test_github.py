@@ -12,6 +12,7 @@ import pytest
 from github import GithubException
 
 from bot.errors import GitHubError
+from bot.github import client
 from bot.github.client import RETRIES, GitHubApp, deadline, make_retry, mask
 from bot.settings import Settings
 from tests.emulators.github import GitHubEmulator
@@ -70,6 +71,27 @@ def test_client_and_installation_lookup(emulator, tmp_path) -> None:
     repo = app.client(7).get_repo(REPO)
     assert repo.clone_url == emulator.clone_url(REPO)
     assert repo.default_branch == "main"
+
+
+def test_an_installation_is_looked_up_again_once_forgotten_or_after_a_while(
+    emulator, tmp_path, monkeypatch
+) -> None:
+    """A repository's installation is remembered, but not for ever: an uninstall handled
+    here forgets it (and the installation's token) at once; in other processes it is
+    looked up again after INSTALLATION_SECONDS."""
+    app = app_for(emulator, tmp_path)
+    lookups = lambda: len(emulator.find_requests("GET", f"/repos/{REPO}/installation"))  # noqa: E731
+    tokens = lambda: len(emulator.find_requests("POST", "/app/installations/7/access_tokens"))  # noqa: E731
+    assert app.installation_id(REPO) == 7 == app.installation_id(REPO)
+    app.token(7)
+    assert (lookups(), tokens()) == (1, 1)
+    app.forget(7)
+    assert app.installation_id(REPO) == 7
+    app.token(7)
+    assert (lookups(), tokens()) == (2, 2)
+    monkeypatch.setattr(client, "INSTALLATION_SECONDS", 0.0)
+    assert app.installation_id(REPO) == 7
+    assert lookups() == 3
 
 
 def test_a_502_is_retried(emulator, tmp_path) -> None:

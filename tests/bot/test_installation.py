@@ -3,21 +3,27 @@ real queue."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.event import Event
+from bot.github.client import GitHubApp
 from bot.github.mirrors import Mirrors
 from bot.handlers.installation import router
 from bot.services import Services
 from bot.work.queue import Queue
 from tests.bot.webhooks import installation_payload
+from tests.emulators.github import app_private_key_pem
 
 
 def services_for(queue: Queue) -> Services:
-    """The handlers use the queue and the data directory: no GitHub client needed."""
+    """The handlers use the queue and the data directory, and an uninstall the App's
+    memory of its tokens: its client never calls GitHub here."""
     assert queue.settings is not None
+    settings = dataclasses.replace(queue.settings, app_id=1, private_key=app_private_key_pem())
     mirrors = Mirrors(queue.settings.data_dir)
-    return Services(queue.settings, None, mirrors, queue, queue.status)  # type: ignore[arg-type]
+    return Services(queue.settings, GitHubApp(settings), mirrors, queue, queue.status)
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,15 @@ def test_uninstalling_forgets_the_installations_claims_state_and_files(tmp_path:
         claims = json.loads(bytes(storage.peek_data(CLAIMS_PREFIX + ZH)))
         assert claims == {SOURCE: INSTALLATION}
 
+        github = world.services.github
+        github.installation_for(SOURCE)
+        looked_up = len(world.emulator.find_requests("GET", f"/repos/{SOURCE}/installation"))
+
         world.dispatch("installation", installation_payload("deleted", INSTALLATION))
+
+        github.installation_for(SOURCE)  # forgotten here: looked up again
+        again = len(world.emulator.find_requests("GET", f"/repos/{SOURCE}/installation"))
+        assert again == looked_up + 1
 
         assert storage.peek_data(CLAIMS_PREFIX + ZH) is EmptyData
         assert json.loads(bytes(storage.peek_data(shared))) == {"other-org/book": 2}

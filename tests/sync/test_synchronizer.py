@@ -4,7 +4,6 @@ translation (origin files) and a d2l-pt style one (same paths), through the real
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -23,7 +22,6 @@ from amts.engines import create_engine
 from amts.errors import AmtsError
 from amts.sync.filejob import follow_layout
 from amts.sync.git import GitRepo
-from amts.sync.report import render_pr_body
 from amts.sync.synchronizer import FILES_PER_PROCESS, Synchronizer
 from amts.update.updater import Updater
 from tests.gitrepos import (
@@ -543,38 +541,39 @@ def _many_files(books: Books, count: int) -> str:
 
 
 def test_many_files_carried_across_processes_make_the_same_commit(
-    books: Books, caplog: pytest.LogCaptureFixture
+    books: Books, tmp_path: Path
 ) -> None:
-    """With twice FILES_PER_PROCESS files, a forked process on the spare core carries
-    files too; the commit, its message, the pull-request body and each file's outcome are
-    those of one process carrying them all (with every core held, nothing is spread)."""
+    """With twice FILES_PER_PROCESS files, ``amts sync`` (its own process, with no other
+    thread, as a user runs it) forks a process for the spare core that carries files too;
+    the commit, its message, the pull-request body and the JSON report are those of one
+    process carrying them all (with every core held by this test, nothing is spread)."""
     if cores.available_cores() < 2:
         pytest.skip("one core: nothing to spread over")
     base = _many_files(books, 2 * FILES_PER_PROCESS + 4)
-    caplog.set_level(logging.INFO, logger="amts.sync.synchronizer")
     runs = {}
     for spread in (False, True):
-        updater = Updater("en", "zh", create_engine("memory"))
         branch = f"sync/spread-{spread}"
-        with (
-            GitRepo(books.en.path, "source") as en,
-            GitRepo(books.zh.path, "target") as zh,
-            cores.claim(0 if spread else cores.available_cores()),  # held: nothing spare
-        ):
-            caplog.clear()
-            result = Synchronizer(en, zh, updater).run(base, "HEAD", branch)
-        spread_log = [r.getMessage() for r in caplog.records if "sync.spread" in r.msg]
-        assert bool(spread_log) is spread
+        out = tmp_path / f"spread-{spread}"
+        command = [sys.executable, "-m", "amts.cli", "-v", "sync", "--from", base]
+        command += ["--source-repo", str(books.en.path), "--target-repo", str(books.zh.path)]
+        command += ["--tgt-lang", "zh", "--branch", branch]
+        command += ["--pr-body", f"{out}.md", "--report", f"{out}.json"]
+        with cores.claim(0 if spread else cores.available_cores()):  # held: nothing spare
+            done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert ("sync.spread: 20 files, " in done.stderr) is spread, done.stderr
         listing = books.zh.git("ls-tree", "-r", branch).splitlines()
+        report = json.loads(Path(f"{out}.json").read_text())
         runs[spread] = (
             [line for line in listing if not line.endswith(STATE)],
             books.zh.git("log", "-1", "--format=%B", branch),
-            render_pr_body(result),
-            [(f.path, f.status, f.note, f.lag) for f in result.files],
+            Path(f"{out}.md").read_text().replace(str(out), "OUT").replace(branch, "BRANCH"),
+            [{k: v for k, v in f.items() if k != "branch"} for f in report["files"]],
         )
-    assert "by 1 other processes" in spread_log[0] and " 0 by" not in spread_log[0]
+        if spread:
+            assert " 0 by 1 other" not in done.stderr  # the other process carried some
     assert runs[True] == runs[False]
-    statuses = [status for _, status, _, _ in runs[True][3]]
+    statuses = [f["status"] for f in runs[True][3]]
     assert statuses.count("updated") == 2 * FILES_PER_PROCESS + 3 and statuses.count("skipped") == 1
 
 
