@@ -11,6 +11,7 @@ cycle, so memory stays as it was. Mercurial's ``util.nogc`` does the same.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import gc
 import threading
@@ -24,6 +25,7 @@ _R = TypeVar("_R")
 _LOCK = threading.Lock()
 _depth = 0
 _was_enabled = False
+_freeze_at_exit = False  # registered (see one_shot)
 
 
 @contextmanager
@@ -54,3 +56,28 @@ def without_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:
             return function(*args, **kwargs)
 
     return paused
+
+
+@contextmanager
+def one_shot() -> Iterator[None]:
+    """The collector's settings for a command that loads its data, works and exits.
+
+    What is alive on entry (the modules, the translation memory, the glossary) lives to
+    the end: frozen (``gc.freeze``), full collections skip it; a warm ``amts sync`` spent
+    0.15 s scanning it again and again. On exit, the interpreter's last collection would
+    walk every object left (0.1–0.2 s after a sync) to free memory the process gives back
+    anyway: everything alive then is frozen first (at exit, so a test calling the command
+    in its own process keeps collecting as usual; the freeze inside is undone on leaving).
+    Frozen objects are never collected: a long-lived process (an App worker) must not run
+    its jobs in here.
+    """
+    global _freeze_at_exit
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        with _LOCK:
+            if not _freeze_at_exit:
+                _freeze_at_exit = True
+                atexit.register(gc.freeze)

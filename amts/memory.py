@@ -14,6 +14,7 @@ Matching ignores line wrapping: runs of whitespace count as one space.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,9 +25,11 @@ from typing import Literal, NamedTuple
 from amts.align.aligner import Alignment
 from amts.book.protect import NUMBER as NUMBER_PATTERN
 from amts.book.protect import SpanKind, protected_spans
+from amts.collector import without_collection
 from amts.corpus.formats import read_pairs
 from amts.corpus.parallel import unit_text
 from amts.errors import InputError
+from amts.update.diff import normalize
 
 MatchKind = Literal["exact", "fuzzy"]
 
@@ -38,10 +41,15 @@ NUMBER = "number"
 #: What a fuzzy match loses at most: a match with every token changed scores 0.5.
 FUZZY_PENALTY = 0.5
 
-_SPACE = re.compile(r"\s+")
 _MATH_NUMBER = re.compile(r"\$\s*(?P<number>[0-9]+(?:[.,][0-9]+)*)\s*\$")
 _WORD = re.compile(r"[^\W_]+")
 _SLOT = re.compile(r"\x00[a-z_]+\x00")
+#: Where a slot of a skeleton can start: a role's ":", a code span's "`", math's "$", a
+#: URL's "http", a link target's "(" or a number's digit (see :data:`SLOT_KINDS`). Two
+#: sentences with one skeleton agree up to their first slot, so up to the first of these.
+_SLOT_START = re.compile(r"[:`$(0-9]|http")
+#: Held while a lookup indexes entries (rare and brief: one lock serves every memory).
+_INDEXING = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +88,13 @@ class _View(NamedTuple):
 
 @dataclass(slots=True)
 class _Entry:
-    """One remembered source sentence and every translation seen for it, with counts."""
+    """One remembered source sentence and every translation seen for it, with counts;
+    ``tokens`` and their ``keys`` once the entry is indexed for fuzzy lookups."""
 
     source: str
-    tokens: tuple[_Token, ...]
     order: int
-    keys: tuple[str, ...]
+    tokens: tuple[_Token, ...] = ()
+    keys: tuple[str, ...] = ()
     targets: dict[str, int] = field(default_factory=dict)
     _views: dict[str, tuple[_View, ...]] = field(default_factory=dict)
 
@@ -101,9 +110,11 @@ class _Entry:
         return views
 
 
-def normalize(text: str) -> str:
-    """The form sentences are compared in: whitespace runs (line breaks too) are one space."""
-    return _SPACE.sub(" ", text).strip()
+def _prefix(key: str) -> str:
+    """``key`` (normalized) up to where a skeleton slot could start: equal for any two
+    keys with the same skeleton, so it narrows the fuzzy candidates before tokenizing."""
+    start = _SLOT_START.search(key)
+    return key if start is None else key[: start.start()]
 
 
 def _one_line(text: str) -> str:
@@ -162,6 +173,9 @@ class TranslationMemory:
         self.tgt_lang = tgt_lang
         self._entries: dict[str, _Entry] = {}
         self._by_skeleton: dict[str, list[_Entry]] = {}
+        # Entries not indexed by skeleton yet, by _prefix: tokenizing every sentence of a
+        # loaded memory was most of loading it, and a sync's lookups reach a tenth of them.
+        self._unindexed: dict[str, list[_Entry]] = {}
 
     def __len__(self) -> int:
         """The number of distinct source sentences (whitespace-normalized)."""
@@ -186,12 +200,11 @@ class TranslationMemory:
             return
         entry = self._entries.get(key)
         if entry is None:
-            skeleton, tokens = _tokenize(key)
-            entry = _Entry(key, tokens, len(self._entries), tuple(t.key for t in tokens))
-            self._entries[key] = entry
-            self._by_skeleton.setdefault(skeleton, []).append(entry)
+            entry = self._entries[key] = _Entry(key, len(self._entries))
+            self._unindexed.setdefault(_prefix(key), []).append(entry)
         entry.targets[target] = entry.targets.get(target, 0) + 1
 
+    @without_collection  # a memory file's entries all live on: no collection finds garbage
     def add_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
         for source, target in pairs:
             self.add(source, target)
@@ -252,8 +265,15 @@ class TranslationMemory:
         entry = self._entries.get(key)
         if entry is not None:
             return MemoryMatch(entry.preferred()[0], "exact", 1.0, entry.source)
-        if not key or not self._by_skeleton:
+        if not key or not self._entries:
             return None
+        prefix = _prefix(key)
+        if prefix in self._unindexed:
+            with _INDEXING:  # a lookup in another thread may be indexing them: wait for it
+                entries = self._unindexed.get(prefix)
+                if entries is not None:
+                    self._index(entries)
+                    del self._unindexed[prefix]  # only once they are all indexed
         skeleton, tokens = _tokenize(sentence)
         candidates = self._by_skeleton.get(skeleton)
         if not candidates:
@@ -272,6 +292,13 @@ class TranslationMemory:
                     score = _fuzzy_score(changed, skeleton)
                     return MemoryMatch(repaired, "fuzzy", score, candidate.source)
         return None
+
+    def _index(self, entries: list[_Entry]) -> None:
+        """Index ``entries`` (in the order added) by skeleton, for fuzzy lookups."""
+        for entry in entries:
+            skeleton, entry.tokens = _tokenize(entry.source)
+            entry.keys = tuple(token.key for token in entry.tokens)
+            self._by_skeleton.setdefault(skeleton, []).append(entry)
 
 
 def _fuzzy_score(changed: int, skeleton: str) -> float:

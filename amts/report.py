@@ -9,7 +9,6 @@ report always has everything.
 
 from __future__ import annotations
 
-import difflib
 import html
 import json
 import re
@@ -22,11 +21,13 @@ from amts.book.protect import SpanKind, protected_spans
 from amts.files import atomic_output
 from amts.quality import format_score
 from amts.update.changes import BlockChange, ChangeKind, Origin, Quality, UpdateReport
+from amts.update.diff import SequenceMatcher
 
 MAX_BODY_CHARS = 60_000  # below GitHub's 65,536 with room for what a bot appends
 LOW_CONFIDENCE = 0.5  # an old English ↔ translation link below this needs a look
 REVIEW = "needs a human"
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_BACKTICKS = re.compile(r"`+")
 
 
 # ------------------------------------------------------------------------------ JSON
@@ -54,6 +55,8 @@ def write_json(reports: Sequence[UpdateReport] | UpdateReport, path: str | Path)
 def _cell(text: str | None) -> str:
     """A table cell: one line, pipes escaped, tag-like ``<`` escaped outside code spans."""
     text = " ".join((text or "").split()).replace("|", "\\|")
+    if "<" not in text:  # most cells: nothing to escape, no spans to find
+        return text
     out, start = [], 0
     for span in protected_spans(text):
         if span.kind in (SpanKind.CODE, SpanKind.ROLE):
@@ -65,7 +68,7 @@ def _cell(text: str | None) -> str:
 
 def _code(text: str) -> str:
     """Inline code that survives backticks inside ``text``."""
-    runs = [len(run) for run in re.findall(r"`+", text)]
+    runs = _backtick_runs(text)
     ticks = "`" * (max(runs, default=0) + 1)
     pad = " " if runs else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
@@ -73,16 +76,21 @@ def _code(text: str) -> str:
 
 def _fenced(text: str, info: str = "") -> str:
     """A fenced block longer than any backtick run inside (d2l blocks hold code fences)."""
-    runs = [len(run) for run in re.findall(r"`+", text)]
+    runs = _backtick_runs(text)
     fence = "`" * max(3, max(runs, default=0) + 1)
     return f"{fence}{info}\n{text.rstrip(chr(10))}\n{fence}"
+
+
+def _backtick_runs(text: str) -> list[int]:
+    """The length of each run of backticks in ``text``."""
+    return [len(run) for run in _BACKTICKS.findall(text)] if "`" in text else []
 
 
 def _diff(old: str | None, new: str | None) -> str:
     """Every line of the block, marked ``-``/``+``/`` `` so GitHub colours the change."""
     old_lines, new_lines = (old or "").splitlines(), (new or "").splitlines()
     lines: list[str] = []
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    matcher = SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             lines += [f"  {line}" for line in old_lines[i1:i2]]

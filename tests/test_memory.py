@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ from amts.align.aligner import Aligner
 from amts.book import document
 from amts.corpus.formats import render
 from amts.errors import InputError
-from amts.memory import MemoryMatch, TranslationMemory
+from amts.memory import MemoryMatch, TranslationMemory, _prefix, _tokenize, normalize
 
 LAYER = ("The first layer has 256 hidden units.", "第一层有256个隐藏单元。")
 
@@ -320,3 +323,61 @@ def test_text_left_in_english_is_not_remembered_as_its_translation() -> None:
     assert len(memory) == 1
     assert memory.lookup("Deep learning is fun.") is None
     assert memory.lookup("Data matters.") is not None
+
+
+_PIECES = [
+    *["The", "layer", "has", "units", ".", ",", "ok"],
+    *["`x`", "`y`", "$n$", "$4$", "4", "256", "3.5", ":numref:`a`", ":ref:`b`"],
+    *["https://d2l.ai/a", "http://x.org", "[link](t.md)", "[link](u.md)", "(see)"],
+    *["<b>", "</b>", "[**", "**]", "\n", "  ", "\t"],
+]
+
+
+def _fuzz_sentences(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        rng.choice(["", " "]).join(rng.choices(_PIECES, k=rng.randint(1, 7))) for _ in range(count)
+    ]
+
+
+def test_sentences_with_one_skeleton_share_the_prefix():
+    """The prefix that narrows fuzzy candidates is the same for every sentence of a
+    skeleton, raw or normalized: no candidate is out of reach."""
+    prefixes: dict[str, set[str]] = {}
+    for text in _fuzz_sentences(seed=5, count=20_000):
+        for form in (text, normalize(text)):
+            prefixes.setdefault(_tokenize(form)[0], set()).add(_prefix(normalize(text)))
+    assert all(len(found) == 1 for found in prefixes.values())
+    assert len(prefixes) < 15_000  # skeletons shared by several sentences were compared
+
+
+def test_lookups_are_those_of_a_memory_indexed_in_full():
+    """Indexing the memory by skeleton as lookups need it finds what indexing it all at
+    once finds, fuzzy matches included."""
+    sources = _fuzz_sentences(seed=7, count=3000)
+    lazy = memory_of(*((source, f"译 {source}") for source in sources))
+    full = memory_of(*((source, f"译 {source}") for source in sources))
+    full._index([entry for entries in full._unindexed.values() for entry in entries])
+    full._unindexed.clear()
+    queries = _fuzz_sentences(seed=8, count=3000)
+    results = [lazy.lookup(query) for query in queries]
+    assert results == [full.lookup(query) for query in queries]
+    assert sum(match is not None and match.kind == "fuzzy" for match in results) > 100
+
+
+def test_lookups_in_threads_find_what_one_thread_finds():
+    """Lookups index the memory as they go; several threads looking up at once all wait for
+    an index being made, so none misses a candidate."""
+    sources = _fuzz_sentences(seed=9, count=2000)
+    queries = _fuzz_sentences(seed=10, count=2000)
+    alone = memory_of(*((source, f"译 {source}") for source in sources))
+    expected = [alone.lookup(query) for query in queries]
+    shared = memory_of(*((source, f"译 {source}") for source in sources))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            found = list(pool.map(lambda _: [shared.lookup(q) for q in queries], range(4)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert found == [expected] * 4

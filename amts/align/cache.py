@@ -326,6 +326,10 @@ def _key(*parts: str) -> str:
     return hashlib.sha1("\0".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
+#: ``Kind(value)`` as a dict: the enum's call costs more than the rest of reading a block.
+_KINDS = {kind.value: kind for kind in Kind}
+
+
 def _blocks_from_json(data: list, text: str) -> tuple[Block, ...]:
     """Blocks from ``[kind, start, line]`` rows; they must tile ``text`` exactly."""
     starts = [row[1] for row in data]
@@ -337,7 +341,7 @@ def _blocks_from_json(data: list, text: str) -> tuple[Block, ...]:
         raise ValueError("a block starts past the end of the text")
     ends = [*starts[1:], len(text)]
     return tuple(
-        Block(Kind(kind), text[start:end], start, int(line))
+        Block(_KINDS[kind], text[start:end], start, int(line))
         for (kind, start, line), end in zip(data, ends, strict=True)
     )
 
@@ -362,16 +366,21 @@ def _links_from_json(
     """Links checked against the documents: an index or span out of range is a bad entry."""
 
     def indices(values: list, doc: Document) -> tuple[int, ...]:
-        if any(not 0 <= int(v) < len(doc.blocks) for v in values):
+        result = tuple(map(int, values))
+        if result and (min(result) < 0 or max(result) >= len(doc.blocks)):
             raise ValueError("block index out of range")
-        return tuple(int(v) for v in values)
+        return result
 
     def segments(values: list, doc: Document) -> tuple[Segment, ...]:
-        result = tuple(Segment(int(b), int(s), int(e)) for b, s, e in values)
-        if any(not (0 <= s.start <= s.end <= len(doc.text)) for s in result):
-            raise ValueError("sentence span out of range")
-        indices([s.block for s in result], doc)
-        return result
+        result = []
+        for block, start, end in values:
+            segment = Segment(int(block), int(start), int(end))
+            if not 0 <= segment.start <= segment.end <= len(doc.text):
+                raise ValueError("sentence span out of range")
+            if not 0 <= segment.block < len(doc.blocks):
+                raise ValueError("block index out of range")
+            result.append(segment)
+        return tuple(result)
 
     blocks = tuple(
         Link(indices(src, source), indices(tgt, target), float(conf))

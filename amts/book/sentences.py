@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import MappingProxyType
 
 from amts.book.protect import Span, protected_spans
@@ -112,8 +113,11 @@ _INITIAL = r"[A-ZÀ-ÖØ-Þ]\."
 _QUOTED_NUMBER = r"(?<=[\"“‘(\[])\d{1,3}\."
 
 
-def _abbreviation_pattern(entries: frozenset[str]) -> tuple[re.Pattern[str], int]:
-    """One regex for a language's table, and how far around a dot it must look."""
+@cache
+def _abbreviation_pattern(lang: str) -> tuple[re.Pattern[str], int]:
+    """One regex for a language's table, and how far around a dot it must look; made for
+    the languages a run splits, not all ten at import."""
+    entries = ABBREVIATIONS[lang]
     forms = set(entries) | {e[0].upper() + e[1:] for e in entries if e[0].islower()}
     alternatives = [
         r"\s*".join(re.escape(word) for word in form.split(" "))
@@ -121,9 +125,6 @@ def _abbreviation_pattern(entries: frozenset[str]) -> tuple[re.Pattern[str], int
     ]
     pattern = re.compile(r"(?<!\w)(?:" + "|".join([*alternatives, _INITIAL, _QUOTED_NUMBER]) + ")")
     return pattern, 2 * max(len(form) for form in forms)
-
-
-_ABBREVIATION_PATTERNS = {lang: _abbreviation_pattern(e) for lang, e in ABBREVIATIONS.items()}
 
 
 def normalize_language(lang: str) -> str:
@@ -161,7 +162,7 @@ class _BoundaryFinder:
         self.lang = lang
         self.spans = spans
         self.starts = [span.start for span in spans]
-        self.abbreviations, self.window = _ABBREVIATION_PATTERNS[lang]
+        self.abbreviations, self.window = _abbreviation_pattern(lang)
 
     def boundaries(self) -> list[int]:
         text = self.text

@@ -83,6 +83,7 @@ def sync(
     """
     import shlex
 
+    from amts.collector import one_shot
     from amts.errors import InputError
     from amts.files import MAX_FILE_BYTES
     from amts.sync.git import GitRepo
@@ -96,7 +97,11 @@ def sync(
         parallel_data=parallel_data,
         glossary=glossary,
     )
-    with GitRepo(source_repo, "source") as source, GitRepo(target_repo, "target") as target:
+    with (
+        one_shot(),  # one process, one sync: the memory lives to the end
+        GitRepo(source_repo, "source") as source,
+        GitRepo(target_repo, "target") as target,
+    ):
         excluded = (*DEFAULT_EXCLUDE, *exclude)
         limit = max_file_bytes or MAX_FILE_BYTES
         synchronizer = Synchronizer(

@@ -13,7 +13,6 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from amts import __version__
 from amts.errors import InputError
@@ -50,6 +49,8 @@ def write_csv(out: TextIO, pairs: Iterable[tuple[str, str]], src_lang: str, tgt_
 
 
 def write_tmx(out: TextIO, pairs: Iterable[tuple[str, str]], src_lang: str, tgt_lang: str) -> None:
+    from xml.sax.saxutils import escape, quoteattr  # imports urllib, http, ssl: only here
+
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
     out.write(
         f'  <header creationtool="amts" creationtoolversion={quoteattr(__version__)} '

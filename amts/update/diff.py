@@ -23,7 +23,6 @@ except ImportError:  # pragma: no cover - a platform without its wheel
 #: Below this similarity an edited block is treated as one deleted and one inserted.
 MODIFIED_THRESHOLD = 0.35
 
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+|[^\w\s]")
 
 #: Pairs scored lately, by (old key, new key): a sync diffs each English file more than once
@@ -46,8 +45,10 @@ class Edit:
 
 
 def normalize(text: str) -> str:
-    """The comparison key: rewrapping a paragraph is not a change."""
-    return _SPACE.sub(" ", text).strip()
+    """The comparison key: rewrapping a paragraph is not a change. Each run of whitespace
+    (line breaks too) is one space, none at the ends: ``str.split`` splits at exactly the
+    characters ``\\s`` matches, several times faster than ``re.sub(r"\\s+", " ", text)``."""
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=4096)

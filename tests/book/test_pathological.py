@@ -34,7 +34,16 @@ def _fuzz(alphabet: list[str], seed: int, count: int = 3000, longest: int = 40) 
     return ["".join(rng.choices(alphabet, k=rng.randint(0, longest))) for _ in range(count)]
 
 
-_MARKUP = [*list('`$\\<!->a h:/()[]*"\n'), "<!--", "-->", "http://", ":ref:", "](", "`` "]
+_MARKUP = [
+    *list('`$\\<!->a h:/()[]*"\n'),
+    "<!--",
+    "-->",
+    "http://",
+    "https://",
+    ":ref:",
+    "](",
+    "`` ",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)

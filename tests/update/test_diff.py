@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 
 import pytest
 
@@ -369,3 +370,10 @@ def test_compiled_matcher_finds_difflib_matches() -> None:
             theirs = difflib.SequenceMatcher(None, a, b, autojunk=False)
             assert ours.ratio() == theirs.ratio()
             assert ours.get_opcodes() == theirs.get_opcodes()
+
+
+def test_normalize_equals_the_whitespace_pattern():
+    """Every character ``\\s`` matches, and only those, is a space between words."""
+    for code in range(sys.maxunicode + 1):
+        text = f" a{chr(code)}b {chr(code) * 2}c{chr(code)}"
+        assert normalize(text) == re.sub(r"\s+", " ", text).strip(), hex(code)
