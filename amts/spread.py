@@ -3,7 +3,7 @@
 Aligning a book's files (:meth:`~amts.align.cache.AlignmentCache.prefill`) and carrying a
 push's files (:class:`~amts.sync.synchronizer.Synchronizer`) both do the same work for
 each of many items, in any order. :func:`spread` hands them out dynamically: the other
-processes take items from the front, this one takes those none has started from the
+processes take items from the front, this one takes those not handed out from the
 back, until they meet. Callers give the largest items first, so however late the others
 start or however slow they run, every process ends on small items and none waits long.
 """
@@ -26,11 +26,11 @@ _Result = TypeVar("_Result")
 
 
 def start_method() -> str:
-    """``fork`` when this process runs no other thread (the CLI, a worker between jobs' own
-    threads): a child is ready in milliseconds with every module imported and every object
-    built, where a spawned one spends ~0.5 s CPU importing them again. Otherwise ``spawn``:
-    forking a process whose other threads may hold locks (the App's web side, a threaded
-    queue consumer) can leave the child waiting on a lock no one will release."""
+    """``fork`` when this process runs no other thread (the CLI): a child is ready in
+    milliseconds with every module imported and every object built, where a spawned one
+    spends ~0.5 s CPU importing them again. Otherwise ``spawn``: forking a process whose
+    other threads may hold locks (the App's web side, a threaded queue consumer) can
+    leave the child waiting on a lock no one will release."""
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return "fork"
     return "spawn"
