@@ -59,7 +59,7 @@ def spread(
     results: list[_Result | None] = [None] * len(items)
     front, back = 0, len(items)  # the others take items[front], this process items[back - 1]
     handed: dict[Future, int] = {}
-    broken = False
+    failure: BaseException | None = None  # what broke the pool: nothing more is handed out
     context = multiprocessing.get_context(method or start_method())
     with ProcessPoolExecutor(
         max_workers=processes - 1,
@@ -72,16 +72,25 @@ def spread(
                 index = handed.pop(future)
                 try:
                     results[index] = future.result()
-                except (BrokenProcessPool, OSError, pickle.PicklingError) as exc:
-                    if not broken:
-                        log.warning("spread.workers_failed: %s; the rest is done here", exc)
-                    broken = True
-            while not broken and front < back and len(handed) < 2 * (processes - 1):
-                handed[pool.submit(there, items[front])] = front
+                except _BROKEN as exc:
+                    failure = failure or exc
+            while failure is None and front < back and len(handed) < 2 * (processes - 1):
+                try:  # a pool seen broken here may not have failed a future yet
+                    handed[pool.submit(there, items[front])] = front
+                except _BROKEN as exc:
+                    failure = exc
+                    break
                 front += 1
             if front < back:
                 back -= 1
                 results[back] = here(items[back])
             elif handed:
                 wait(handed, return_when=FIRST_COMPLETED)
+    if failure is not None:
+        log.warning("spread.workers_failed: %s; the rest was done in this process", failure)
     return results
+
+
+#: What another process failing looks like here: it died (the pool breaks), or its
+#: result could not be sent back.
+_BROKEN = (BrokenProcessPool, OSError, pickle.PicklingError)
