@@ -311,14 +311,12 @@ class _FilePair:
                 [self.tgt_features[j] for j in tgt_prose],
                 BLOCK_BEADS,
                 self.ratio,
-                compatible=lambda a, b: (
-                    kinds(a, b)
+                compatible=lambda i, ni, j, nj: (
+                    kinds(i, ni, j, nj)
                     or (
-                        len(a) == 2
-                        and len(b) == 1
-                        and self.merged_heading(
-                            tuple(src_prose[i] for i in a), tuple(tgt_prose[j] for j in b)
-                        )
+                        ni - i == 2
+                        and nj - j == 1
+                        and self.merged_heading((src_prose[i], src_prose[i + 1]), (tgt_prose[j],))
                     )
                 ),
             )
@@ -421,11 +419,10 @@ class _KindRule:
         self.src_before = list(itertools.accumulate((k is not None for k in self.src), initial=0))
         self.tgt_before = list(itertools.accumulate((k is not None for k in self.tgt), initial=0))
 
-    def __call__(self, src: range, tgt: range) -> bool:
-        """Whether the blocks ``src`` may pair with the blocks ``tgt`` (indices into the lists)."""
-        if len(src) == 1 and len(tgt) == 1:
-            return self.src[src.start] == self.tgt[tgt.start]
+    def __call__(self, i: int, ni: int, j: int, nj: int) -> bool:
+        """Whether the blocks ``src[i:ni]`` may pair with the blocks ``tgt[j:nj]``."""
+        if ni - i == 1 and nj - j == 1:
+            return self.src[i] == self.tgt[j]
         return (
-            self.src_before[src.stop] == self.src_before[src.start]
-            and self.tgt_before[tgt.stop] == self.tgt_before[tgt.start]
+            self.src_before[ni] == self.src_before[i] and self.tgt_before[nj] == self.tgt_before[j]
         )
