@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
@@ -305,20 +305,16 @@ class _FilePair:
             kinds = _KindRule(
                 [self.source.blocks[i] for i in src_prose],
                 [self.target.blocks[j] for j in tgt_prose],
+                merged=lambda i, j: self.merged_heading(
+                    (src_prose[i], src_prose[i + 1]), (tgt_prose[j],)
+                ),
             )
             beads = best_beads(
                 [self.src_features[i] for i in src_prose],
                 [self.tgt_features[j] for j in tgt_prose],
                 BLOCK_BEADS,
                 self.ratio,
-                compatible=lambda i, ni, j, nj: (
-                    kinds(i, ni, j, nj)
-                    or (
-                        ni - i == 2
-                        and nj - j == 1
-                        and self.merged_heading((src_prose[i], src_prose[i + 1]), (tgt_prose[j],))
-                    )
-                ),
+                compatible=kinds,
             )
             for bead in beads:
                 if bead.src and bead.tgt:
@@ -409,20 +405,25 @@ _SINGLE_KINDS = frozenset({Kind.HEADING, Kind.FIGURE, Kind.TABLE})
 
 class _KindRule:
     """Headings pair only with headings, figures and tables with their own kind, and each
-    only one to one; other prose groups freely. Asked for every bead of a region's
-    dynamic programming, so it reads kinds and counts it prepared once."""
+    only one to one; other prose groups freely. An exception: two blocks with one, where
+    ``merged(i, j)`` says the target's heading holds the source's heading and paragraph.
+    Asked for every bead of a region's dynamic programming, so it reads kinds and counts
+    it prepared once."""
 
-    def __init__(self, src: list[Block], tgt: list[Block]) -> None:
+    def __init__(
+        self, src: list[Block], tgt: list[Block], merged: Callable[[int, int], bool]
+    ) -> None:
         self.src = [b.kind if b.kind in _SINGLE_KINDS else None for b in src]
         self.tgt = [b.kind if b.kind in _SINGLE_KINDS else None for b in tgt]
         # How many such blocks precede each position: a group of several has none.
         self.src_before = list(itertools.accumulate((k is not None for k in self.src), initial=0))
         self.tgt_before = list(itertools.accumulate((k is not None for k in self.tgt), initial=0))
+        self.merged = merged
 
     def __call__(self, i: int, ni: int, j: int, nj: int) -> bool:
         """Whether the blocks ``src[i:ni]`` may pair with the blocks ``tgt[j:nj]``."""
         if ni - i == 1 and nj - j == 1:
             return self.src[i] == self.tgt[j]
-        return (
-            self.src_before[ni] == self.src_before[i] and self.tgt_before[nj] == self.tgt_before[j]
-        )
+        if self.src_before[ni] == self.src_before[i] and self.tgt_before[nj] == self.tgt_before[j]:
+            return True
+        return ni - i == 2 and nj - j == 1 and self.merged(i, j)
