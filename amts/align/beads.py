@@ -9,6 +9,7 @@ file pair's own length ratio), and the surviving tokens both sides share or do n
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,21 +86,15 @@ def best_beads(
 
     ``compatible(i, ni, j, nj)`` says whether units ``src[i:ni]`` may pair with ``tgt[j:nj]``.
     """
-    if (0, 0) in beads:
-        raise ValueError("a bead must cover at least one unit")
     n, m = len(src), len(tgt)
     inf = math.inf
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
-    # Shapes that stay in the row are taken cell by cell (each cell's cost then final); the
-    # others row by row, nearer rows first and, within one, the wider shape first: a cell
-    # they reach gets its candidates from the row's left cells first, as a cell-by-cell loop.
-    across = [(dj, prior) for (di, dj), prior in beads.items() if not di]
-    down = sorted(((di, dj, p) for (di, dj), p in beads.items() if di), key=lambda s: (s[0], -s[1]))
+    across, down = _order(tuple(beads.items()))
     shared = _SharedTokens(src, tgt)
-    source = _Groups(src, {di for di, _ in beads if di}, shared, ratio=ratio)
-    target = _Groups(tgt, {dj for _, dj in beads if dj}, shared)
+    source = _Groups(src, {di for di, _, _ in down if di}, shared, ratio=ratio)
+    target = _Groups(tgt, {dj for _, dj, _ in down if dj}, shared)
     erfc, log, weight = math.erfc, math.log, ANCHOR_WEIGHT
     smoothing, lift, neutral = anchors.SMOOTHING, _LIFT, anchors.NO_EVIDENCE
     for i in range(n + 1):
@@ -162,6 +157,21 @@ def best_beads(
         i, j = i - di, j - dj
     result.reverse()
     return result
+
+
+@functools.cache
+def _order(
+    beads: tuple[tuple[tuple[int, int], float], ...],
+) -> tuple[list[tuple[int, float]], list[tuple[int, int, float]]]:
+    """The shapes that stay in the row (``(dj, prior)``), taken cell by cell, each cell's cost
+    then final; and the others (``(di, dj, prior)``), taken row by row, nearer rows first and,
+    within one, the wider shape first: a cell they reach gets its candidates from the row's
+    left cells first, as in a cell-by-cell loop."""
+    if any(shape == (0, 0) for shape, _ in beads):
+        raise ValueError("a bead must cover at least one unit")
+    across = [(dj, prior) for (di, dj), prior in beads if not di]
+    down = sorted(((di, dj, p) for (di, dj), p in beads if di), key=lambda s: (s[0], -s[1]))
+    return across, down
 
 
 _SQRT2 = math.sqrt(2.0)
@@ -253,34 +263,36 @@ class _Groups:
         self.bits: dict[int, list[int]] = {}
         self.scaled: dict[int, list[float]] = {}
         self.spread: dict[int, list[float]] = {}
-        latin_bits = [shared.latin_bits(unit) for unit in units] if shared.latin else None
+        for size in sizes:  # groups longer than the units: none
+            for field in (self.length, self.count, self.bits, self.scaled, self.spread):
+                field[size] = []
+        unit_bits = [shared.latin_bits(unit) for unit in units] if shared.latin else None
         tallies = [shared.shared_anchors(unit) for unit in units] if shared.anchors else None
-        lengths = [0.0] * len(units)
-        counts = [0] * len(units)
-        words: list[frozenset[str]] = []
-        bits = [0] * len(units)
-        groups: list[dict[str, int] | None] = [None] * len(units)
-        for size in range(1, max(sizes, default=0) + 1):
-            tail = units[size - 1 :]
-            lengths = [length + unit.length for length, unit in zip(lengths, tail, strict=False)]
-            counts = [count + unit.anchor_count for count, unit in zip(counts, tail, strict=False)]
-            if latin_bits:
-                bits = [a | b for a, b in zip(bits, latin_bits[size - 1 :], strict=False)]
-            if tallies:
-                groups = [_added(a, b) for a, b in zip(groups, tallies[size - 1 :], strict=False)]
-            if ratio is None:
-                words = (
-                    [unit.latin for unit in tail]
-                    if size == 1
-                    else [a | unit.latin for a, unit in zip(words, tail, strict=False)]
-                )
+        lengths = [unit.length for unit in units]
+        counts = [unit.anchor_count for unit in units]
+        bits = unit_bits or [0] * len(units)
+        groups = tallies
+        words = [unit.latin for unit in units] if ratio is None else []
+        for size in range(1, min(max(sizes, default=0), len(units)) + 1):
+            if size > 1:
+                tail = units[size - 1 :]
+                lengths = [a + unit.length for a, unit in zip(lengths, tail, strict=False)]
+                counts = [a + unit.anchor_count for a, unit in zip(counts, tail, strict=False)]
+                if unit_bits:
+                    bits = [a | b for a, b in zip(bits, unit_bits[size - 1 :], strict=False)]
+                if groups and tallies:
+                    groups = [
+                        _added(a, b) for a, b in zip(groups, tallies[size - 1 :], strict=False)
+                    ]
+                if ratio is None:
+                    words = [a | unit.latin for a, unit in zip(words, tail, strict=False)]
             if size not in sizes:
                 continue
             self.length[size] = lengths
             self.bits[size] = (
                 [a | shared.anchor_bits(b) if b else a for a, b in zip(bits, groups, strict=False)]
-                if tallies
-                else bits[: len(tail)]
+                if groups
+                else bits[: len(lengths)]
             )
             if ratio is None:
                 self.count[size] = [c + 2 * len(w) for c, w in zip(counts, words, strict=False)]
