@@ -64,9 +64,12 @@ def bead_cost(source: Features, target: Features, ratio: float) -> tuple[float, 
     # Shared tokens lower the cost, contrary tokens raise it, none leave it to length alone.
     evidence = 0.0 if sim is None else sim - anchors.NO_EVIDENCE
     cost = length - ANCHOR_WEIGHT * evidence
+    return cost, _confidence(length, sim)
+
+
+def _confidence(length: float, sim: float | None) -> float:
     length_p = math.exp(-length)
-    confidence = length_p if sim is None else 0.4 * length_p + 0.6 * sim
-    return cost, confidence
+    return length_p if sim is None else 0.4 * length_p + 0.6 * sim
 
 
 def best_beads(
@@ -150,13 +153,25 @@ def best_beads(
         di, dj = step
         confidence = 0.0
         if di and dj:
-            _, confidence = bead_cost(
-                anchors.merge(src[i - di : i]), anchors.merge(tgt[j - dj : j]), ratio
-            )
+            confidence = _confidence(*_scored(source, target, i - di, di, j - dj, dj))
         result.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j)), round(confidence, 3)))
         i, j = i - di, j - dj
     result.reverse()
     return result
+
+
+def _scored(
+    source: _Groups, target: _Groups, i: int, di: int, j: int, dj: int
+) -> tuple[float, float | None]:
+    """:func:`length_cost` and :func:`~amts.align.anchors.similarity` of the groups
+    ``src[i:i+di]`` and ``tgt[j:j+dj]``, the same floats (the loop above inlines them)."""
+    delta = (target.length[dj][j] - source.scaled[di][i]) / source.spread[di][i]
+    probability = math.erfc(abs(delta) / _SQRT2)
+    length = -math.log(max(probability, 1e-12))
+    if not (total := source.count[di][i] + target.count[dj][j]):
+        return length, None
+    both = (source.bits[di][i] & target.bits[dj][j]).bit_count()
+    return length, (2.0 * both + _LIFT) / (total + anchors.SMOOTHING)
 
 
 @functools.cache
