@@ -19,16 +19,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from amts.align import anchors
-from amts.align.anchors import FeatureExtractor
+from amts.align.anchors import FeatureExtractor, Features
 from amts.align.beads import BLOCK_BEADS, SENTENCE_BEADS, best_beads, length_cost
 from amts.align.glossary import Glossary
 from amts.book.document import PARSER_VERSION, VERBATIM_KINDS, Block, Document, Kind
+from amts.book.protect import Span, protected_spans
 from amts.book.sentences import split_sentences
 from amts.update.diff import pair_similar
 
@@ -155,8 +156,8 @@ class Aligner:
         return Alignment(source, target, self.src_lang, self.tgt_lang, block_links, sentence_links)
 
     def _align_sentences(self, pair: _FilePair, link: Link) -> list[SentenceLink]:
-        src = sentence_segments(pair.source, link.src, self.src_lang)
-        tgt = sentence_segments(pair.target, link.tgt, self.tgt_lang)
+        src = sentence_segments(pair.source, link.src, self.src_lang, pair.src_spans)
+        tgt = sentence_segments(pair.target, link.tgt, self.tgt_lang, pair.tgt_spans)
         if len(tgt) == 1 and pair.merged_heading(link.src, link.tgt):
             tgt = self._split_heading(pair, link.src[0], tgt[0])
         if not src or not tgt:
@@ -210,8 +211,15 @@ def align(
     return Aligner(src_lang, tgt_lang, glossary).align(source, target)
 
 
-def sentence_segments(document: Document, blocks: Sequence[int], lang: str) -> list[Segment]:
-    """The sentences of some blocks' content; a heading, table or figure caption is one."""
+def sentence_segments(
+    document: Document,
+    blocks: Sequence[int],
+    lang: str,
+    spans: Mapping[int, list[Span]] | None = None,
+) -> list[Segment]:
+    """The sentences of some blocks' content; a heading, table or figure caption is one.
+
+    ``spans``: the protected spans of blocks' contents, by block index, where known."""
     segments = []
     for index in blocks:
         block = document.blocks[index]
@@ -223,7 +231,8 @@ def sentence_segments(document: Document, blocks: Sequence[int], lang: str) -> l
                 stripped = len(content) - len(content.lstrip())
                 segments.append(Segment(index, offset + stripped, offset + len(content.rstrip())))
             continue
-        for sentence in split_sentences(content, lang):
+        known = spans.get(index) if spans is not None else None
+        for sentence in split_sentences(content, lang, known):
             segments.append(Segment(index, offset + sentence.start, offset + sentence.end))
     return segments
 
@@ -242,16 +251,9 @@ class _FilePair:
         self.target = target
         self.src_blocks = [i for i, b in enumerate(source.blocks) if b.kind is not Kind.BLANK]
         self.tgt_blocks = [i for i, b in enumerate(target.blocks) if b.kind is not Kind.BLANK]
-        self.src_features = {
-            i: src_features(source.blocks[i].content)
-            for i in self.src_blocks
-            if source.blocks[i].is_prose
-        }
-        self.tgt_features = {
-            i: tgt_features(target.blocks[i].content)
-            for i in self.tgt_blocks
-            if target.blocks[i].is_prose
-        }
+        # Each prose block's protected spans serve its features and, later, its sentences.
+        self.src_spans, self.src_features = _prose_features(source, self.src_blocks, src_features)
+        self.tgt_spans, self.tgt_features = _prose_features(target, self.tgt_blocks, tgt_features)
         src_length = sum(f.length for f in self.src_features.values())
         tgt_length = sum(f.length for f in self.tgt_features.values())
         self.ratio = (tgt_length + 1.0) / (src_length + 1.0)
@@ -371,6 +373,19 @@ class _FilePair:
             compatible,
         )
         return [Link((src_v[a],), (tgt_v[b],), round(score, 3)) for a, b, score in pairs]
+
+
+def _prose_features(
+    document: Document, blocks: list[int], extract: FeatureExtractor
+) -> tuple[dict[int, list[Span]], dict[int, Features]]:
+    """The protected spans and the features of the prose among ``blocks``, by index."""
+    spans, features = {}, {}
+    for i in blocks:
+        if document.blocks[i].is_prose:
+            content = document.blocks[i].content
+            spans[i] = protected_spans(content)
+            features[i] = extract(content, spans[i])
+    return spans, features
 
 
 def _label_kind(text: str) -> str:

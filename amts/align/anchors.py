@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from amts.align.glossary import Glossary
-from amts.book.protect import NUMBER, SpanKind, protected_spans, strip_spans
+from amts.book.protect import NUMBER, Span, SpanKind, protected_spans, strip_spans
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 NO_EVIDENCE = 0.5  # the similarity assumed when neither side has a surviving token
@@ -57,8 +57,9 @@ class FeatureExtractor:
         self._terms = term_pattern(self.terms)
         self._term_anchors = {term: f"g:{index}" for term, index in self.terms.items()}
 
-    def __call__(self, text: str) -> Features:
-        spans = protected_spans(text)
+    def __call__(self, text: str, spans: list[Span] | None = None) -> Features:
+        """``spans``: ``text``'s protected spans when the caller has them already."""
+        spans = protected_spans(text) if spans is None else spans
         # Tokens listed, then counted at once (``Counter(list)`` counts in C). ``str.split``
         # drops the whitespace ``\s`` matches (both ask ``str.isspace``), faster than ``re.sub``.
         tokens = [
