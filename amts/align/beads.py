@@ -83,9 +83,9 @@ def best_beads(
 
     The loop is the aligner's hottest: per bead it does :func:`bead_cost`'s arithmetic,
     operation for operation, on what :class:`_Groups` prepared once per group of units, and
-    skips the bead when a bound says it cannot beat the cell's best. Every
-    cell receives its candidates in the order of a plain loop over cells (row by row) and
-    shapes, keeping the first of equal costs: the same floats, the same beads.
+    skips the bead when a bound says it cannot beat the cell's best. Every cell receives its
+    candidates in the order of a plain loop over cells (row by row) and shapes, keeping the
+    first of equal costs: the same floats, the same beads (``tests/align/test_beads.py``).
 
     ``compatible(i, ni, j, nj)`` says whether units ``src[i:ni]`` may pair with ``tgt[j:nj]``.
     """
