@@ -27,13 +27,16 @@ _Result = TypeVar("_Result")
 
 def start_method() -> str:
     """``fork`` when this process runs no other thread (the CLI): a child is ready in
-    milliseconds with every module imported and every object built, where a spawned one
-    spends ~0.5 s CPU importing them again. Otherwise ``spawn``: forking a process whose
-    other threads may hold locks (the App's web side, a threaded queue consumer) can
-    leave the child waiting on a lock no one will release."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    milliseconds with every module imported and every object built. Forking a process
+    whose other threads may hold locks (the App's web side, a threaded queue consumer)
+    can leave the child waiting on a lock no one will release, so beside threads it is
+    ``forkserver``: a clean single-threaded server, started once per process with the
+    callers' modules imported (``preload`` of :func:`spread`), forks each child. A
+    spawned child would spend ~0.5 s CPU importing them again for every job."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
         return "fork"
-    return "spawn"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def spread(
@@ -45,6 +48,7 @@ def spread(
     method: str | None = None,
     initializer: Callable[..., Any] | None = None,
     initargs: tuple = (),
+    preload: Sequence[str] = (),
 ) -> list[_Result | None]:
     """Each item's result, in order: ``here(item)`` in this process or ``there(item)`` in
     one of ``processes - 1`` others (``there`` and the items must pickle under ``spawn``;
@@ -52,6 +56,9 @@ def spread(
     (out of memory, killed), which breaks the pool: the caller does it itself; this
     process does every item not yet handed out. What ``here`` or ``there`` raises
     otherwise propagates.
+
+    ``preload`` names the modules a ``forkserver`` imports before it forks anyone (the
+    first call that starts the server decides them, for the process's life).
 
     Items are handed out two per other process at a time rather than all at once, so
     that none is ever taken back: a pool that breaks cannot meet a cancelled future.
@@ -61,6 +68,8 @@ def spread(
     handed: dict[Future, int] = {}
     failure: BaseException | None = None  # what broke the pool: nothing more is handed out
     context = multiprocessing.get_context(method or start_method())
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(list(preload))
     with ProcessPoolExecutor(
         max_workers=processes - 1,
         mp_context=context,

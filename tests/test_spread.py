@@ -1,13 +1,19 @@
-"""Items shared between this process and forked or spawned ones (:mod:`amts.spread`)."""
+"""Items shared between this process and others, forked, from a forkserver or spawned
+(:mod:`amts.spread`)."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from amts import spread
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _square_there(item: int) -> tuple[int, int]:
@@ -18,7 +24,7 @@ def _die(item: int) -> tuple[int, int]:
     os._exit(1)  # a worker killed mid-item (out of memory, a signal)
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
 def test_every_item_is_done_once_in_order(method: str) -> None:
     """Results come back in the items' order, each made by exactly one process, and both
     this process and the other one take a share when the items outnumber them."""
@@ -66,3 +72,36 @@ def test_an_error_in_another_process_propagates() -> None:
 
 def _divide(item: int) -> float:
     return 1 / item
+
+
+def _imported_there(name: str) -> bool:
+    return name in sys.modules
+
+
+def test_beside_threads_a_forkserver_forks_children_with_the_preloaded_modules() -> None:
+    """A process with other threads does not fork itself: a forkserver forks the others,
+    with ``preload`` already imported (a spawned child would import it on each job). In a
+    fresh interpreter, as the first call that starts the server decides what it preloads."""
+    script = (
+        "import threading, sys\n"
+        "from amts import spread\n"
+        "from tests.test_spread import _imported_there\n"
+        "if __name__ == '__main__':\n"
+        "    threading.Thread(target=threading.Event().wait, daemon=True).start()\n"
+        "    method = spread.start_method()\n"
+        "    names = ['colorsys'] * 8\n"
+        "    found = spread.spread(names, lambda name: None, _imported_there, 2,"
+        " preload=['colorsys'])\n"
+        "    print(method, 'colorsys' in sys.modules, sorted(set(found), key=str))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    # Only the children imported it, before their first item; this process never did.
+    assert run.stdout.split() == ["forkserver", "False", "[None,", "True]"]

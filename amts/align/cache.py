@@ -47,6 +47,10 @@ DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 DEFAULT_MAX_ITEMS = 2048
 #: Fewer uncached pairs than this are aligned in this process alone (see ``prefill``).
 MIN_PARALLEL_PAIRS = 40
+#: What a forkserver imports once, so that the processes it forks for ``prefill`` align
+#: at once: this module (the aligner with it) and the markdown parser, whose import
+#: builds tables over all of Unicode.
+PRELOAD = ("amts.align.cache", "mistletoe.block_token")
 
 
 def blob_id(text: str) -> str:
@@ -151,10 +155,11 @@ class AlignmentCache:
         to pay for starting the processes; how many others aligned. The caller then reads
         each pair as usual (:meth:`align_texts`) and finds it here.
 
-        This process aligns pairs meanwhile. With two cores a spawned process costs
-        ~0.4 s to start and d2l's files ~25 ms each, so below :data:`MIN_PARALLEL_PAIRS`
-        pairs it is not worth it and nothing happens here. A process with no other thread
-        forks instead (see :func:`amts.spread.start_method`), which costs milliseconds.
+        This process aligns pairs meanwhile. A process with no other thread forks the
+        others, which costs milliseconds; beside threads (the App's workers) a forkserver
+        does (see :func:`amts.spread.start_method`), whose start costs ~0.5 s once per
+        process. d2l's files take ~25 ms each, so below :data:`MIN_PARALLEL_PAIRS` pairs
+        it is not worth it and nothing happens here.
         Only cores no other job holds are used (:mod:`amts.cores`): with every core busy,
         nothing happens here either.
         """
@@ -179,6 +184,7 @@ class AlignmentCache:
             method=method,
             initializer=_start_worker,
             initargs=(self.root, (aligner.src_lang, aligner.tgt_lang, aligner.glossary)),
+            preload=PRELOAD,
         )
         for entries in results:
             for key, value in entries or ():

@@ -114,9 +114,11 @@ def run_worker(
 
     ``periodic`` also schedules the reconcile job (one of ``amts serve``'s worker processes
     does); ``jobs`` as for :func:`register_tasks`."""
+    from amts.book import document
     from bot.work.queue import Queue
 
     settings.require_app()
+    document.load_parser()  # now, so that the first job parses as fast as later ones
     queue = Queue.from_settings(settings, jobs=jobs)
     try:
         wait_for_queue(queue)

@@ -205,22 +205,22 @@ def _variants(count: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("on_disk", [False, True], ids=["in memory", "on disk"])
-@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "spawned"])
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "forkserver"])
 def test_many_pairs_are_aligned_across_processes_with_the_same_result(
     tmp_path: Path, on_disk: bool, threaded: bool, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Past MIN_PARALLEL_PAIRS other processes align pairs too (forked from a process with
-    one thread, spawned beside other threads); every alignment is the one this process would
+    one thread, by a forkserver beside other threads); every alignment is the one this process would
     have made, each pair is aligned once, and reading them afterwards aligns nothing more."""
     pairs = _variants(MIN_PARALLEL_PAIRS)
     aligner = Aligner("en", "zh", load_glossary(GLOSSARY))
     cache = AlignmentCache(tmp_path if on_disk else None)
     caplog.set_level(logging.INFO, logger="amts.align.cache")
     with _another_thread() if threaded else contextlib.nullcontext():
-        method = "fork" if threading.active_count() == 1 else "spawn"
+        method = "fork" if threading.active_count() == 1 else "forkserver"
         done = cache.prefill(aligner, pairs)
     assert f"({method})" in caplog.text
-    assert threaded is (method == "spawn")
+    assert threaded is (method == "forkserver")
     aligned_here = cache.aligned
     assert done > 0 and aligned_here > 0 and done + aligned_here == len(pairs)
     for source, target in pairs:
