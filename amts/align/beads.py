@@ -120,6 +120,53 @@ def best_beads(
     return result
 
 
+#: Above this many cells (source × target units) the beads are found window by window along
+#: the diagonal, ``BEAD_WINDOW`` units a side: two hostile files of 20,000 paragraphs with no
+#: code between them would fill 400 million cells. The largest region of d2l-zh and d2l-pt
+#: against d2l-en has 3,540 (60 × 59 blocks), the largest block of sentences 252.
+MAX_BEAD_CELLS = 40_000
+BEAD_WINDOW = 50
+
+
+def bounded_beads(
+    src: list[Features],
+    tgt: list[Features],
+    beads: dict[tuple[int, int], float],
+    ratio: float,
+    compatible: Callable[[range, range], bool] | None = None,
+) -> list[Bead]:
+    """:func:`best_beads`, in time and memory linear in the units beyond ``MAX_BEAD_CELLS``."""
+    n, m = len(src), len(tgt)
+    if n * m <= MAX_BEAD_CELLS:
+        return best_beads(src, tgt, beads, ratio, compatible)
+    windows = -(-max(n, m) // BEAD_WINDOW)
+    result = []
+    for w in range(windows):
+        i0, i1 = n * w // windows, n * (w + 1) // windows
+        j0, j1 = m * w // windows, m * (w + 1) // windows
+        shifted = None
+        if compatible is not None:
+            shifted = _shifted(compatible, i0, j0)
+        for bead in best_beads(src[i0:i1], tgt[j0:j1], beads, ratio, shifted):
+            result.append(
+                Bead(
+                    tuple(i + i0 for i in bead.src),
+                    tuple(j + j0 for j in bead.tgt),
+                    bead.confidence,
+                )
+            )
+    return result
+
+
+def _shifted(
+    compatible: Callable[[range, range], bool], i0: int, j0: int
+) -> Callable[[range, range], bool]:
+    """``compatible`` of a window's units, asked with the whole sequences' indices."""
+    return lambda a, b: compatible(
+        range(a.start + i0, a.stop + i0), range(b.start + j0, b.stop + j0)
+    )
+
+
 def _groups(features: list[Features], sizes: set[int]) -> dict[int, list[Features]]:
     """``groups[size][start]``: the features of ``size`` consecutive units from ``start``."""
     return {
