@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from amts.align import anchors
 from amts.align.anchors import Features
+from amts.update.diff import diagonal_windows
 
 #: Bead shapes and their prior cost (−log of how often translators produce them).
 BLOCK_BEADS: dict[tuple[int, int], float] = {
@@ -139,11 +140,8 @@ def bounded_beads(
     n, m = len(src), len(tgt)
     if n * m <= MAX_BEAD_CELLS:
         return best_beads(src, tgt, beads, ratio, compatible)
-    windows = -(-max(n, m) // BEAD_WINDOW)
     result = []
-    for w in range(windows):
-        i0, i1 = n * w // windows, n * (w + 1) // windows
-        j0, j1 = m * w // windows, m * (w + 1) // windows
+    for i0, i1, j0, j1 in diagonal_windows(n, m, BEAD_WINDOW):
         shifted = None
         if compatible is not None:
             shifted = _shifted(compatible, i0, j0)

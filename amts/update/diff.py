@@ -138,22 +138,24 @@ def _pair_replaced(
     n, m = i2 - i1, j2 - j1
     if n * m <= MAX_PAIRED_CELLS:
         return _pair_window(old, new, i1, i2, j1, j2, compatible)
-    windows = -(-max(n, m) // PAIRING_WINDOW)
     edits: list[Edit] = []
     scores: dict[tuple[int, int], float] = {}
-    for w in range(windows):
-        found, found_scores = _pair_window(
-            old,
-            new,
-            i1 + n * w // windows,
-            i1 + n * (w + 1) // windows,
-            j1 + m * w // windows,
-            j1 + m * (w + 1) // windows,
-            compatible,
-        )
+    for a0, a1, b0, b1 in diagonal_windows(n, m, PAIRING_WINDOW):
+        found, found_scores = _pair_window(old, new, i1 + a0, i1 + a1, j1 + b0, j1 + b1, compatible)
         edits.extend(found)
         scores.update(found_scores)
     return edits, scores
+
+
+def diagonal_windows(n: int, m: int, side: int) -> list[tuple[int, int, int, int]]:
+    """An n × m grid cut into consecutive windows ``(i0, i1, j0, j1)`` of about ``side``
+    items a side along its diagonal: a dynamic programming over each window instead of the
+    whole grid costs time and memory linear in n + m."""
+    count = -(-max(n, m) // side)
+    return [
+        (n * w // count, n * (w + 1) // count, m * w // count, m * (w + 1) // count)
+        for w in range(count)
+    ]
 
 
 def _pair_window(
