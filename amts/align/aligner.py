@@ -19,16 +19,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from amts.align import anchors
-from amts.align.anchors import FeatureExtractor
+from amts.align.anchors import FeatureExtractor, Features
 from amts.align.beads import BLOCK_BEADS, SENTENCE_BEADS, bounded_beads, length_cost
 from amts.align.glossary import Glossary
 from amts.book.document import PARSER_VERSION, VERBATIM_KINDS, Block, Document, Kind
+from amts.book.protect import Span, protected_spans
 from amts.book.sentences import split_sentences
 from amts.update.diff import pair_similar
 
@@ -155,8 +156,8 @@ class Aligner:
         return Alignment(source, target, self.src_lang, self.tgt_lang, block_links, sentence_links)
 
     def _align_sentences(self, pair: _FilePair, link: Link) -> list[SentenceLink]:
-        src = sentence_segments(pair.source, link.src, self.src_lang)
-        tgt = sentence_segments(pair.target, link.tgt, self.tgt_lang)
+        src = sentence_segments(pair.source, link.src, self.src_lang, pair.src_spans)
+        tgt = sentence_segments(pair.target, link.tgt, self.tgt_lang, pair.tgt_spans)
         if len(tgt) == 1 and pair.merged_heading(link.src, link.tgt):
             tgt = self._split_heading(pair, link.src[0], tgt[0])
         if not src or not tgt:
@@ -210,8 +211,15 @@ def align(
     return Aligner(src_lang, tgt_lang, glossary).align(source, target)
 
 
-def sentence_segments(document: Document, blocks: Sequence[int], lang: str) -> list[Segment]:
-    """The sentences of some blocks' content; a heading, table or figure caption is one."""
+def sentence_segments(
+    document: Document,
+    blocks: Sequence[int],
+    lang: str,
+    spans: Mapping[int, list[Span]] | None = None,
+) -> list[Segment]:
+    """The sentences of some blocks' content; a heading, table or figure caption is one.
+
+    ``spans``: the protected spans of blocks' contents, by block index, where known."""
     segments = []
     for index in blocks:
         block = document.blocks[index]
@@ -223,7 +231,8 @@ def sentence_segments(document: Document, blocks: Sequence[int], lang: str) -> l
                 stripped = len(content) - len(content.lstrip())
                 segments.append(Segment(index, offset + stripped, offset + len(content.rstrip())))
             continue
-        for sentence in split_sentences(content, lang):
+        known = spans.get(index) if spans is not None else None
+        for sentence in split_sentences(content, lang, known):
             segments.append(Segment(index, offset + sentence.start, offset + sentence.end))
     return segments
 
@@ -242,16 +251,9 @@ class _FilePair:
         self.target = target
         self.src_blocks = [i for i, b in enumerate(source.blocks) if b.kind is not Kind.BLANK]
         self.tgt_blocks = [i for i, b in enumerate(target.blocks) if b.kind is not Kind.BLANK]
-        self.src_features = {
-            i: src_features(source.blocks[i].content)
-            for i in self.src_blocks
-            if source.blocks[i].is_prose
-        }
-        self.tgt_features = {
-            i: tgt_features(target.blocks[i].content)
-            for i in self.tgt_blocks
-            if target.blocks[i].is_prose
-        }
+        # Each prose block's protected spans serve its features and, later, its sentences.
+        self.src_spans, self.src_features = _prose_features(source, self.src_blocks, src_features)
+        self.tgt_spans, self.tgt_features = _prose_features(target, self.tgt_blocks, tgt_features)
         src_length = sum(f.length for f in self.src_features.values())
         tgt_length = sum(f.length for f in self.tgt_features.values())
         self.ratio = (tgt_length + 1.0) / (src_length + 1.0)
@@ -305,22 +307,16 @@ class _FilePair:
             kinds = _KindRule(
                 [self.source.blocks[i] for i in src_prose],
                 [self.target.blocks[j] for j in tgt_prose],
+                merged=lambda i, j: self.merged_heading(
+                    (src_prose[i], src_prose[i + 1]), (tgt_prose[j],)
+                ),
             )
             beads = bounded_beads(
                 [self.src_features[i] for i in src_prose],
                 [self.tgt_features[j] for j in tgt_prose],
                 BLOCK_BEADS,
                 self.ratio,
-                compatible=lambda a, b: (
-                    kinds(a, b)
-                    or (
-                        len(a) == 2
-                        and len(b) == 1
-                        and self.merged_heading(
-                            tuple(src_prose[i] for i in a), tuple(tgt_prose[j] for j in b)
-                        )
-                    )
-                ),
+                compatible=kinds,
             )
             for bead in beads:
                 if bead.src and bead.tgt:
@@ -379,6 +375,19 @@ class _FilePair:
         return [Link((src_v[a],), (tgt_v[b],), round(score, 3)) for a, b, score in pairs]
 
 
+def _prose_features(
+    document: Document, blocks: list[int], extract: FeatureExtractor
+) -> tuple[dict[int, list[Span]], dict[int, Features]]:
+    """The protected spans and the features of the prose among ``blocks``, by index."""
+    spans, features = {}, {}
+    for i in blocks:
+        if document.blocks[i].is_prose:
+            content = document.blocks[i].content
+            spans[i] = protected_spans(content)
+            features[i] = extract(content, spans[i])
+    return spans, features
+
+
 def _label_kind(text: str) -> str:
     """``sec``, ``fig``, ``eq`` …: the prefix d2l gives a label (``:label:`fig_x```)."""
     match = re.search(r"`([A-Za-z]+)_", text)
@@ -411,21 +420,25 @@ _SINGLE_KINDS = frozenset({Kind.HEADING, Kind.FIGURE, Kind.TABLE})
 
 class _KindRule:
     """Headings pair only with headings, figures and tables with their own kind, and each
-    only one to one; other prose groups freely. Asked for every bead of a region's
-    dynamic programming, so it reads kinds and counts it prepared once."""
+    only one to one; other prose groups freely. An exception: two blocks with one, where
+    ``merged(i, j)`` says the target's heading holds the source's heading and paragraph.
+    Asked for every bead of a region's dynamic programming, so it reads kinds and counts
+    it prepared once."""
 
-    def __init__(self, src: list[Block], tgt: list[Block]) -> None:
+    def __init__(
+        self, src: list[Block], tgt: list[Block], merged: Callable[[int, int], bool]
+    ) -> None:
         self.src = [b.kind if b.kind in _SINGLE_KINDS else None for b in src]
         self.tgt = [b.kind if b.kind in _SINGLE_KINDS else None for b in tgt]
         # How many such blocks precede each position: a group of several has none.
         self.src_before = list(itertools.accumulate((k is not None for k in self.src), initial=0))
         self.tgt_before = list(itertools.accumulate((k is not None for k in self.tgt), initial=0))
+        self.merged = merged
 
-    def __call__(self, src: range, tgt: range) -> bool:
-        """Whether the blocks ``src`` may pair with the blocks ``tgt`` (indices into the lists)."""
-        if len(src) == 1 and len(tgt) == 1:
-            return self.src[src.start] == self.tgt[tgt.start]
-        return (
-            self.src_before[src.stop] == self.src_before[src.start]
-            and self.tgt_before[tgt.stop] == self.tgt_before[tgt.start]
-        )
+    def __call__(self, i: int, ni: int, j: int, nj: int) -> bool:
+        """Whether the blocks ``src[i:ni]`` may pair with the blocks ``tgt[j:nj]``."""
+        if ni - i == 1 and nj - j == 1:
+            return self.src[i] == self.tgt[j]
+        if self.src_before[ni] == self.src_before[i] and self.tgt_before[nj] == self.tgt_before[j]:
+            return True
+        return ni - i == 2 and nj - j == 1 and self.merged(i, j)
