@@ -5,8 +5,8 @@ that the file is a paragraph, not an HTML block.
 Each input repeats one small piece until it has about ``size`` characters. They are the
 shapes that make a backtracking pattern or a nested structure do work that grows faster
 than the text: openers that never close, long runs of one character, long lines, deep
-nesting. ``tests/book/test_pathological.py`` checks what the pipeline makes of them and
-``bench/pathological_bench.py`` times them.
+nesting, one tiny block a line. ``tests/book/test_pathological.py`` checks what the
+pipeline makes of them and ``bench/pathological_bench.py`` times them.
 """
 
 from __future__ import annotations
@@ -79,6 +79,16 @@ INPUTS: dict[str, tuple[str, Callable[[int], str]]] = {
     "fences": ("'```' lines", lambda n: _repeat("```\n", n)),
     "table": ("a huge table", lambda n: _repeat("| a | b | c |\n", n, head="|x|y|z|\n|-|-|-|\n")),
     "headings": ("'#' lines", lambda n: _repeat("## A\n", n)),
+    # One tiny block a line or two: each block costs the same, and a MB holds 100,000s.
+    "short-paragraphs": ("'A' paragraphs", lambda n: _repeat("A\n\n", n)),
+    "list-items": ("'- a' items", lambda n: _repeat("- a\n", n)),
+    "ordered-items": ("'1. a' items", lambda n: _repeat("1. a\n", n)),
+    "empty-items": ("'-' items", lambda n: _repeat("-\n", n)),
+    "setext-headings": ("'A' underlined by '='", lambda n: _repeat("A\n=\n", n)),
+    "rules": ("'***' lines", lambda n: _repeat("***\n", n)),
+    "label-lines": ("':label:' lines", lambda n: _repeat(":label:`x`\n", n)),
+    "math-blocks": ("'$$' blocks", lambda n: _repeat("$$\nx\n$$\n", n)),
+    "figure-lines": ("'![a](b)' figures", lambda n: _repeat("![a](b)\n\n", n)),
     "setext": ("'=' underline", lambda n: _repeat("=", n, head="Title\n", tail="x\n")),
     "figure-openers": ("'![' then '](' repeated", lambda n: _repeat("](a", n, head="![")),
     "labels": ("':label:`' repeated", lambda n: _repeat(":label:`", n)),

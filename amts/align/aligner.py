@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from amts.align import anchors
 from amts.align.anchors import FeatureExtractor, Features
-from amts.align.beads import BLOCK_BEADS, SENTENCE_BEADS, best_beads, length_cost
+from amts.align.beads import BLOCK_BEADS, SENTENCE_BEADS, bounded_beads, length_cost
 from amts.align.glossary import Glossary
 from amts.book.document import PARSER_VERSION, VERBATIM_KINDS, Block, Document, Kind
 from amts.book.protect import Span, protected_spans
@@ -166,7 +166,7 @@ class Aligner:
             return [SentenceLink((src[0],), (tgt[0],), link.confidence)]
         src_features = [self.source_features(s.of(pair.source)) for s in src]
         tgt_features = [self.target_features(s.of(pair.target)) for s in tgt]
-        beads = best_beads(src_features, tgt_features, SENTENCE_BEADS, pair.ratio)
+        beads = bounded_beads(src_features, tgt_features, SENTENCE_BEADS, pair.ratio)
         # Sentences of a doubtful paragraph pair are no surer than the pair itself.
         doubtful = link.confidence < 0.5
         return [
@@ -260,7 +260,7 @@ class _FilePair:
 
     def align_blocks(self) -> list[Link]:
         """Structure first: anchors cut the file into regions aligned by
-        :func:`~amts.align.beads.best_beads`."""
+        :func:`~amts.align.beads.bounded_beads`."""
         links: list[Link] = []
         # Prose gets keys that match nothing: only structure may anchor.
         src_keys = [_structure_key(self.source.blocks[i]) or ("s", i) for i in self.src_blocks]
@@ -311,7 +311,7 @@ class _FilePair:
                     (src_prose[i], src_prose[i + 1]), (tgt_prose[j],)
                 ),
             )
-            beads = best_beads(
+            beads = bounded_beads(
                 [self.src_features[i] for i in src_prose],
                 [self.tgt_features[j] for j in tgt_prose],
                 BLOCK_BEADS,

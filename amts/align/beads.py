@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from amts.align import anchors
 from amts.align.anchors import Features
+from amts.update.diff import diagonal_windows
 
 #: Bead shapes and their prior cost (−log of how often translators produce them).
 BLOCK_BEADS: dict[tuple[int, int], float] = {
@@ -317,3 +318,45 @@ class _Groups:
                 self.spread[size] = [
                     math.sqrt(max(length, 1.0) * LENGTH_VARIANCE * ratio) for length in lengths
                 ]
+
+
+#: Above this many cells (source × target units) the beads are found window by window along
+#: the diagonal, ``BEAD_WINDOW`` units a side: two hostile files of 20,000 paragraphs with no
+#: code between them would fill 400 million cells. The largest region of d2l-zh and d2l-pt
+#: against d2l-en has 3,540 (60 × 59 blocks), the largest block of sentences 252.
+MAX_BEAD_CELLS = 40_000
+BEAD_WINDOW = 50
+
+
+def bounded_beads(
+    src: list[Features],
+    tgt: list[Features],
+    beads: dict[tuple[int, int], float],
+    ratio: float,
+    compatible: Callable[[int, int, int, int], bool] | None = None,
+) -> list[Bead]:
+    """:func:`best_beads`, in time and memory linear in the units beyond ``MAX_BEAD_CELLS``."""
+    n, m = len(src), len(tgt)
+    if n * m <= MAX_BEAD_CELLS:
+        return best_beads(src, tgt, beads, ratio, compatible)
+    result = []
+    for i0, i1, j0, j1 in diagonal_windows(n, m, BEAD_WINDOW):
+        shifted = None
+        if compatible is not None:
+            shifted = _shifted(compatible, i0, j0)
+        for bead in best_beads(src[i0:i1], tgt[j0:j1], beads, ratio, shifted):
+            result.append(
+                Bead(
+                    tuple(i + i0 for i in bead.src),
+                    tuple(j + j0 for j in bead.tgt),
+                    bead.confidence,
+                )
+            )
+    return result
+
+
+def _shifted(
+    compatible: Callable[[int, int, int, int], bool], i0: int, j0: int
+) -> Callable[[int, int, int, int], bool]:
+    """``compatible`` of a window's units, asked with the whole sequences' indices."""
+    return lambda i, ni, j, nj: compatible(i + i0, ni + i0, j + j0, nj + j0)

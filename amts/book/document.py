@@ -72,6 +72,17 @@ _HEADING_PREFIX = re.compile(r"^[ \t]*#{1,6}[ \t]*")
 _LIST_PREFIX = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+")
 _QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?")
 _DIRECTIVE_KINDS = {"begin_tab": Kind.TAB_BEGIN, "end_tab": Kind.TAB_END}
+# A line that starts a block or ends one, nearly whatever surrounds it: an ATX heading, a
+# list item, a setext underline or a rule.
+_BLOCK_LINE = re.compile(
+    r" {0,3}(?:(?:#{1,6}|[*+-]|\d{1,9}[.)])(?:[ \t]|\r?\n|$)|(?:=+|-+|\*+|_+)[ \t]*\r?\n?$)"
+)
+
+#: A file of more blocks than this is refused. Every block costs its own plan, edit and
+#: report entry (about 30 µs and 2 KB, whatever its kind): 1 MB of "## A" lines is 200,000
+#: headings, 7.9 s and 420 MB, where 1 MB of prose is 9,300 blocks; d2l's largest file has
+#: 490 (bench/pathological_bench.py).
+MAX_BLOCKS = 40_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,10 +295,12 @@ def _figure_or(kind: Kind, text: str) -> Kind:
 
 
 class _Builder:
-    """Collects blocks from line ranges, splitting trailing blank lines into their own block."""
+    """Collects blocks from line ranges, splitting trailing blank lines into their own block;
+    refuses more than ``MAX_BLOCKS`` of them."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], path: str | None) -> None:
         self.lines = lines
+        self.path = path
         self.offsets = [0]
         for line in lines:
             self.offsets.append(self.offsets[-1] + len(line))
@@ -302,10 +315,19 @@ class _Builder:
                 self.add(kind, first, content_last)
                 self.add(Kind.BLANK, content_last + 1, last)
                 return
+        self.expect(1)
         text = "".join(self.lines[first : last + 1])
         if kind is Kind.PARAGRAPH:
             kind = _figure_or(kind, text)
         self.blocks.append(Block(kind, text, self.offsets[first], first + 1))
+
+    def expect(self, count: int) -> None:
+        """Refuse the file before ``count`` more blocks would make it more than MAX_BLOCKS."""
+        if len(self.blocks) + count > MAX_BLOCKS:
+            raise MarkupError(
+                f"{self.path or 'the text'}: more than {MAX_BLOCKS:,} blocks (headings, "
+                "paragraphs, list items, …); AMTS does not carry a file that large: split it"
+            )
 
 
 @without_collection
@@ -349,7 +371,7 @@ def _front_matter_end(lines: list[str]) -> int | None:
 
 def _parse(text: str, path: str | None) -> Document:
     lines = _lines(text)
-    builder = _Builder(lines)
+    builder = _Builder(lines, path)
     index, region_start = 0, None
     if (end := _front_matter_end(lines)) is not None:
         builder.add(Kind.FRONT_MATTER, 0, end)
@@ -360,6 +382,9 @@ def _parse(text: str, path: str | None) -> Document:
         if region_start is None:
             return
         _check_quote_depth(lines, region_start, stop, path)
+        if stop - region_start > MAX_BLOCKS - len(builder.blocks):
+            # Refused before mistletoe reads 100,000s of one-line blocks (6 s a MB of them).
+            builder.expect(sum(1 for k in range(region_start, stop) if _BLOCK_LINE.match(lines[k])))
         for kind, first, last in _prose_blocks(lines[region_start:stop]):
             builder.add(kind, region_start + first, region_start + last)
         region_start = None

@@ -165,6 +165,50 @@ def test_pair_similar():
     assert pair_similar(old, new) == [(1, 0, pytest.approx(5 / 6))]
 
 
+def _rewritten(count: int) -> tuple[list[str], list[str]]:
+    """``count`` short paragraphs, each rewritten: a hostile push replaces every block."""
+    old = [f"paragraph {k} says that the model learns weights number {k}" for k in range(count)]
+    new = [f"paragraph {k} now says the model fits weights number {k}" for k in range(count)]
+    return old, new
+
+
+def test_a_huge_replaced_run_scores_pairs_linear_in_its_length():
+    """4,000 items replaced by 4,000: at most a window's worth of candidates per item, not
+    16 million pairs (``compatible`` is asked once per pair considered)."""
+    old, new = _rewritten(4000)
+    asked = 0
+
+    def compatible(a: int, b: int) -> bool:
+        nonlocal asked
+        asked += 1
+        return False
+
+    edits = diff_sequences(old, new, compatible)
+    assert asked <= 200 * (len(old) + len(new))  # all 4,000 × 4,000 would be 16 million
+    assert sorted(e.old for e in edits if e.old is not None) == list(range(len(old)))
+    assert sorted(e.new for e in edits if e.new is not None) == list(range(len(new)))
+
+
+def test_a_huge_replaced_run_still_pairs_each_item_with_its_rewrite():
+    """Paired window by window, every rewritten paragraph of a hostile push is still
+    modified in place, and pair_similar scores each pair."""
+    old, new = _rewritten(1000)
+    assert diff_sequences(old, new) == [Edit(MODIFIED, k, k) for k in range(1000)]
+    pairs = pair_similar(old, new)
+    assert [(a, b) for a, b, _ in pairs] == [(k, k) for k in range(1000)]
+    assert all(score == pytest.approx(similarity(old[a], new[b])) for a, b, score in pairs)
+
+
+def test_a_replaced_run_within_the_limit_is_paired_whole():
+    """Below MAX_PAIRED_CELLS a pair far from the diagonal is still found: the first old item
+    rewritten as the last new one, everything else unrelated."""
+    old = [CAT, *(f"alpha{k} beta{k} gamma{k}" for k in range(150))]
+    new = [*(f"delta{k} epsilon{k} zeta{k}" for k in range(150)), "the cat sat on the red mat"]
+    assert len(old) * len(new) <= 40_000  # diff.MAX_PAIRED_CELLS
+    modified = [e for e in diff_sequences(old, new) if e.kind is MODIFIED]
+    assert modified == [Edit(MODIFIED, 0, 150)]
+
+
 OLD_DOC = """# Title
 :label:`sec_title`
 
