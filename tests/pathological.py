@@ -95,6 +95,8 @@ INPUTS: dict[str, tuple[str, Callable[[int], str]]] = {
     "spans": ("'<span' repeated", lambda n: _repeat("<span id='", n, head="Text ")),
     "markers": ("'[**' repeated", lambda n: _repeat("[**", n)),
     "parentheses": ("'(' repeated", lambda n: _repeat("(a ", n)),
+    "reference-definitions": ("'[a]: b' lines", lambda n: _repeat("[a]: b\n", n)),
+    "wrapped-references": ("'[a' then 'b]: c' lines", lambda n: _repeat("[a\nb]: c\n", n)),
     "blank-lines": ("blank lines", lambda n: _repeat("\n", n, head="a", tail="b\n")),
 }
 

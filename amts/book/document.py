@@ -83,6 +83,11 @@ _BLOCK_LINE = re.compile(
 #: headings, 7.9 s and 420 MB, where 1 MB of prose is 9,300 blocks; d2l's largest file has
 #: 490 (bench/pathological_bench.py).
 MAX_BLOCKS = 40_000
+#: A paragraph (lines with no blank between) with more lines than this starting with "["
+#: is refused: mistletoe reads a run of link reference definitions ("[a]: b") copying the
+#: rest of the run for each one, so its time grows with the square of the run (1 MB of
+#: them: 6.7 s). d2l has no such run longer than a few lines.
+MAX_BRACKET_LINES = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +196,21 @@ def _math_end(lines: list[str], start: int) -> int:
 #: Quotes nested deeper than this are refused: mistletoe copies a line once per level, so
 #: 1 MB of "> > > …" took 519 MB before it gave up (bench/pathological_bench.py).
 MAX_QUOTE_DEPTH = 50
+
+
+def _check_bracket_lines(lines: list[str], first: int, stop: int, path: str | None) -> None:
+    if stop - first <= MAX_BRACKET_LINES:
+        return  # too short to hold that many: nothing to count
+    count = 0
+    for index in range(first, stop):
+        if lines[index].lstrip(" ").startswith("["):
+            count += 1
+            if count > MAX_BRACKET_LINES:
+                where = f"{path}:{first + 1}" if path else f"line {first + 1}"
+                raise MarkupError(
+                    f"{where}: more than {MAX_BRACKET_LINES:,} lines of one paragraph start "
+                    "with '[' (link reference definitions?); separate them with blank lines"
+                )
 
 
 def _check_quote_depth(lines: list[str], first: int, stop: int, path: str | None) -> None:
@@ -382,6 +402,7 @@ def _parse(text: str, path: str | None) -> Document:
         if region_start is None:
             return
         _check_quote_depth(lines, region_start, stop, path)
+        _check_bracket_lines(lines, region_start, stop, path)
         if stop - region_start > MAX_BLOCKS - len(builder.blocks):
             # Refused before mistletoe reads 100,000s of one-line blocks (6 s a MB of them).
             builder.expect(sum(1 for k in range(region_start, stop) if _BLOCK_LINE.match(lines[k])))

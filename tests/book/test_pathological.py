@@ -15,7 +15,7 @@ import pytest
 from amts.align.anchors import _without_parenthesized
 from amts.align.glossary import parse_glossary
 from amts.book import document, sentences
-from amts.book.document import MAX_BLOCKS, Kind, _figure_caption
+from amts.book.document import MAX_BLOCKS, MAX_BRACKET_LINES, Kind, _figure_caption
 from amts.book.protect import protected_spans
 from amts.book.sentences import split_sentences
 from amts.corpus.parallel import unit_text
@@ -201,3 +201,20 @@ def test_a_file_of_max_blocks_is_parsed_and_one_more_is_refused():
     assert len(document.parse("A\n\n" * 20_000, "a.md").blocks) == MAX_BLOCKS
     with pytest.raises(MarkupError, match=r"^a\.md: more than 40,000 blocks"):
         document.parse("A\n\n" * 20_000 + "B\n", "a.md")
+
+
+@pytest.mark.parametrize("name", ["reference-definitions", "wrapped-references"])
+def test_a_paragraph_of_many_bracket_lines_is_refused_before_mistletoe_reads_it(name):
+    """mistletoe copies the rest of a run of link reference definitions for each one it
+    reads (1 MB of them took 6.7 s): past MAX_BRACKET_LINES lines starting with "[" in one
+    paragraph the file is refused, naming where, wrapped labels or not."""
+    with pytest.raises(MarkupError, match=r"^hostile\.md:1: more than 1,000 lines"):
+        document.parse(build(name, 1_000_000), "hostile.md")
+
+
+def test_bracket_lines_up_to_the_bound_or_apart_are_parsed():
+    """MAX_BRACKET_LINES of them in one paragraph are read; blank lines between any number
+    of them make separate paragraphs, each short."""
+    assert MAX_BRACKET_LINES == 1_000
+    assert len(document.parse("[a]: b\n" * MAX_BRACKET_LINES).blocks) == 1
+    assert len(document.parse("[a]: b\n\n" * 5_000).blocks) == 10_000
