@@ -198,6 +198,11 @@ def _math_end(lines: list[str], start: int) -> int:
 MAX_QUOTE_DEPTH = 50
 
 
+def _where(path: str | None, index: int) -> str:
+    """Where line ``index`` (from 0) is, for an error a maintainer can go to."""
+    return f"{path}:{index + 1}" if path else f"line {index + 1}"
+
+
 def _check_bracket_lines(lines: list[str], first: int, stop: int, path: str | None) -> None:
     if stop - first <= MAX_BRACKET_LINES:
         return  # too short to hold that many: nothing to count
@@ -206,10 +211,10 @@ def _check_bracket_lines(lines: list[str], first: int, stop: int, path: str | No
         if lines[index].lstrip(" ").startswith("["):
             count += 1
             if count > MAX_BRACKET_LINES:
-                where = f"{path}:{first + 1}" if path else f"line {first + 1}"
                 raise MarkupError(
-                    f"{where}: more than {MAX_BRACKET_LINES:,} lines of one paragraph start "
-                    "with '[' (link reference definitions?); separate them with blank lines"
+                    f"{_where(path, first)}: more than {MAX_BRACKET_LINES:,} lines of one "
+                    "paragraph start with '[' (link reference definitions?); separate them "
+                    "with blank lines"
                 )
 
 
@@ -218,9 +223,9 @@ def _check_quote_depth(lines: list[str], first: int, stop: int, path: str | None
         line = lines[index]
         prefix = len(line) - len(line.lstrip("> \t"))
         if line.count(">", 0, prefix) > MAX_QUOTE_DEPTH:
-            where = f"{path}:{index + 1}" if path else f"line {index + 1}"
             raise MarkupError(
-                f"{where}: quotes nested more than {MAX_QUOTE_DEPTH} deep; flatten them"
+                f"{_where(path, index)}: quotes nested more than {MAX_QUOTE_DEPTH} deep; "
+                "flatten them"
             )
 
 
@@ -423,9 +428,8 @@ def _parse(text: str, path: str | None) -> Document:
         if fence := _FENCE.match(line):
             closing = _closing_fence(lines, index, fence["fence"])
             if closing is None:
-                where = f"{path}:{index + 1}" if path else f"line {index + 1}"
                 raise MarkupError(
-                    f"{where}: code fence {_shown(fence['fence'])} is never closed; "
+                    f"{_where(path, index)}: code fence {_shown(fence['fence'])} is never closed; "
                     "close it so code is not mistaken for prose"
                 )
             flush_region(index)
